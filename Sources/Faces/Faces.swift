@@ -1,0 +1,2 @@
+/// The Faces module of ainb.
+enum FacesModule {}

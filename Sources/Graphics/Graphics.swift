@@ -1,0 +1,2 @@
+/// The Graphics module of ainb: rasters, PNG, drawing and charts.
+enum GraphicsModule {}

@@ -1,0 +1,2 @@
+/// The Neural module of ainb.
+enum NeuralModule {}

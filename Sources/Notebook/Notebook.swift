@@ -1,0 +1,2 @@
+/// The Notebook module of ainb.
+enum NotebookModule {}

@@ -1,0 +1,2 @@
+/// The Script module of ainb.
+enum ScriptModule {}

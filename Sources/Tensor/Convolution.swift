@@ -1,0 +1,147 @@
+/// 2-D convolution and pooling on NCHW tensors ([batch, channels, height, width]).
+///
+/// Convolution weights are [outChannels, inChannels, kernelH, kernelW], as in
+/// PyTorch. Padding is zeros, the same on both sides of an axis.
+
+/// The geometry of one 2-D window sweep.
+public struct Conv2DGeometry: Equatable {
+    public var batch, channels, height, width: Int
+    public var kernelH, kernelW, strideH, strideW, padH, padW: Int
+    public var outH: Int { (height + 2 * padH - kernelH) / strideH + 1 }
+    public var outW: Int { (width + 2 * padW - kernelW) / strideW + 1 }
+}
+
+extension Tensor {
+    func checkNCHW(_ op: String) throws -> (Int, Int, Int, Int) {
+        guard rank == 4 else {
+            throw TensorError.invalidArgument("\(op) needs a 4-D NCHW tensor, got shape \(Shape.describe(shape))")
+        }
+        return (shape[0], shape[1], shape[2], shape[3])
+    }
+}
+
+private func geometry(
+    _ op: String, _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)
+) throws -> Conv2DGeometry {
+    let (n, c, h, w) = try x.checkNCHW(op)
+    guard kernel.0 > 0, kernel.1 > 0, stride.0 > 0, stride.1 > 0, padding.0 >= 0, padding.1 >= 0 else {
+        throw TensorError.invalidArgument("\(op): kernel and stride must be positive and padding non-negative")
+    }
+    let g = Conv2DGeometry(batch: n, channels: c, height: h, width: w, kernelH: kernel.0, kernelW: kernel.1,
+                           strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1)
+    guard h + 2 * padding.0 >= kernel.0, w + 2 * padding.1 >= kernel.1 else {
+        throw TensorError.invalidArgument(
+            "\(op): a \(kernel.0)×\(kernel.1) window does not fit input \(Shape.describe(x.shape)) with padding \(padding.0)")
+    }
+    return g
+}
+
+/// A 2-D convolution (cross-correlation, as in every deep-learning library).
+public func conv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil,
+    stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0)
+) throws -> Tensor {
+    guard weight.rank == 4 else { throw TensorError.invalidArgument("conv2d weight must be 4-D [out, in, kh, kw], got \(Shape.describe(weight.shape))") }
+    let g = try geometry("conv2d", x, kernel: (weight.shape[2], weight.shape[3]), stride: stride, padding: padding)
+    guard weight.shape[1] == g.channels else { throw TensorError.shapeMismatch(op: "conv2d", x.shape, weight.shape) }
+    let filters = weight.shape[0]
+    if let bias, bias.shape != [filters] { throw TensorError.shapeMismatch(op: "conv2d bias", bias.shape, [filters]) }
+    let out = ConvKernels.forward(x.scalars, weight.scalars, bias?.scalars, g, filters: filters)
+    let result = Tensor(uncheckedShape: [g.batch, filters, g.outH, g.outW], scalars: out)
+    let inputs: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
+    return result.recording("conv2d", inputs) { grad, needs in
+        let (dx, dw) = ConvKernels.backward(grad.scalars, x.scalars, weight.scalars, g, filters: filters,
+                                            needInput: needs[0], needWeight: needs[1])
+        var grads: [Tensor?] = [dx.map { Tensor(uncheckedShape: x.shape, scalars: $0) },
+                                dw.map { Tensor(uncheckedShape: weight.shape, scalars: $0) }]
+        if bias != nil { grads.append(needs[2] ? try grad.sum(axes: [0, 2, 3]) : nil) }
+        return grads
+    }
+}
+
+/// Max pooling; windows that overlap the padding ignore it. The gradient goes to
+/// the first largest element of each window.
+public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
+    let g = try geometry("max_pool2d", x, kernel: kernel, stride: stride ?? kernel, padding: padding)
+    let (oh, ow) = (g.outH, g.outW)
+    let planes = g.batch * g.channels
+    var out = [Float](repeating: 0, count: planes * oh * ow)
+    var argmax = [Int32](repeating: 0, count: planes * oh * ow)
+    x.scalars.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+            argmax.withUnsafeMutableBufferPointer { arg in
+                for p in 0..<planes {
+                    let plane = p * g.height * g.width
+                    for i in 0..<oh {
+                        let y0 = i * g.strideH - g.padH
+                        for j in 0..<ow {
+                            let x0 = j * g.strideW - g.padW
+                            var best = -Float.infinity, at = -1
+                            for dy in 0..<g.kernelH {
+                                let y = y0 + dy
+                                guard y >= 0 && y < g.height else { continue }
+                                for dx in 0..<g.kernelW {
+                                    let xx = x0 + dx
+                                    guard xx >= 0 && xx < g.width else { continue }
+                                    let v = src[plane + y * g.width + xx]
+                                    if v > best || at < 0 { best = v; at = y * g.width + xx }
+                                }
+                            }
+                            let o = (p * oh + i) * ow + j
+                            dst[o] = best
+                            arg[o] = Int32(at)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let result = Tensor(uncheckedShape: [g.batch, g.channels, oh, ow], scalars: out)
+    return result.recording("max_pool2d", [x]) { grad, _ in
+        var dx = [Float](repeating: 0, count: x.count)
+        grad.scalars.withUnsafeBufferPointer { gs in
+            for p in 0..<planes {
+                let plane = p * g.height * g.width
+                for o in 0..<(oh * ow) {
+                    let k = p * oh * ow + o
+                    dx[plane + Int(argmax[k])] += gs[k]
+                }
+            }
+        }
+        return [Tensor(uncheckedShape: x.shape, scalars: dx)]
+    }
+}
+
+/// Average pooling; padded positions count as zeros in the average (PyTorch's default).
+public func avgPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
+    let g = try geometry("avg_pool2d", x, kernel: kernel, stride: stride ?? kernel, padding: padding)
+    let (oh, ow) = (g.outH, g.outW)
+    let planes = g.batch * g.channels
+    let scale = 1 / Float(g.kernelH * g.kernelW)
+    func windows(_ body: (_ plane: Int, _ out: Int, _ input: Int) -> Void) {
+        for p in 0..<planes {
+            for i in 0..<oh {
+                for j in 0..<ow {
+                    let o = (p * oh + i) * ow + j
+                    for dy in 0..<g.kernelH {
+                        let y = i * g.strideH - g.padH + dy
+                        guard y >= 0 && y < g.height else { continue }
+                        for dx in 0..<g.kernelW {
+                            let xx = j * g.strideW - g.padW + dx
+                            guard xx >= 0 && xx < g.width else { continue }
+                            body(p, o, (p * g.height + y) * g.width + xx)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    var out = [Float](repeating: 0, count: planes * oh * ow)
+    x.scalars.withUnsafeBufferPointer { src in windows { _, o, k in out[o] += src[k] * scale } }
+    let result = Tensor(uncheckedShape: [g.batch, g.channels, oh, ow], scalars: out)
+    return result.recording("avg_pool2d", [x]) { grad, _ in
+        var dx = [Float](repeating: 0, count: x.count)
+        grad.scalars.withUnsafeBufferPointer { gs in windows { _, o, k in dx[k] += gs[o] * scale } }
+        return [Tensor(uncheckedShape: x.shape, scalars: dx)]
+    }
+}

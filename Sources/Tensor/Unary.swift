@@ -1,0 +1,141 @@
+import Foundation
+
+/// Elementwise functions of one tensor, each with its local gradient.
+extension Tensor {
+    /// Applies `f` to every scalar (no gradient).
+    @inline(__always)
+    public func map(_ f: (Float) -> Float) -> Tensor {
+        Tensor(uncheckedShape: shape, scalars: scalars.map(f))
+    }
+
+    /// A tensor of the same shape from a pair of this tensor and another (no gradient, shapes equal).
+    @inline(__always)
+    func zipMap(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        var out = [Float](repeating: 0, count: count)
+        scalars.withUnsafeBufferPointer { a in
+            other.scalars.withUnsafeBufferPointer { b in
+                for i in 0..<a.count { out[i] = f(a[i], b[i]) }
+            }
+        }
+        return Tensor(uncheckedShape: shape, scalars: out)
+    }
+}
+
+/// |x|; its gradient is sign(x) (0 at 0).
+public func abs(_ x: Tensor) -> Tensor {
+    let out = x.map { Swift.abs($0) }
+    return out.recording("abs", [x]) { g, _ in
+        [try g * x.detached.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }]
+    }
+}
+
+/// eˣ.
+public func exp(_ x: Tensor) -> Tensor {
+    let out = x.map { Foundation.exp($0) }
+    return out.recording("exp", [x]) { g, _ in [try g * (GradMode.isEnabled ? exp(x) : out.detached)] }
+}
+
+/// The natural logarithm.
+public func log(_ x: Tensor) -> Tensor {
+    let out = x.map { Foundation.log($0) }
+    return out.recording("log", [x]) { g, _ in [try g / x] }
+}
+
+/// The square root.
+public func sqrt(_ x: Tensor) -> Tensor {
+    let out = x.map { $0.squareRoot() }
+    return out.recording("sqrt", [x]) { g, _ in
+        [try g / (GradMode.isEnabled ? 2 * sqrt(x) : out.detached * 2)]
+    }
+}
+
+/// The hyperbolic tangent.
+public func tanh(_ x: Tensor) -> Tensor {
+    let out = x.map { Foundation.tanh($0) }
+    return out.recording("tanh", [x]) { g, _ in
+        let y = GradMode.isEnabled ? tanh(x) : out.detached
+        return [try g * (1 - y * y)]
+    }
+}
+
+/// The logistic function 1 / (1 + e⁻ˣ).
+public func sigmoid(_ x: Tensor) -> Tensor {
+    let out = x.map { v in v >= 0 ? 1 / (1 + Foundation.exp(-v)) : Foundation.exp(v) / (1 + Foundation.exp(v)) }
+    return out.recording("sigmoid", [x]) { g, _ in
+        let y = GradMode.isEnabled ? sigmoid(x) : out.detached
+        return [try g * y * (1 - y)]
+    }
+}
+
+/// max(x, 0); its gradient at 0 is 0, as in PyTorch.
+public func relu(_ x: Tensor) -> Tensor {
+    let out = x.map { $0 > 0 ? $0 : 0 }
+    return out.recording("relu", [x]) { g, _ in
+        if GradMode.isEnabled { return [try g * x.detached.map { $0 > 0 ? 1 : 0 }] }
+        return [g.zipMap(x) { gv, xv in xv > 0 ? gv : 0 }]
+    }
+}
+
+/// GELU in its exact form x·Φ(x), with Φ the standard normal distribution function.
+public func gelu(_ x: Tensor) -> Tensor {
+    let out = x.map { v in 0.5 * v * (1 + Foundation.erf(v * 0.707_106_781_186_547_5)) }
+    return out.recording("gelu", [x]) { g, _ in
+        // d/dx x·Φ(x) = Φ(x) + x·φ(x)
+        let local = x.detached.map { v in
+            let cdf = 0.5 * (1 + Foundation.erf(v * 0.707_106_781_186_547_5))
+            let pdf = Foundation.exp(-0.5 * v * v) * 0.398_942_280_401_432_7
+            return cdf + v * pdf
+        }
+        return [try g * local]
+    }
+}
+
+/// x limited to [low, high]; the gradient passes only where x is inside.
+public func clamp(_ x: Tensor, min low: Float = -.infinity, max high: Float = .infinity) -> Tensor {
+    let out = x.map { Swift.min(Swift.max($0, low), high) }
+    return out.recording("clamp", [x]) { g, _ in
+        [try g * x.detached.map { $0 >= low && $0 <= high ? 1 : 0 }]
+    }
+}
+
+/// Comparisons give 1 where true and 0 where false; they have no gradient.
+public enum Comparison: String, Sendable {
+    case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
+
+    @inline(__always)
+    func holds(_ a: Float, _ b: Float) -> Bool {
+        switch self {
+        case .less: return a < b
+        case .lessEqual: return a <= b
+        case .greater: return a > b
+        case .greaterEqual: return a >= b
+        case .equal: return a == b
+        case .notEqual: return a != b
+        }
+    }
+}
+
+/// Elementwise comparison of broadcast tensors: 1 where it holds, else 0.
+public func compare(_ a: Tensor, _ comparison: Comparison, _ b: Tensor) throws -> Tensor {
+    try Broadcast.apply(a.detached, b.detached, op: comparison.rawValue) { comparison.holds($0, $1) ? 1 : 0 }
+}
+
+/// Picks `a` where `condition` is non-zero and `b` elsewhere, all broadcast together.
+public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+    guard let ab = Shape.broadcast(a.shape, b.shape), let shape = Shape.broadcast(condition.shape, ab) else {
+        throw TensorError.shapeMismatch(op: "where", a.shape, b.shape)
+    }
+    let mask = try condition.detached.broadcast(to: shape).map { $0 != 0 ? 1 : 0 }
+    let inverse = mask.map { 1 - $0 }
+    return try mask * a + inverse * b
+}
+
+/// The larger of two tensors, elementwise (the gradient goes to `a` on ties).
+public func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    try `where`(try compare(a, .greaterEqual, b), a, b)
+}
+
+/// The smaller of two tensors, elementwise (the gradient goes to `a` on ties).
+public func minimum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    try `where`(try compare(a, .lessEqual, b), a, b)
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import Foundation
+
+/// The `ainb` command: runs notebooks, the REPL and benchmarks.
+@main
+struct AINB: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "ainb",
+        abstract: "Deep learning from plain-text notebooks, on a native Swift engine.",
+        version: version,
+        subcommands: [Bench.self]
+    )
+}
