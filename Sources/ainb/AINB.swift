@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// The `ainb` command: runs notebooks, the REPL and benchmarks.
+/// The `ainb` command: runs notebooks, the REPL, data tools and benchmarks.
 @main
 struct AINB: ParsableCommand {
     static let version = "0.1.0"
@@ -10,6 +10,7 @@ struct AINB: ParsableCommand {
         commandName: "ainb",
         abstract: "Deep learning from plain-text notebooks, on a native Swift engine.",
         version: version,
-        subcommands: [Bench.self]
+        subcommands: [Repl.self, Run.self, Check.self, Step.self, DataCommand.self, Bench.self, Help.self],
+        defaultSubcommand: Repl.self
     )
 }

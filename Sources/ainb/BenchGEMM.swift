@@ -1,0 +1,7 @@
+import ArgumentParser
+
+enum BenchGEMM {
+    static func run(json: Bool) throws {
+        throw ValidationError("this benchmark is not built yet")
+    }
+}

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+enum BenchInterp {
+    static func run(json: Bool) throws {
+        throw ValidationError("this benchmark is not built yet")
+    }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct Step: ParsableCommand {
+    func run() throws { throw ValidationError("'step' is not built yet") }
+}
