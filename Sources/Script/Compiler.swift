@@ -51,6 +51,40 @@ final class Compiler {
 
     // MARK: statements
 
+    /// Statements in order, compiled without an array for short blocks (closures kept
+    /// in arrays are called through an extra thunk).
+    private func block(_ stmts: [Stmt]) -> Exec {
+        switch stmts.count {
+        case 0: return { _ in .normal }
+        case 1: return stmt(stmts[0])
+        case 2:
+            let a = stmt(stmts[0]), b = stmt(stmts[1])
+            return { rt in
+                let f = try a(rt)
+                if f != .normal { return f }
+                return try b(rt)
+            }
+        case 3:
+            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2])
+            return { rt in
+                var f = try a(rt)
+                if f != .normal { return f }
+                f = try b(rt)
+                if f != .normal { return f }
+                return try c(rt)
+            }
+        default:
+            let a = stmt(stmts[0]), b = stmt(stmts[1]), rest = block(Array(stmts[2...]))
+            return { rt in
+                var f = try a(rt)
+                if f != .normal { return f }
+                f = try b(rt)
+                if f != .normal { return f }
+                return try rest(rt)
+            }
+        }
+    }
+
     private func sequence(_ execs: [Exec]) -> Exec {
         switch execs.count {
         case 0: return { _ in .normal }
@@ -73,12 +107,11 @@ final class Compiler {
         }
     }
 
-    private func block(_ stmts: [Stmt]) -> Exec { sequence(stmts.map(stmt)) }
 
     /// A block used as a value: its last expression statement's value (nil otherwise).
     private func valueBlock(_ stmts: [Stmt]) -> Eval {
         guard let last = stmts.last else { return { _ in .null } }
-        let head = sequence(stmts.dropLast().map(stmt))
+        let head = block(Array(stmts.dropLast()))
         let tail: Eval
         if case .expression(let e) = last {
             tail = expr(e)
@@ -93,6 +126,37 @@ final class Compiler {
         if stmts.count == 1 { return tail }
         return { rt in
             let f = try head(rt)
+            if f != .normal { throw ControlSignal(flow: f) }
+            return try tail(rt)
+        }
+    }
+
+    /// A function body: `return` ends it through flows (no signals), and a final
+    /// expression (or a final `if` whose branches end in expressions) is its value.
+    private func tailBlock(_ stmts: [Stmt]) -> Eval {
+        guard let last = stmts.last else { return { _ in .null } }
+        let head = block(Array(stmts.dropLast()))
+        let tail: Eval
+        switch last {
+        case .expression(.ifExpr(let c, let a, let b, _)):
+            let cond = expr(c), then = tailBlock(a), other = b.map(tailBlock)
+            if let other { tail = { rt in try cond(rt).truthy() ? try then(rt) : try other(rt) } }
+            else { tail = { rt in try cond(rt).truthy() ? try then(rt) : .null } }
+        case .expression(let e):
+            tail = expr(e)
+        default:
+            let ex = stmt(last)
+            tail = { rt in
+                let f = try ex(rt)
+                if f == .returned { return rt.returnValue }
+                if f != .normal { throw ControlSignal(flow: f) }
+                return .null
+            }
+        }
+        if stmts.count == 1 { return tail }
+        return { rt in
+            let f = try head(rt)
+            if f == .returned { return rt.returnValue }
             if f != .normal { throw ControlSignal(flow: f) }
             return try tail(rt)
         }
@@ -180,7 +244,6 @@ final class Compiler {
             default: break
             }
         }
-        let globals = self.globals
         return { rt in
             let it = try source(rt)
             if case .range(let r) = it {
@@ -190,7 +253,7 @@ final class Compiler {
                     try rt.tick()
                     let v = Value.number(r.value(at: i))
                     if let s = localSlot { rt.bp[s] = v }
-                    else if let g = globalSlot { globals.storage[g] = v }
+                    else if let g = globalSlot { rt.gp[g] = v }
                     else { try store(rt, v) }
                     let f: Flow
                     do { f = try run(rt) } catch let s as ControlSignal { f = s.flow }
@@ -242,9 +305,8 @@ final class Compiler {
             }
         case .global(let n):
             let g = globals.slot(n)
-            let globals = self.globals
             return { rt in
-                guard let v = globals.storage[g] else {
+                guard let v = rt.gp[g] else {
                     throw ScriptError("unknown name '\(name)'" + Suggest.didYouMean(name, rt.knownNames()), at: location)
                 }
                 return v
@@ -262,8 +324,7 @@ final class Compiler {
             case .upvalue(let u): return { rt, v in rt.upvalues[u].value = v }
             case .global(let n):
                 let g = globals.slot(n)
-                let globals = self.globals
-                return { _, v in globals.storage[g] = v }
+                return { rt, v in rt.gp[g] = v }
             }
         case .member(let base, let field, let pos):
             // r.f = v: read r, update the field, store r back (records are values).
@@ -401,7 +462,16 @@ final class Compiler {
         if case .number(let c, _) = b {
             switch op {
             case "+": return { rt in let l = try x(rt); if case .number(let p) = l { return .number(p + c) }; return try slow(l, .number(c)) }
-            case "-": return { rt in let l = try x(rt); if case .number(let p) = l { return .number(p - c) }; return try slow(l, .number(c)) }
+            case "-": return { rt in
+                let l = try x(rt)
+                if case .number(let p) = l { return .number(p - c) }
+                if case .dual(let p, let d) = l { return .dual(p - c, d) }
+                return try slow(l, .number(c)) }
+            case "^" where c == 2: return { rt in
+                let l = try x(rt)
+                if case .number(let p) = l { return .number(p * p) }
+                if case .dual(let p, let d) = l { return .dual(p * p, 2 * p * d) }
+                return try slow(l, .number(c)) }
             case "*": return { rt in let l = try x(rt); if case .number(let p) = l { return .number(p * c) }; return try slow(l, .number(c)) }
             case "<": return { rt in let l = try x(rt); if case .number(let p) = l { return .bool(p < c) }; return try slow(l, .number(c)) }
             case "<=": return { rt in let l = try x(rt); if case .number(let p) = l { return .bool(p <= c) }; return try slow(l, .number(c)) }
@@ -421,7 +491,10 @@ final class Compiler {
             return try slow(l, r) }
         case "*": return { rt in
             let l = try x(rt), r = try y(rt)
-            if case .number(let p) = l, case .number(let q) = r { return .number(p * q) }
+            if case .number(let p) = l {
+                if case .number(let q) = r { return .number(p * q) }
+                if case .dual(let q, let d) = r { return .dual(p * q, p * d) }
+            }
             return try slow(l, r) }
         case "/": return { rt in
             let l = try x(rt), r = try y(rt)
@@ -466,6 +539,16 @@ final class Compiler {
                 throw Compiler.trace(error, fn, location)
             }
         }
+        @inline(__always) func other(_ fn: Function, _ rt: Runtime) throws -> Value {
+            if argc == 1, let g = fn as? GradFunction {
+                let x = try positional[0](rt)
+                do {
+                    if case .number(let n) = x { return try g.derivative(at: n, rt, at: pos) }
+                    return try g.call([x], named: [], rt, at: pos)
+                } catch { throw Compiler.trace(error, fn, location) }
+            }
+            return try general(fn, rt)
+        }
         if !named.isEmpty {
             return { rt in
                 let v = try f(rt)
@@ -475,21 +558,23 @@ final class Compiler {
         }
         switch argc {
         case 1:
-            let a0 = positional[0]
+            let a0 = expr(args[0].value)
             return { rt in
                 let v = try f(rt)
                 guard case .function(let fn) = v else { throw fail(v) }
-                guard let uf = fn as? UserFunction else { return try general(fn, rt) }
+                guard fn.isUser else { return try other(fn, rt) }
+                let uf = unsafeDowncast(fn, to: UserFunction.self)
                 do {
                     return try uf.invoke(argc: 1, rt, at: pos) { frame in frame[0] = try a0(rt) }
                 } catch { throw Compiler.trace(error, fn, location) }
             }
         case 2:
-            let a0 = positional[0], a1 = positional[1]
+            let a0 = expr(args[0].value), a1 = expr(args[1].value)
             return { rt in
                 let v = try f(rt)
                 guard case .function(let fn) = v else { throw fail(v) }
-                guard let uf = fn as? UserFunction else { return try general(fn, rt) }
+                guard fn.isUser else { return try other(fn, rt) }
+                let uf = unsafeDowncast(fn, to: UserFunction.self)
                 do {
                     return try uf.invoke(argc: 2, rt, at: pos) { frame in frame[0] = try a0(rt); frame[1] = try a1(rt) }
                 } catch { throw Compiler.trace(error, fn, location) }
@@ -498,7 +583,8 @@ final class Compiler {
             return { rt in
                 let v = try f(rt)
                 guard case .function(let fn) = v else { throw fail(v) }
-                guard let uf = fn as? UserFunction else { return try general(fn, rt) }
+                guard fn.isUser else { return try other(fn, rt) }
+                let uf = unsafeDowncast(fn, to: UserFunction.self)
                 do {
                     return try uf.invoke(argc: argc, rt, at: pos) { frame in
                         for i in 0..<argc { frame[i] = try positional[i](rt) }
@@ -534,10 +620,7 @@ final class Compiler {
         switch f.body {
         case .expression(let e): proto.body = expr(e)
         case .block(let stmts):
-            let body = valueBlock(stmts)
-            proto.body = { rt in
-                do { return try body(rt) } catch let s as ControlSignal where s.flow == .returned { return rt.returnValue }
-            }
+            proto.body = tailBlock(stmts)
         }
         // Where each captured variable comes from in the defining function.
         let sources = fscope.upvalues.map { ($0.fromParentCell, $0.index) }

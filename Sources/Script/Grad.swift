@@ -14,10 +14,18 @@ final class GradFunction: Function {
     /// True when `wrt` was one argument (the result is one gradient, not a list).
     let single: Bool
 
+    /// The function itself when the derivative can run without arrays (one number argument, wrt 0).
+    private let direct: UserFunction?
+
     init(f: Value, wrt: [Value], single: Bool, name: String) {
         self.f = f
         self.wrt = wrt
         self.single = single
+        if case .function(let fn) = f, let u = fn as? UserFunction, single, wrt.count == 1, case .number(0) = wrt[0] {
+            direct = u
+        } else {
+            direct = nil
+        }
         super.init(name: "grad(\(name))")
     }
 
@@ -95,8 +103,7 @@ final class GradFunction: Function {
 
     /// One number in, one derivative out, without arrays: the common case in loops.
     func derivative(at x: Double, _ rt: Runtime, at pos: Pos) throws -> Value {
-        if case .function(let fn) = f, let u = fn as? UserFunction, single, wrt.count == 1,
-           case .number(0) = wrt[0] {
+        if let u = direct {
             do {
                 let out = try u.invoke(argc: 1, rt, at: pos) { frame in frame[0] = .dual(x, 1) }
                 switch out {

@@ -21,6 +21,8 @@ final class Globals {
     private(set) var capacity: Int
     private(set) var names: [String] = []
     private(set) var index: [String: Int] = [:]
+    /// Tells the runtime where the slots moved.
+    var onResize: ((UnsafeMutablePointer<Value?>) -> Void)?
 
     init() {
         capacity = 1024
@@ -44,6 +46,7 @@ final class Globals {
             storage.deallocate()
             storage = bigger
             capacity *= 2
+            onResize?(bigger)
         }
         names.append(name)
         index[name] = i
@@ -82,6 +85,8 @@ final class Runtime {
     /// The value of the last top-level expression statement.
     var lastValue: Value?
     let globals: Globals
+    /// The globals' slots (kept in step with `globals` when it grows).
+    var gp: UnsafeMutablePointer<Value?>
     /// Where `print` and friends send output.
     var output: (DisplayItem) -> Void = { _ in }
     /// Records a metric.
@@ -96,12 +101,14 @@ final class Runtime {
 
     init(globals: Globals, stackSize: Int = 1 << 18) {
         self.globals = globals
+        self.gp = globals.storage
         self.stackSize = stackSize
         stackBase = .allocate(capacity: stackSize)
         stackBase.initialize(repeating: nil, count: stackSize)
         stackEnd = stackBase + stackSize
         bp = stackBase
         sp = stackBase
+        globals.onResize = { [unowned self] p in self.gp = p }
     }
 
     deinit {
@@ -181,7 +188,7 @@ final class UserFunction: Function {
     init(proto: Prototype, captured: ContiguousArray<Cell>) {
         self.proto = proto
         self.captured = captured
-        super.init(name: proto.name)
+        super.init(name: proto.name, isUser: true)
     }
 
     /// Runs the body in a frame whose argument slots (`argc` of them, from `rt.sp`) are already filled.
@@ -194,8 +201,8 @@ final class UserFunction: Function {
         rt.depth += 1
         let hasCells = !proto.cellSlots.isEmpty
         let hasUpvalues = !captured.isEmpty
-        var savedCells = ContiguousArray<Cell>()
-        var savedUpvalues = ContiguousArray<Cell>()
+        var savedCells: ContiguousArray<Cell>?
+        var savedUpvalues: ContiguousArray<Cell>?
         if hasUpvalues {
             savedUpvalues = rt.upvalues
             rt.upvalues = captured
@@ -203,8 +210,8 @@ final class UserFunction: Function {
         defer {
             rt.bp = savedBp
             rt.depth -= 1
-            if hasCells { rt.cells = savedCells }
-            if hasUpvalues { rt.upvalues = savedUpvalues }
+            if let savedCells { rt.cells = savedCells }
+            if let savedUpvalues { rt.upvalues = savedUpvalues }
         }
         if argc < proto.paramNames.count {
             for i in argc..<proto.paramNames.count {

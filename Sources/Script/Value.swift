@@ -151,7 +151,9 @@ extension HostObject {
 public class Function {
     /// The name shown in messages and stack traces.
     public let name: String
-    init(name: String) { self.name = name }
+    /// True for functions written in ainb (the call fast path checks this instead of casting).
+    let isUser: Bool
+    init(name: String, isUser: Bool = false) { self.name = name; self.isUser = isUser }
 
     /// Calls with evaluated arguments.
     func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {
