@@ -139,11 +139,15 @@ final class Compiler {
         let tail: Eval
         switch last {
         case .expression(.ifExpr(let c, let a, let b, _)):
-            let cond = expr(c), then = tailBlock(a), other = b.map(tailBlock)
-            if let other { tail = { rt in try cond(rt).truthy() ? try then(rt) : try other(rt) } }
-            else { tail = { rt in try cond(rt).truthy() ? try then(rt) : .null } }
+            let cond = expr(c), then = tailBlock(a)
+            if let b {
+                let other = tailBlock(b)
+                tail = { rt in try cond(rt).truthy() ? try then(rt) : try other(rt) }
+            } else { tail = { rt in try cond(rt).truthy() ? try then(rt) : .null } }
         case .expression(let e):
             tail = expr(e)
+        case .returnValue(let e, _):
+            if let e { tail = expr(e) } else { tail = { _ in .null } }
         default:
             let ex = stmt(last)
             tail = { rt in
@@ -167,8 +171,9 @@ final class Compiler {
         case .expression(let e):
             if case .ifExpr(let c, let a, let b, _) = e {
                 // An `if` as a statement: flows pass through without signals.
-                let cond = expr(c), then = block(a), other = b.map(block)
-                if let other {
+                let cond = expr(c), then = block(a)
+                if let b {
+                    let other = block(b)
                     return { rt in try cond(rt).truthy() ? try then(rt) : try other(rt) }
                 }
                 return { rt in try cond(rt).truthy() ? try then(rt) : .normal }
@@ -193,6 +198,16 @@ final class Compiler {
             }
         case .function(let f):
             let make = function(f)
+            if case .global(let n) = resolve(f.name) {
+                // Top-level declarations are pinned: calls to them skip reference counting.
+                let g = globals.slot(n)
+                return { rt in
+                    let v = try make(rt)
+                    rt.gp[g] = v
+                    if case .function(let fn) = v { rt.pin(fn, slot: g) } else { rt.gfn[g] = nil }
+                    return .normal
+                }
+            }
             let set = setter(.name(f.name, f.pos))
             return { rt in try set(rt, try make(rt)); return .normal }
         case .forLoop(let names, let iterable, let body, let pos):
@@ -253,7 +268,7 @@ final class Compiler {
                     try rt.tick()
                     let v = Value.number(r.value(at: i))
                     if let s = localSlot { rt.bp[s] = v }
-                    else if let g = globalSlot { rt.gp[g] = v }
+                    else if let g = globalSlot { rt.gp[g] = v; rt.gfn[g] = nil }
                     else { try store(rt, v) }
                     let f: Flow
                     do { f = try run(rt) } catch let s as ControlSignal { f = s.flow }
@@ -324,7 +339,10 @@ final class Compiler {
             case .upvalue(let u): return { rt, v in rt.upvalues[u].value = v }
             case .global(let n):
                 let g = globals.slot(n)
-                return { rt, v in rt.gp[g] = v }
+                return { rt, v in
+                    rt.gp[g] = v
+                    if case .function(let fn) = v { rt.pin(fn, slot: g) } else { rt.gfn[g] = nil }
+                }
             }
         case .member(let base, let field, let pos):
             // r.f = v: read r, update the field, store r back (records are values).
@@ -458,6 +476,24 @@ final class Compiler {
         @inline(__always) func slow(_ l: Value, _ r: Value) throws -> Value {
             do { return try Ops.binary(op, l, r) } catch { throw Compiler.located(error, location) }
         }
+        // A local variable and a constant: no closure calls for the operands.
+        if case .number(let c, _) = b, case .name(let n, _) = a, case .local(let slot) = resolve(n) {
+            let read = x
+            @inline(__always) func load(_ rt: Runtime) throws -> Value {
+                if let v = rt.bp[slot] { return v }
+                return try read(rt)   // raises the unassigned-variable error
+            }
+            switch op {
+            case "+": return { rt in let l = try load(rt); if case .number(let p) = l { return .number(p + c) }; return try slow(l, .number(c)) }
+            case "-": return { rt in let l = try load(rt); if case .number(let p) = l { return .number(p - c) }; return try slow(l, .number(c)) }
+            case "*": return { rt in let l = try load(rt); if case .number(let p) = l { return .number(p * c) }; return try slow(l, .number(c)) }
+            case "<": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p < c) }; return try slow(l, .number(c)) }
+            case "<=": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p <= c) }; return try slow(l, .number(c)) }
+            case ">": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p > c) }; return try slow(l, .number(c)) }
+            case "==": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p == c) }; return try slow(l, .number(c)) }
+            default: break
+            }
+        }
         // Constant right operand: one closure call fewer.
         if case .number(let c, _) = b {
             switch op {
@@ -556,6 +592,36 @@ final class Compiler {
                 return try general(fn, rt)
             }
         }
+        var pinnedSlot: Int?
+        if case .name(let n, _) = callee, case .global(let gn) = resolve(n) { pinnedSlot = globals.slot(gn) }
+        if let g = pinnedSlot, argc == 1 || argc == 2 {
+            let a0 = expr(args[0].value)
+            let a1: Eval = argc == 2 ? expr(args[1].value) : { _ in .null }
+            return { rt in
+                if let raw = rt.gfn[g] {
+                    return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in
+                        guard fn.isUser else { return try other(fn, rt) }
+                        let uf = unsafeDowncast(fn, to: UserFunction.self)
+                        do {
+                            return try uf.invoke(argc: argc, rt, at: pos) { frame in
+                                frame[0] = try a0(rt)
+                                if argc == 2 { frame[1] = try a1(rt) }
+                            }
+                        } catch { throw Compiler.trace(error, fn, location) }
+                    }
+                }
+                let v = try f(rt)
+                guard case .function(let fn) = v else { throw fail(v) }
+                guard fn.isUser else { return try other(fn, rt) }
+                let uf = unsafeDowncast(fn, to: UserFunction.self)
+                do {
+                    return try uf.invoke(argc: argc, rt, at: pos) { frame in
+                        frame[0] = try a0(rt)
+                        if argc == 2 { frame[1] = try a1(rt) }
+                    }
+                } catch { throw Compiler.trace(error, fn, location) }
+            }
+        }
         switch argc {
         case 1:
             let a0 = expr(args[0].value)
@@ -612,16 +678,16 @@ final class Compiler {
         let saved = scope
         scope = fscope
         defer { scope = saved }
-        let proto = Prototype(name: f.name, paramNames: f.params.map(\.name), frameSize: fscope.frameSize,
-                              cellSlots: fscope.cellSlots, file: file)
         inDefaults = true
-        proto.defaults = f.params.map { p in p.defaultValue.map(expr) }
+        let defaults = f.params.map { p in p.defaultValue.map(expr) }
         inDefaults = false
+        let body: Eval
         switch f.body {
-        case .expression(let e): proto.body = expr(e)
-        case .block(let stmts):
-            proto.body = tailBlock(stmts)
+        case .expression(let e): body = expr(e)
+        case .block(let stmts): body = tailBlock(stmts)
         }
+        let proto = Prototype(name: f.name, paramNames: f.params.map(\.name), defaults: defaults,
+                              frameSize: fscope.frameSize, cellSlots: fscope.cellSlots, body: body, file: file)
         // Where each captured variable comes from in the defining function.
         let sources = fscope.upvalues.map { ($0.fromParentCell, $0.index) }
         if sources.isEmpty {

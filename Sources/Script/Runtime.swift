@@ -18,21 +18,27 @@ typealias Exec = (Runtime) throws -> Flow
 /// The global variables of a session: a name table and a growable slot array.
 final class Globals {
     private(set) var storage: UnsafeMutablePointer<Value?>
+    /// For each slot, an unretained pointer to the function it holds when that function is
+    /// pinned (kept alive by the runtime for the session): calls skip reference counting.
+    private(set) var pinned: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     private(set) var capacity: Int
     private(set) var names: [String] = []
     private(set) var index: [String: Int] = [:]
     /// Tells the runtime where the slots moved.
-    var onResize: ((UnsafeMutablePointer<Value?>) -> Void)?
+    var onResize: ((UnsafeMutablePointer<Value?>, UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> Void)?
 
     init() {
         capacity = 1024
         storage = .allocate(capacity: capacity)
         storage.initialize(repeating: nil, count: capacity)
+        pinned = .allocate(capacity: capacity)
+        pinned.initialize(repeating: nil, count: capacity)
     }
 
     deinit {
         storage.deinitialize(count: capacity)
         storage.deallocate()
+        pinned.deallocate()
     }
 
     /// The slot of `name`, made on first use.
@@ -45,8 +51,13 @@ final class Globals {
             (bigger + capacity).initialize(repeating: nil, count: capacity)
             storage.deallocate()
             storage = bigger
+            let biggerPinned = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: capacity * 2)
+            biggerPinned.moveInitialize(from: pinned, count: capacity)
+            (biggerPinned + capacity).initialize(repeating: nil, count: capacity)
+            pinned.deallocate()
+            pinned = biggerPinned
             capacity *= 2
-            onResize?(bigger)
+            onResize?(bigger, biggerPinned)
         }
         names.append(name)
         index[name] = i
@@ -54,7 +65,19 @@ final class Globals {
     }
 
     func get(_ name: String) -> Value? { index[name].flatMap { storage[$0] } }
-    func set(_ name: String, _ value: Value?) { storage[slot(name)] = value }
+    func set(_ name: String, _ value: Value?) {
+        let i = slot(name)
+        storage[i] = value
+        pinned[i] = nil
+    }
+
+    /// Stores a function that stays alive as long as the globals (builtins, top-level `fn`).
+    func setPinned(_ name: String, _ function: Function, keepAlive: inout [Function]) {
+        let i = slot(name)
+        storage[i] = .function(function)
+        keepAlive.append(function)
+        pinned[i] = Unmanaged.passUnretained(function).toOpaque()
+    }
 
     /// Every name that currently holds a value, in the order first defined.
     var defined: [(String, Value)] {
@@ -87,6 +110,10 @@ final class Runtime {
     let globals: Globals
     /// The globals' slots (kept in step with `globals` when it grows).
     var gp: UnsafeMutablePointer<Value?>
+    /// The globals' pinned-function pointers.
+    var gfn: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// Functions kept alive for the session so calls through `gfn` need no reference counting.
+    var keepAlive: [Function] = []
     /// Where `print` and friends send output.
     var output: (DisplayItem) -> Void = { _ in }
     /// Records a metric.
@@ -102,18 +129,31 @@ final class Runtime {
     init(globals: Globals, stackSize: Int = 1 << 18) {
         self.globals = globals
         self.gp = globals.storage
+        self.gfn = globals.pinned
         self.stackSize = stackSize
         stackBase = .allocate(capacity: stackSize)
         stackBase.initialize(repeating: nil, count: stackSize)
         stackEnd = stackBase + stackSize
         bp = stackBase
         sp = stackBase
-        globals.onResize = { [unowned self] p in self.gp = p }
+        globals.onResize = { [unowned self] p, f in self.gp = p; self.gfn = f }
     }
 
     deinit {
         stackBase.deinitialize(count: stackSize)
         stackBase.deallocate()
+    }
+
+    /// The most functions kept alive for fast global calls (bounds memory when a loop keeps assigning closures).
+    static let maxPinned = 10_000
+
+    /// Marks global `slot` as holding `fn`, kept alive for the session, so calls skip reference counting.
+    func pin(_ fn: Function, slot: Int) {
+        let raw = Unmanaged.passUnretained(fn).toOpaque()
+        if gfn[slot] == raw { return }
+        guard keepAlive.count < Runtime.maxPinned else { gfn[slot] = nil; return }
+        keepAlive.append(fn)
+        gfn[slot] = raw
     }
 
     /// Called when the budget runs out: cancellation, or a fuzzing step limit.
@@ -160,34 +200,41 @@ final class Runtime {
 }
 
 /// What a user function is, independent of the closure's captured variables.
+/// Every field is a constant so calls read them without retaining.
 final class Prototype {
     let name: String
     let paramNames: [String]
-    var defaults: [Eval?] = []
+    let paramCount: Int
+    let defaults: [Eval?]
     let frameSize: Int
     let cellSlots: [Int]
-    var body: Eval = { _ in .null }
+    let hasCells: Bool
+    let body: Eval
     let file: String
 
-    init(name: String, paramNames: [String], frameSize: Int, cellSlots: [Int], file: String) {
+    init(name: String, paramNames: [String], defaults: [Eval?], frameSize: Int, cellSlots: [Int], body: @escaping Eval, file: String) {
         self.name = name
         self.paramNames = paramNames
+        self.paramCount = paramNames.count
+        self.defaults = defaults
         self.frameSize = frameSize
         self.cellSlots = cellSlots
+        self.hasCells = !cellSlots.isEmpty
+        self.body = body
         self.file = file
     }
-
-    var required: Int { defaults.firstIndex(where: { $0 != nil }) ?? paramNames.count }
 }
 
 /// A function written in ainb: its prototype and the variables it captured.
 final class UserFunction: Function {
     let proto: Prototype
     let captured: ContiguousArray<Cell>
+    let hasCaptured: Bool
 
     init(proto: Prototype, captured: ContiguousArray<Cell>) {
         self.proto = proto
         self.captured = captured
+        self.hasCaptured = !captured.isEmpty
         super.init(name: proto.name, isUser: true)
     }
 
@@ -199,8 +246,8 @@ final class UserFunction: Function {
         let savedBp = rt.bp
         rt.bp = frame
         rt.depth += 1
-        let hasCells = !proto.cellSlots.isEmpty
-        let hasUpvalues = !captured.isEmpty
+        let hasCells = proto.hasCells
+        let hasUpvalues = hasCaptured
         var savedCells: ContiguousArray<Cell>?
         var savedUpvalues: ContiguousArray<Cell>?
         if hasUpvalues {
@@ -213,8 +260,8 @@ final class UserFunction: Function {
             if let savedCells { rt.cells = savedCells }
             if let savedUpvalues { rt.upvalues = savedUpvalues }
         }
-        if argc < proto.paramNames.count {
-            for i in argc..<proto.paramNames.count {
+        if argc < proto.paramCount {
+            for i in argc..<proto.paramCount {
                 guard let d = proto.defaults[i] else {
                     throw ScriptError("\(name)() is missing the argument '\(proto.paramNames[i])'")
                 }
@@ -240,7 +287,7 @@ final class UserFunction: Function {
     func invoke(argc: Int, _ rt: Runtime, at pos: Pos, _ fill: (UnsafeMutablePointer<Value?>) throws -> Void) throws -> Value {
         let frame = rt.sp
         let size = proto.frameSize
-        guard argc <= proto.paramNames.count else {
+        guard argc <= proto.paramCount else {
             throw ScriptError("\(name)() takes \(proto.paramNames.count) argument\(proto.paramNames.count == 1 ? "" : "s") but \(argc) were given")
         }
         guard rt.depth < rt.maxDepth, rt.stackEnd - frame >= size else {

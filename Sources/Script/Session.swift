@@ -56,7 +56,7 @@ public final class Session {
         rt.recordMetric = { [weak self] name, value in self?.record(name, value) }
         rt.sourceLine = { [weak self] file, line in self?.sources[file]?[line] }
         rt.knownNames = { [weak self] in self?.globals.defined.map(\.0) ?? [] }
-        for b in Registry.shared.ordered { globals.set(b.name, .function(b)) }
+        for b in Registry.shared.ordered { globals.setPinned(b.name, b, keepAlive: &rt.keepAlive) }
         for (name, value) in Session.constants { globals.set(name, .number(value)) }
     }
 
