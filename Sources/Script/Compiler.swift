@@ -663,10 +663,14 @@ final class Compiler {
     /// Adds a stack line when an error leaves a user function; positions errors from builtins at the call.
     static func trace(_ error: Error, _ fn: Function, _ location: SourceLocation) -> Error {
         guard var e = located(error, location) as? ScriptError else { return error }
-        if fn is UserFunction, e.stack.count < 50 {
-            e.stack.append("in \(fn.name)(), called at \(location)")
-        } else if fn is UserFunction, e.stack.count == 50 {
-            e.stack.append("...")
+        guard fn.isUser else { return e }
+        let entry = "in \(fn.name)(), called at \(location)"
+        // Deep recursion repeats one frame: count it instead of listing it thousands of times.
+        if let last = e.stack.last, last.hasPrefix(entry) {
+            let count = last == entry ? 1 : Int(last.dropFirst(entry.count + 2).prefix { $0.isNumber }) ?? 1
+            e.stack[e.stack.count - 1] = entry + " (\(count + 1) times)"
+        } else if e.stack.count < 100 {
+            e.stack.append(entry)
         }
         return e
     }
