@@ -131,6 +131,16 @@ final class Compiler {
         }
     }
 
+    /// A condition: true or false, with errors (an ambiguous tensor) placed at the condition.
+    private func condition(_ e: Expr) -> (Runtime) throws -> Bool {
+        let ev = expr(e), location = loc(Self.start(e))
+        return { rt in
+            let v = try ev(rt)
+            if case .bool(let b) = v { return b }
+            do { return try v.truthy() } catch { throw Compiler.located(error, location) }
+        }
+    }
+
     /// A function body: `return` ends it through flows (no signals), and a final
     /// expression (or a final `if` whose branches end in expressions) is its value.
     private func tailBlock(_ stmts: [Stmt]) -> Eval {
@@ -139,11 +149,11 @@ final class Compiler {
         let tail: Eval
         switch last {
         case .expression(.ifExpr(let c, let a, let b, _)):
-            let cond = expr(c), then = tailBlock(a)
+            let cond = condition(c), then = tailBlock(a)
             if let b {
                 let other = tailBlock(b)
-                tail = { rt in try cond(rt).truthy() ? try then(rt) : try other(rt) }
-            } else { tail = { rt in try cond(rt).truthy() ? try then(rt) : .null } }
+                tail = { rt in try cond(rt) ? try then(rt) : try other(rt) }
+            } else { tail = { rt in try cond(rt) ? try then(rt) : .null } }
         case .expression(let e):
             tail = expr(e)
         case .returnValue(let e, _):
@@ -171,12 +181,12 @@ final class Compiler {
         case .expression(let e):
             if case .ifExpr(let c, let a, let b, _) = e {
                 // An `if` as a statement: flows pass through without signals.
-                let cond = expr(c), then = block(a)
+                let cond = condition(c), then = block(a)
                 if let b {
                     let other = block(b)
-                    return { rt in try cond(rt).truthy() ? try then(rt) : try other(rt) }
+                    return { rt in try cond(rt) ? try then(rt) : try other(rt) }
                 }
-                return { rt in try cond(rt).truthy() ? try then(rt) : .normal }
+                return { rt in try cond(rt) ? try then(rt) : .normal }
             }
             let ev = expr(e)
             return { rt in _ = try ev(rt); return .normal }
@@ -213,9 +223,9 @@ final class Compiler {
         case .forLoop(let names, let iterable, let body, let pos):
             return forLoop(names, iterable, body, pos)
         case .whileLoop(let c, let body, _):
-            let cond = expr(c), run = block(body)
+            let cond = condition(c), run = block(body)
             return { rt in
-                while try cond(rt).truthy() {
+                while try cond(rt) {
                     try rt.tick()
                     let f: Flow
                     do { f = try run(rt) } catch let s as ControlSignal { f = s.flow }
@@ -401,7 +411,10 @@ final class Compiler {
             }
         case .unary(let op, let a, let pos):
             let x = expr(a), location = loc(pos)
-            if op == "not" { return { rt in .bool(!(try x(rt).truthy())) } }
+            if op == "not" {
+                let cond = condition(a)
+                return { rt in .bool(!(try cond(rt))) }
+            }
             return { rt in
                 let v = try x(rt)
                 if case .number(let n) = v { return .number(-n) }
@@ -409,9 +422,12 @@ final class Compiler {
             }
         case .binary(let op, let a, let b, let pos): return binary(op, a, b, pos)
         case .logical(let op, let a, let b, _):
-            let x = expr(a), y = expr(b)
-            if op == "and" { return { rt in let l = try x(rt); return try l.truthy() ? try y(rt) : l } }
-            return { rt in let l = try x(rt); return try l.truthy() ? l : try y(rt) }
+            let x = expr(a), y = expr(b), location = loc(Self.start(a))
+            @inline(__always) func truth(_ v: Value) throws -> Bool {
+                do { return try v.truthy() } catch { throw Compiler.located(error, location) }
+            }
+            if op == "and" { return { rt in let l = try x(rt); return try truth(l) ? try y(rt) : l } }
+            return { rt in let l = try x(rt); return try truth(l) ? l : try y(rt) }
         case .range(let a, let b, let pos):
             let x = expr(a), y = expr(b), location = loc(pos)
             return { rt in
@@ -437,10 +453,10 @@ final class Compiler {
             }
         case .function(let f): return function(f)
         case .ifExpr(let c, let a, let b, _):
-            let cond = expr(c), then = valueBlock(a)
-            guard let b else { return { rt in try cond(rt).truthy() ? try then(rt) : .null } }
+            let cond = condition(c), then = valueBlock(a)
+            guard let b else { return { rt in try cond(rt) ? try then(rt) : .null } }
             let other = valueBlock(b)
-            return { rt in try cond(rt).truthy() ? try then(rt) : try other(rt) }
+            return { rt in try cond(rt) ? try then(rt) : try other(rt) }
         }
     }
 
