@@ -60,6 +60,10 @@ enum Ops {
         case .bool(let b): return Tensor(b ? 1 : 0)
         case .dual: throw DualUnsupported()
         case .list(let items):
+            if items.contains(where: tracksGradient) {
+                // Keep the gradient path: stack the elements instead of copying their values.
+                return try Tensor.stack(try items.map { try tensor($0) })
+            }
             var shape: [Int] = []
             var scalars: [Float] = []
             try flatten(items, depth: 0, shape: &shape, into: &scalars)
@@ -70,6 +74,15 @@ enum Ops {
             return Tensor((0..<r.count).map { Float(r.value(at: $0)) })
         default:
             throw ScriptError("expected a tensor, a number or a list of numbers, got \(v.typeName)")
+        }
+    }
+
+    /// Whether a value holds a tensor that records gradients.
+    static func tracksGradient(_ v: Value) -> Bool {
+        switch v {
+        case .tensor(let t): return t.tensor.requiresGrad
+        case .list(let items): return items.contains(where: tracksGradient)
+        default: return false
         }
     }
 
