@@ -142,6 +142,18 @@ enum Ops {
             return try dual(op, l, r)
         default: break
         }
+        let tensorSide: Bool
+        switch (l, r) {
+        case (.tensor, .tensor), (.tensor, .number), (.number, .tensor), (.tensor, .bool), (.bool, .tensor): tensorSide = true
+        default: tensorSide = false
+        }
+        if tensorSide && (op == "==" || op == "!=") {
+            // Elementwise, as in NumPy: 1 where it holds, 0 elsewhere.
+            let (a, b) = (try tensor(l), try tensor(r))
+            guard let shape = Shape.broadcast(a.shape, b.shape) else { throw TensorError.shapeMismatch(op: op, a.shape, b.shape) }
+            try Limits.checkShape(shape)
+            return .tensor(try compare(a, op == "==" ? .equal : .notEqual, b))
+        }
         if op == "==" { return .bool(equal(l, r)) }
         if op == "!=" { return .bool(!equal(l, r)) }
         if case .host(let h) = l, let v = try h.binary(op, r, reversed: false) { return v }
