@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Script", dependencies: ["Tensor", "Neural", "Faces", "Graphics"], swiftSettings: native),
         .target(name: "Notebook", dependencies: ["Script"], swiftSettings: native),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
-        .executableTarget(name: "ScriptFuzz", dependencies: ["Script"], swiftSettings: native),
+        .executableTarget(name: "ScriptFuzz", dependencies: ["Script", "Tensor"], swiftSettings: native),
         .executableTarget(
             name: "ainb",
             dependencies: [

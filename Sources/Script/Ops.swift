@@ -16,6 +16,16 @@ public enum Limits {
     /// The most elements a tensor built by a program may have (4 GB of floats).
     public static var maxElements = 1 << 30
 
+    /// The most items a list may hold, and characters a string.
+    public static var maxListItems = 1 << 26
+
+    /// Throws unless a list or string of `count` items may be built.
+    static func checkLength(_ count: Int, _ what: String) throws {
+        if count > maxListItems {
+            throw ScriptError("a \(what) of \(count) items is too big for memory (the limit is \(maxListItems))")
+        }
+    }
+
     /// Throws unless a tensor of `shape` may be allocated.
     public static func checkShape(_ shape: [Int]) throws {
         var total = 1
@@ -163,7 +173,9 @@ enum Ops {
             return try tensors(op, try operand(l, op), try operand(r, op))
         case (.string(let a), .string(let b)):
             switch op {
-            case "+": return .string(a + b)
+            case "+":
+                try Limits.checkLength(a.utf8.count + b.utf8.count, "string")
+                return .string(a + b)
             case "<": return .bool(a < b)
             case "<=": return .bool(a <= b)
             case ">": return .bool(a > b)
@@ -174,13 +186,16 @@ enum Ops {
             if op == "+" {
                 throw ScriptError("cannot add a \(l.typeName) and a \(r.typeName); to put a value in a string, write \"...{x}...\"")
             }
-            if op == "*", case .string(let s) = l, let n = number(r), n >= 0, n.rounded() == n, n < 1e6 {
+            if op == "*", case .string(let s) = l, let n = number(r), n >= 0, n.rounded() == n, Double(s.utf8.count) * n <= Double(Limits.maxListItems) {
                 return .string(String(repeating: s, count: Int(n)))
             }
         case (.list(let a), .list(let b)):
-            if op == "+" { return .list(a + b) }
+            if op == "+" {
+                try Limits.checkLength(a.count + b.count, "list")
+                return .list(a + b)
+            }
         case (.list(let a), .number(let n)) where op == "*":
-            guard n >= 0, n.rounded() == n, Double(a.count) * n <= 1e7 else {
+            guard n >= 0, n.rounded() == n, Double(a.count) * n <= Double(Limits.maxListItems) else {
                 throw ScriptError("a list can be repeated a whole, non-negative number of times, got \(Format.number(n))")
             }
             return .list(Array(repeating: a, count: Int(n)).flatMap { $0 })

@@ -1,5 +1,6 @@
 import Foundation
 import Script
+import Tensor
 
 // ScriptFuzz: runs random ainb programs through parse, check and evaluate with a step
 // budget, for a given time or number of programs; or runs one file (`--run FILE`).
@@ -26,6 +27,17 @@ if let path = option("--run") {
     } catch {
         print(error)
         exit(1)
+    }
+    exit(0)
+}
+
+if let n = option("--show-generated").flatMap(Int.init) {
+    var rng = RandomGenerator(seed: UInt64(option("--seed") ?? "1") ?? 1)
+    let session = Session()
+    for _ in 0..<n {
+        let program = Fuzzer.generate(&rng)
+        let errors = session.check(program, file: "g")
+        if let e = errors.first { print("----\n\(program)\n=> \(e)") }
     }
     exit(0)
 }
