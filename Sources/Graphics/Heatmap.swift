@@ -56,8 +56,8 @@ public struct Heatmap: Equatable, Sendable {
         return colorMap.color(at: (v - r.lowerBound) / (r.upperBound - r.lowerBound))
     }
 
-    /// A cell's text.
-    func cellText(_ v: Double) -> String {
+    /// The text written in a cell holding `v`.
+    public func cellText(_ v: Double) -> String {
         guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
         if let d = decimals { return Ticks.format(v, decimals: d) }
         let allIntegral = values.allSatisfy { $0.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
