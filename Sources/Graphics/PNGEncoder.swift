@@ -4,7 +4,8 @@ import CZlib
 ///
 /// Each row gets the filter (None, Sub, Up, Average, Paeth) whose output has the smallest
 /// sum of absolute byte values, the usual heuristic; ties go to the lower filter number.
-/// The filtered rows are deflated by zlib at level 6 into one IDAT chunk.
+/// The filtered rows are deflated by zlib into one IDAT chunk: level 6, or level 3 for data over
+/// 1 MiB (big image grids), where level 6 costs several times longer for about 15% fewer bytes.
 public enum PNGEncoder {
     /// The colour layouts this encoder writes.
     public enum ColorType: UInt8, Sendable {
@@ -51,24 +52,18 @@ public enum PNGEncoder {
     static func filterRows(width: Int, height: Int, bpp: Int, bytes: [UInt8]) -> [UInt8] {
         let stride = width * bpp
         var out = [UInt8](repeating: 0, count: height * (stride + 1))
-        var candidate = [UInt8](repeating: 0, count: stride)
+        let zeros = [UInt8](repeating: 0, count: stride)
         bytes.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                candidate.withUnsafeMutableBufferPointer { cand in
+                zeros.withUnsafeBufferPointer { zero in
                     for y in 0..<height {
                         let row = src.baseAddress! + y * stride
-                        let prev: UnsafePointer<UInt8>? = y > 0 ? src.baseAddress! + (y - 1) * stride : nil
+                        // The row above; the first row has none, which the filters treat as zeros.
+                        let prev = y > 0 ? src.baseAddress! + (y - 1) * stride : zero.baseAddress!
+                        let filter = cheapestFilter(row: row, prev: prev, stride: stride, bpp: bpp, first: y == 0)
                         let target = dst.baseAddress! + y * (stride + 1)
-                        var best = Int.max
-                        for filter in 0..<5 {
-                            let cost = applyFilter(filter, row: row, prev: prev, stride: stride, bpp: bpp,
-                                                   into: cand.baseAddress!, bound: best)
-                            if cost < best {
-                                best = cost
-                                target[0] = UInt8(filter)
-                                (target + 1).update(from: cand.baseAddress!, count: stride)
-                            }
-                        }
+                        target[0] = UInt8(filter)
+                        applyFilter(filter, row: row, prev: prev, stride: stride, bpp: bpp, into: target + 1)
                     }
                 }
             }
@@ -76,41 +71,52 @@ public enum PNGEncoder {
         return out
     }
 
-    /// Writes one filtered row and returns its cost (sum of |signed byte|), stopping early past `bound`.
+    /// |v| of a filtered byte read as signed: the cost the heuristic minimises.
     @inline(__always)
-    private static func applyFilter(_ filter: Int, row: UnsafePointer<UInt8>, prev: UnsafePointer<UInt8>?,
-                                    stride: Int, bpp: Int, into out: UnsafeMutablePointer<UInt8>,
-                                    bound: Int) -> Int {
-        var cost = 0
-        @inline(__always) func put(_ i: Int, _ v: UInt8) {
-            out[i] = v
-            cost &+= v < 128 ? Int(v) : 256 - Int(v)
+    private static func cost(_ v: UInt8) -> Int { Int(Int8(bitPattern: v).magnitude) }
+
+    /// The filter (0...4) whose output has the smallest sum of |signed byte|; ties go to the lower number.
+    /// On the first row Up and Paeth equal None and Sub, so only 0, 1 and 3 are tried.
+    private static func cheapestFilter(row: UnsafePointer<UInt8>, prev: UnsafePointer<UInt8>,
+                                       stride: Int, bpp: Int, first: Bool) -> Int {
+        var c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0
+        for i in 0..<min(bpp, stride) {
+            let x = row[i], b = prev[i]
+            c0 &+= cost(x); c1 &+= cost(x)
+            c2 &+= cost(x &- b); c3 &+= cost(x &- (b >> 1)); c4 &+= cost(x &- b)
         }
-        switch filter {
-        case 0:
-            for i in 0..<stride { put(i, row[i]) }
-        case 1:
-            for i in 0..<stride { put(i, row[i] &- (i >= bpp ? row[i - bpp] : 0)) }
-        case 2:
-            guard let p = prev else { return Int.max }
-            for i in 0..<stride { put(i, row[i] &- p[i]) }
-        case 3:
-            for i in 0..<stride {
-                let left = i >= bpp ? Int(row[i - bpp]) : 0
-                let up = prev.map { Int($0[i]) } ?? 0
-                put(i, row[i] &- UInt8((left + up) >> 1))
-            }
-        default:
-            guard let p = prev else { return Int.max }
-            for i in 0..<stride {
-                let a = i >= bpp ? Int(row[i - bpp]) : 0
-                let b = Int(p[i])
-                let c = i >= bpp ? Int(p[i - bpp]) : 0
-                put(i, row[i] &- UInt8(paeth(a, b, c)))
-                if cost >= bound { return cost }
+        if stride > bpp {
+            for i in bpp..<stride {
+                let x = row[i], a = row[i - bpp], b = prev[i], c = prev[i - bpp]
+                c0 &+= cost(x)
+                c1 &+= cost(x &- a)
+                c2 &+= cost(x &- b)
+                c3 &+= cost(x &- UInt8((Int(a) + Int(b)) >> 1))
+                c4 &+= cost(x &- UInt8(paeth(Int(a), Int(b), Int(c))))
             }
         }
-        return cost
+        let costs = first ? [c0, c1, Int.max, c3, Int.max] : [c0, c1, c2, c3, c4]
+        var best = 0
+        for f in 1..<5 where costs[f] < costs[best] { best = f }
+        return best
+    }
+
+    /// Writes one row filtered with `filter`.
+    private static func applyFilter(_ filter: Int, row: UnsafePointer<UInt8>, prev: UnsafePointer<UInt8>,
+                                    stride: Int, bpp: Int, into out: UnsafeMutablePointer<UInt8>) {
+        for i in 0..<stride {
+            let x = row[i]
+            let a: UInt8 = i >= bpp ? row[i - bpp] : 0
+            let b = prev[i]
+            let c: UInt8 = i >= bpp ? prev[i - bpp] : 0
+            switch filter {
+            case 0: out[i] = x
+            case 1: out[i] = x &- a
+            case 2: out[i] = x &- b
+            case 3: out[i] = x &- UInt8((Int(a) + Int(b)) >> 1)
+            default: out[i] = x &- UInt8(paeth(Int(a), Int(b), Int(c)))
+            }
+        }
     }
 
     /// The Paeth predictor from the PNG specification.
@@ -122,13 +128,17 @@ public enum PNGEncoder {
         return pb <= pc ? b : c
     }
 
-    /// A zlib stream of `data` (level 6); falls back to stored blocks if zlib fails.
+    /// The zlib level for `count` bytes of filtered data.
+    static func level(forByteCount count: Int) -> Int32 { count > 1 << 20 ? 3 : 6 }
+
+    /// A zlib stream of `data`; falls back to stored blocks if zlib fails.
     static func deflate(_ data: [UInt8]) -> [UInt8] {
+        let level = level(forByteCount: data.count)
         var destLength = compressBound(uLong(data.count))
         var dest = [UInt8](repeating: 0, count: Int(destLength))
         let status = data.withUnsafeBufferPointer { src in
             dest.withUnsafeMutableBufferPointer { dst in
-                compress2(dst.baseAddress, &destLength, src.baseAddress, uLong(src.count), 6)
+                compress2(dst.baseAddress, &destLength, src.baseAddress, uLong(src.count), level)
             }
         }
         if status == Z_OK {
