@@ -12,17 +12,22 @@ public struct Figure: Equatable, Sendable {
 
     public var content: Content
     public var title: String?
-    /// Width in pixels; nil is 640 for plots and the content's natural size for heatmaps and grids.
+    /// Width in pixels; nil is 640 (times `scale`) for plots and the content's natural size for heatmaps and grids.
     public var width: Int?
-    /// Height in pixels; nil is 480 for plots and the content's natural size for heatmaps and grids.
+    /// Height in pixels; nil is 480 (times `scale`) for plots and the content's natural size for heatmaps and grids.
     public var height: Int?
-    /// Whole-number scale of all text (1 is the 5×7 font at its own size).
-    public var textScale: Int
+    /// Whole-number scale of everything drawn: text, lines, markers, spacing and the default size
+    /// (2 gives the same figure at twice the resolution).
+    public var scale: Int
 
-    public init(_ content: Content, title: String? = nil, width: Int? = nil, height: Int? = nil, textScale: Int = 1) {
+    /// A figure of any content; `width` and `height` override the default size.
+    public init(_ content: Content, title: String? = nil, width: Int? = nil, height: Int? = nil, scale: Int = 1) {
         self.content = content; self.title = title; self.width = width; self.height = height
-        self.textScale = textScale
+        self.scale = scale
     }
+
+    /// The scale actually used (1...8).
+    var effectiveScale: Int { max(1, min(8, scale)) }
 
     /// A plot figure.
     public init(_ plot: Plot, title: String? = nil, width: Int? = nil, height: Int? = nil) {
@@ -36,9 +41,9 @@ public struct Figure: Equatable, Sendable {
     public var size: (width: Int, height: Int) {
         let natural: (Int, Int)
         switch content {
-        case .plot: natural = (640, 480)
-        case .heatmap(let h): natural = HeatmapRenderer(map: h, title: title, textScale: max(1, textScale)).naturalSize()
-        case .imageGrid(let g): natural = ImageGridRenderer(grid: g, title: title, textScale: max(1, textScale)).naturalSize()
+        case .plot: natural = (640 * effectiveScale, 480 * effectiveScale)
+        case .heatmap(let h): natural = HeatmapRenderer(map: h, title: title, textScale: effectiveScale).naturalSize()
+        case .imageGrid(let g): natural = ImageGridRenderer(grid: g, title: title, textScale: effectiveScale).naturalSize()
         }
         let w = min(Figure.maximumSide, max(16, width ?? natural.0))
         let h = min(Figure.maximumSide, max(16, height ?? natural.1))
@@ -50,7 +55,7 @@ public struct Figure: Equatable, Sendable {
         let (w, h) = size
         var image = RGBAImage(width: w, height: h, fill: Style.background)
         let frame = Rect(x: 0, y: 0, width: Double(w), height: Double(h))
-        let ts = max(1, min(8, textScale))
+        let ts = effectiveScale
         switch content {
         case .plot(let p): PlotRenderer(plot: p, title: title, textScale: ts).draw(on: &image, in: frame)
         case .heatmap(let m): HeatmapRenderer(map: m, title: title, textScale: ts).draw(on: &image, in: frame)

@@ -73,6 +73,15 @@ struct HeatmapRenderer {
     let textScale: Int
     private var s: Double { Double(textScale) }
 
+    // Spacing and rule widths at this figure's scale.
+    private var tickLength: Double { Style.tickLength * s }
+    private var tickPad: Double { Style.tickPad * s }
+    private var labelPad: Double { Style.labelPad * s }
+    private var outerPad: Double { Style.outerPad * s }
+    private var titlePad: Double { Style.titlePad * s }
+    /// Width of rules (spines, ticks, grid lines).
+    private var lw: Double { s }
+
     /// The figure size that shows every cell comfortably.
     func naturalSize() -> (Int, Int) {
         let cell = cellSize()
@@ -94,25 +103,25 @@ struct HeatmapRenderer {
 
     private func columnLabelsRotated(cell: Double) -> Bool {
         let widest = (map.columnLabels ?? []).map { Double(BitmapFont.measure($0, scale: textScale).width) }.max() ?? 0
-        return widest + 4 > cell
+        return widest + 4 * s > cell
     }
 
     private func margins(cell: Double) -> (Double, Double, Double, Double) {
         let lineH = Double(BitmapFont.ascent + BitmapFont.descent) * s
         let rowLabelW = (map.rowLabels ?? []).map { Double(BitmapFont.measure($0, scale: textScale).width) }.max() ?? 0
-        var left = Style.outerPad + rowLabelW + Style.tickLength + Style.tickPad
-        if let y = map.yLabel, !y.isEmpty { left += lineH + Style.labelPad }
-        var top = Style.outerPad + 4
-        if let t = title, !t.isEmpty { top += Double(BitmapFont.measure(t, scale: textScale + 1).height) + Style.titlePad - 4 }
+        var left = outerPad + rowLabelW + tickLength + tickPad
+        if let y = map.yLabel, !y.isEmpty { left += lineH + labelPad }
+        var top = outerPad + 4 * s
+        if let t = title, !t.isEmpty { top += Double(BitmapFont.measure(t, scale: textScale + 1).height) + titlePad - 4 * s }
         let colLabelH: Double
         if map.columnLabels != nil {
             colLabelH = columnLabelsRotated(cell: cell)
                 ? (map.columnLabels ?? []).map { Double(BitmapFont.measure($0, scale: textScale).width) }.max() ?? 0
                 : Double(BitmapFont.ascent) * s
         } else { colLabelH = 0 }
-        var bottom = Style.outerPad + Style.tickLength + Style.tickPad + colLabelH
-        if let x = map.xLabel, !x.isEmpty { bottom += Style.labelPad + lineH }
-        var right = Style.outerPad + 6
+        var bottom = outerPad + tickLength + tickPad + colLabelH
+        if let x = map.xLabel, !x.isEmpty { bottom += labelPad + lineH }
+        var right = outerPad + 6 * s
         if map.colorBar { right += colorBarWidth() }
         return (left, top, right, bottom)
     }
@@ -121,7 +130,7 @@ struct HeatmapRenderer {
         let r = map.colorRange()
         let ticks = Ticks.linear(from: r.lowerBound, to: r.upperBound, target: 5)
         let labelW = ticks.map { Double(BitmapFont.measure($0.label, scale: textScale).width) }.max() ?? 0
-        return 14 + 16 * s + Style.tickLength + Style.tickPad + labelW
+        return 14 * s + 16 * s + tickLength + tickPad + labelW
     }
 
     func draw(on image: inout RGBAImage, in frame: Rect) {
@@ -141,7 +150,7 @@ struct HeatmapRenderer {
                 let fill = map.color(for: v)
                 let cellRect = Rect(x: ox + Double(c) * cell, y: oy + Double(r) * cell, width: cell, height: cell)
                 image.fillRect(cellRect, color: fill)
-                if map.showValues && cell >= 12 {
+                if map.showValues && cell >= 12 * s {
                     let text = map.cellText(v)
                     let ink = fill.luminance < 0.5 ? Color.white : Style.text
                     image.drawText(text, at: Point(cellRect.minX + cell / 2, cellRect.minY + cell / 2), scale: textScale,
@@ -150,27 +159,27 @@ struct HeatmapRenderer {
             }
         }
         if rows > 0 && cols > 0 {
-            image.strokeRect(Rect(x: area.minX - 0.5, y: area.minY - 0.5, width: area.width + 1, height: area.height + 1), width: 1, color: Style.spine)
+            image.strokeRect(Rect(x: area.minX - lw / 2, y: area.minY - lw / 2, width: area.width + lw, height: area.height + lw), width: lw, color: Style.spine)
         }
         let rotated = columnLabelsRotated(cell: natural) && columnLabelsRotated(cell: cell)
         if let labels = map.columnLabels {
             for (c, label) in labels.prefix(cols).enumerated() {
                 let px = (ox + (Double(c) + 0.5) * cell).rounded(.down)
-                image.fillRect(Rect(x: px, y: area.maxY + 1, width: 1, height: Style.tickLength), color: Style.tick)
-                image.drawText(label, at: Point(px + 0.5, area.maxY + 1 + Style.tickLength + Style.tickPad), scale: textScale,
+                image.fillRect(Rect(x: px, y: area.maxY + lw, width: lw, height: tickLength), color: Style.tick)
+                image.drawText(label, at: Point(px + lw / 2, area.maxY + lw + tickLength + tickPad), scale: textScale,
                                color: Style.text, align: .center, vertical: .top, rotated: rotated)
             }
         }
         if let labels = map.rowLabels {
             for (r, label) in labels.prefix(rows).enumerated() {
                 let py = (oy + (Double(r) + 0.5) * cell).rounded(.down)
-                image.fillRect(Rect(x: area.minX - 1 - Style.tickLength, y: py, width: Style.tickLength, height: 1), color: Style.tick)
-                image.drawText(label, at: Point(area.minX - 1 - Style.tickLength - Style.tickPad, py + 0.5), scale: textScale,
+                image.fillRect(Rect(x: area.minX - lw - tickLength, y: py, width: tickLength, height: lw), color: Style.tick)
+                image.drawText(label, at: Point(area.minX - lw - tickLength - tickPad, py + lw / 2), scale: textScale,
                                color: Style.text, align: .right, vertical: .middle)
             }
         }
         if let label = map.xLabel, !label.isEmpty {
-            var y = area.maxY + 1 + Style.tickLength + Style.tickPad + Style.labelPad
+            var y = area.maxY + lw + tickLength + tickPad + labelPad
             if map.columnLabels != nil {
                 y += rotated ? ((map.columnLabels ?? []).map { Double(BitmapFont.measure($0, scale: textScale).width) }.max() ?? 0)
                     : Double(BitmapFont.ascent) * s
@@ -178,15 +187,15 @@ struct HeatmapRenderer {
             image.drawText(label, at: Point(area.minX + area.width / 2, y), scale: textScale, color: Style.text, align: .center)
         }
         if let label = map.yLabel, !label.isEmpty {
-            image.drawText(label, at: Point(frame.minX + Style.outerPad, area.minY + area.height / 2), scale: textScale,
+            image.drawText(label, at: Point(frame.minX + outerPad, area.minY + area.height / 2), scale: textScale,
                            color: Style.text, align: .left, vertical: .middle, rotated: true)
         }
         if let t = title, !t.isEmpty {
-            image.drawText(t, at: Point(area.minX + area.width / 2, frame.minY + Style.outerPad), scale: textScale + 1,
+            image.drawText(t, at: Point(area.minX + area.width / 2, frame.minY + outerPad), scale: textScale + 1,
                            color: Style.text, align: .center)
         }
         if map.colorBar && rows > 0 && cols > 0 {
-            drawColorBar(on: &image, x: area.maxX + 14, top: area.minY, height: area.height)
+            drawColorBar(on: &image, x: area.maxX + 14 * s, top: area.minY, height: area.height)
         }
     }
 
@@ -198,12 +207,12 @@ struct HeatmapRenderer {
             let t = 1 - (Double(i) + 0.5) / Double(h)
             image.fillRect(Rect(x: x, y: top + Double(i), width: w, height: 1), color: map.colorMap.color(at: t))
         }
-        image.strokeRect(Rect(x: x - 0.5, y: top - 0.5, width: w + 1, height: height + 1), width: 1, color: Style.spine)
+        image.strokeRect(Rect(x: x - lw / 2, y: top - lw / 2, width: w + lw, height: height + lw), width: lw, color: Style.spine)
         let axis = AxisMap(lo: r.lowerBound, hi: r.upperBound, scale: .linear, start: top + height, end: top)
-        for t in axis.ticks(target: max(4, Int(height / 45))) {
-            let py = min(top + height - 1, axis.position(t.value).rounded(.down))
-            image.fillRect(Rect(x: x + w + 1, y: py, width: Style.tickLength, height: 1), color: Style.tick)
-            image.drawText(t.label, at: Point(x + w + 1 + Style.tickLength + Style.tickPad, py + 0.5), scale: textScale,
+        for t in axis.ticks(target: max(4, Int(height / (45 * s)))) {
+            let py = min(top + height - lw, axis.position(t.value).rounded(.down))
+            image.fillRect(Rect(x: x + w + lw, y: py, width: tickLength, height: lw), color: Style.tick)
+            image.drawText(t.label, at: Point(x + w + lw + tickLength + tickPad, py + lw / 2), scale: textScale,
                            color: Style.text, align: .left, vertical: .middle)
         }
     }

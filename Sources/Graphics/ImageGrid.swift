@@ -2,7 +2,7 @@
 public struct PointStyle: Equatable, Sendable {
     public var marker: Marker
     public var color: Color
-    /// Marker size in pixels of the drawn (scaled) image.
+    /// Marker size in pixels (at figure scale 1, whatever the pictures' magnification).
     public var size: Double
     public init(marker: Marker, color: Color, size: Double = 6) {
         self.marker = marker; self.color = color; self.size = size
@@ -65,20 +65,22 @@ struct ImageGridRenderer {
     let title: String?
     let textScale: Int
 
-    private var slotWidth: Int { (grid.cells.map(\.image.width).max() ?? 0) * max(1, grid.scale) }
-    private var slotHeight: Int { (grid.cells.map(\.image.height).max() ?? 0) * max(1, grid.scale) }
+    /// Magnification of the pictures: the grid's own times the figure's.
+    private var magnification: Int { max(1, grid.scale) * textScale }
+    private var slotWidth: Int { (grid.cells.map(\.image.width).max() ?? 0) * magnification }
+    private var slotHeight: Int { (grid.cells.map(\.image.height).max() ?? 0) * magnification }
     private var captionHeight: Int {
         grid.cells.contains { !($0.title ?? "").isEmpty }
             ? (BitmapFont.ascent + BitmapFont.descent + 3) * textScale : 0
     }
     private var titleHeight: Int {
         guard let t = title, !t.isEmpty else { return 0 }
-        return BitmapFont.measure(t, scale: textScale + 1).height + Int(Style.titlePad)
+        return BitmapFont.measure(t, scale: textScale + 1).height + Int(Style.titlePad) * textScale
     }
-    private var pad: Int { Int(Style.outerPad) }
+    private var pad: Int { Int(Style.outerPad) * textScale }
 
     func naturalSize() -> (Int, Int) {
-        let cols = grid.columnCount, rows = grid.rowCount, gap = max(0, grid.spacing)
+        let cols = grid.columnCount, rows = grid.rowCount, gap = max(0, grid.spacing) * textScale
         var w = 2 * pad + cols * slotWidth + (cols - 1) * gap
         if let t = title { w = max(w, BitmapFont.measure(t, scale: textScale + 1).width + 2 * pad) }
         let h = 2 * pad + titleHeight + rows * (slotHeight + captionHeight) + (rows - 1) * gap
@@ -86,7 +88,7 @@ struct ImageGridRenderer {
     }
 
     func draw(on image: inout RGBAImage, in frame: Rect) {
-        let cols = grid.columnCount, gap = max(0, grid.spacing), f = max(1, grid.scale)
+        let cols = grid.columnCount, gap = max(0, grid.spacing) * textScale, f = magnification
         let contentW = cols * slotWidth + (cols - 1) * gap
         let x0 = Int(frame.minX) + max(pad, (Int(frame.width) - contentW) / 2)
         let y0 = Int(frame.minY) + pad + titleHeight
@@ -109,7 +111,7 @@ struct ImageGridRenderer {
             for (points, style) in [(cell.points, grid.pointStyle), (cell.predicted, grid.predictedStyle)] {
                 for p in points where p.isFinite {
                     let at = Point(Double(ix) + (p.x + 0.5) * Double(f), Double(iy) + (p.y + 0.5) * Double(f))
-                    image.drawMarker(style.marker, at: at, size: style.size, color: style.color, clip: clip)
+                    image.drawMarker(style.marker, at: at, size: style.size * Double(textScale), color: style.color, clip: clip)
                 }
             }
         }

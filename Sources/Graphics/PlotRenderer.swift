@@ -30,6 +30,15 @@ struct PlotRenderer {
 
     private var s: Double { Double(textScale) }
 
+    // Spacing and rule widths at this figure's scale.
+    private var tickLength: Double { Style.tickLength * s }
+    private var tickPad: Double { Style.tickPad * s }
+    private var labelPad: Double { Style.labelPad * s }
+    private var outerPad: Double { Style.outerPad * s }
+    private var titlePad: Double { Style.titlePad * s }
+    /// Width of rules (spines, ticks, grid lines).
+    private var lw: Double { s }
+
     /// Colour of series `i`: its own, or the cycle's `i`-th.
     func color(_ i: Int) -> Color { plot.series[i].color ?? Color.series(i) }
 
@@ -88,14 +97,14 @@ struct PlotRenderer {
         let lineH = Double(BitmapFont.ascent + BitmapFont.descent) * s
 
         // Vertical layout first: it does not depend on tick label widths.
-        var top = frame.minY + Style.outerPad
+        var top = frame.minY + outerPad
         if let t = title, !t.isEmpty {
-            top += Double(BitmapFont.measure(t, scale: textScale + 1).height) + Style.titlePad
+            top += Double(BitmapFont.measure(t, scale: textScale + 1).height) + titlePad
         } else {
-            top += 4
+            top += 4 * s
         }
-        var bottom = frame.maxY - Style.outerPad - Style.tickLength - Style.tickPad - fontH
-        if let xl = plot.xLabel, !xl.isEmpty { bottom -= Style.labelPad + lineH }
+        var bottom = frame.maxY - outerPad - tickLength - tickPad - fontH
+        if let xl = plot.xLabel, !xl.isEmpty { bottom -= labelPad + lineH }
 
         // Category labels may need turning upright when crowded; reserve room before laying out x.
         let categoryLabels = plot.categories ?? []
@@ -106,9 +115,9 @@ struct PlotRenderer {
         yTicks = yTicks.filter { $0.value >= yl.lowerBound - 1e-12 * abs(yl.lowerBound) && $0.value <= yl.upperBound + 1e-12 * abs(yl.upperBound) }
         let yLabelWidth = yTicks.map { Double(BitmapFont.measure($0.label, scale: textScale).width) }.max() ?? 0
 
-        var left = frame.minX + Style.outerPad + yLabelWidth + Style.tickPad + Style.tickLength
-        if let yl = plot.yLabel, !yl.isEmpty { left += lineH + Style.labelPad }
-        let right = frame.maxX - Style.outerPad - 6
+        var left = frame.minX + outerPad + yLabelWidth + tickPad + tickLength
+        if let yl = plot.yLabel, !yl.isEmpty { left += lineH + labelPad }
+        let right = frame.maxX - outerPad - 6 * s
 
         // Turn category labels when they would not fit side by side.
         var rotateCategories = false
@@ -155,11 +164,11 @@ struct PlotRenderer {
         if plot.grid {
             for t in xTicks where t.isMajor {
                 let px = xMap.position(t.value).rounded(.down)
-                image.fillRect(Rect(x: px, y: area.minY, width: 1, height: area.height), color: Style.gridLine)
+                image.fillRect(Rect(x: px, y: area.minY, width: lw, height: area.height), color: Style.gridLine)
             }
             for t in yTicks where t.isMajor {
                 let py = yMap.position(t.value).rounded(.down)
-                image.fillRect(Rect(x: area.minX, y: py, width: area.width, height: 1), color: Style.gridLine)
+                image.fillRect(Rect(x: area.minX, y: py, width: area.width, height: lw), color: Style.gridLine)
             }
         }
 
@@ -171,48 +180,48 @@ struct PlotRenderer {
 
         // Frame.
         let spine = Style.spine
-        image.fillRect(Rect(x: area.minX - 1, y: area.minY - 1, width: area.width + 2, height: 1), color: spine)
-        image.fillRect(Rect(x: area.minX - 1, y: area.maxY, width: area.width + 2, height: 1), color: spine)
-        image.fillRect(Rect(x: area.minX - 1, y: area.minY - 1, width: 1, height: area.height + 2), color: spine)
-        image.fillRect(Rect(x: area.maxX, y: area.minY - 1, width: 1, height: area.height + 2), color: spine)
+        image.fillRect(Rect(x: area.minX - lw, y: area.minY - lw, width: area.width + 2 * lw, height: lw), color: spine)
+        image.fillRect(Rect(x: area.minX - lw, y: area.maxY, width: area.width + 2 * lw, height: lw), color: spine)
+        image.fillRect(Rect(x: area.minX - lw, y: area.minY - lw, width: lw, height: area.height + 2 * lw), color: spine)
+        image.fillRect(Rect(x: area.maxX, y: area.minY - lw, width: lw, height: area.height + 2 * lw), color: spine)
 
         // Ticks and their labels.
         for t in xTicks {
             let px = xMap.position(t.value).rounded(.down)
-            let len = t.isMajor ? Style.tickLength : Style.tickLength * 0.5
-            image.fillRect(Rect(x: px, y: area.maxY + 1, width: 1, height: len), color: Style.tick)
+            let len = t.isMajor ? tickLength : tickLength * 0.5
+            image.fillRect(Rect(x: px, y: area.maxY + lw, width: lw, height: len), color: Style.tick)
             if !t.label.isEmpty {
-                let y = area.maxY + 1 + Style.tickLength + Style.tickPad
+                let y = area.maxY + lw + tickLength + tickPad
                 if rotateCategories {
-                    image.drawText(t.label, at: Point(px + 0.5, y), scale: textScale, color: Style.text,
+                    image.drawText(t.label, at: Point(px + lw / 2, y), scale: textScale, color: Style.text,
                                    align: .center, vertical: .top, rotated: true)
                 } else {
-                    image.drawText(t.label, at: Point(px + 0.5, y), scale: textScale, color: Style.text, align: .center)
+                    image.drawText(t.label, at: Point(px + lw / 2, y), scale: textScale, color: Style.text, align: .center)
                 }
             }
         }
         for t in yTicks {
             let py = yMap.position(t.value).rounded(.down)
-            let len = t.isMajor ? Style.tickLength : Style.tickLength * 0.5
-            image.fillRect(Rect(x: area.minX - 1 - len, y: py, width: len, height: 1), color: Style.tick)
+            let len = t.isMajor ? tickLength : tickLength * 0.5
+            image.fillRect(Rect(x: area.minX - lw - len, y: py, width: len, height: lw), color: Style.tick)
             if !t.label.isEmpty {
-                image.drawText(t.label, at: Point(area.minX - 1 - Style.tickLength - Style.tickPad, py + 0.5),
+                image.drawText(t.label, at: Point(area.minX - lw - tickLength - tickPad, py + lw / 2),
                                scale: textScale, color: Style.text, align: .right, vertical: .middle)
             }
         }
 
         // Axis labels and title.
         if let label = plot.xLabel, !label.isEmpty {
-            var y = area.maxY + 1 + Style.tickLength + Style.tickPad + fontH + Style.labelPad
+            var y = area.maxY + lw + tickLength + tickPad + fontH + labelPad
             if rotateCategories { y += longestCategory - fontH }
             image.drawText(label, at: Point(area.minX + area.width / 2, y), scale: textScale, color: Style.text, align: .center)
         }
         if let label = plot.yLabel, !label.isEmpty {
-            image.drawText(label, at: Point(frame.minX + Style.outerPad, area.minY + area.height / 2),
+            image.drawText(label, at: Point(frame.minX + outerPad, area.minY + area.height / 2),
                            scale: textScale, color: Style.text, align: .left, vertical: .middle, rotated: true)
         }
         if let t = title, !t.isEmpty {
-            image.drawText(t, at: Point(area.minX + area.width / 2, frame.minY + Style.outerPad),
+            image.drawText(t, at: Point(area.minX + area.width / 2, frame.minY + outerPad),
                            scale: textScale + 1, color: Style.text, align: .center)
         }
 
@@ -230,9 +239,9 @@ struct PlotRenderer {
             var run: [Point] = []
             func flush() {
                 if run.count >= 2 {
-                    image.drawPolyline(run, width: series.lineWidth, color: color, clip: clip)
+                    image.drawPolyline(run, width: series.lineWidth * s, color: color, clip: clip)
                 } else if run.count == 1 && series.marker == nil {
-                    image.drawMarker(.dot, at: run[0], size: series.lineWidth * 1.5, color: color, clip: clip)
+                    image.drawMarker(.dot, at: run[0], size: series.lineWidth * 1.5 * s, color: color, clip: clip)
                 }
                 run.removeAll()
             }
@@ -247,13 +256,13 @@ struct PlotRenderer {
             flush()
             if let m = series.marker {
                 for (x, y) in series.drawablePoints(xScale: plot.xScale, yScale: plot.yScale) {
-                    image.drawMarker(m, at: Point(xMap.position(x), yMap.position(y)), size: series.markerSize, color: color, clip: clip)
+                    image.drawMarker(m, at: Point(xMap.position(x), yMap.position(y)), size: series.markerSize * s, color: color, clip: clip)
                 }
             }
         case .scatter:
             let m = series.marker ?? .dot
             for (x, y) in series.drawablePoints(xScale: plot.xScale, yScale: plot.yScale) {
-                image.drawMarker(m, at: Point(xMap.position(x), yMap.position(y)), size: series.markerSize, color: color, clip: clip)
+                image.drawMarker(m, at: Point(xMap.position(x), yMap.position(y)), size: series.markerSize * s, color: color, clip: clip)
             }
         case .bar:
             let base = plot.yScale == .log ? yLimits.lowerBound : max(yLimits.lowerBound, min(yLimits.upperBound, 0))
@@ -268,7 +277,7 @@ struct PlotRenderer {
                 if series.valueLabels {
                     let label = Ticks.formatCompact(y, significant: 3)
                     let above = y >= base
-                    let anchor = Point((x0 + x1) / 2, above ? r.minY - 3 : r.maxY + 3)
+                    let anchor = Point((x0 + x1) / 2, above ? r.minY - 3 * s : r.maxY + 3 * s)
                     image.drawText(label, at: anchor, scale: textScale, color: Style.text, align: .center,
                                    vertical: above ? .bottom : .top)
                 }
@@ -284,7 +293,7 @@ struct PlotRenderer {
         let textW = entries.map { Double(BitmapFont.measure(plot.series[$0].label ?? "", scale: textScale).width) }.max() ?? 0
         let boxW = (pad + sampleW + gap + textW + pad).rounded()
         let boxH = (pad * 2 + rowH * Double(entries.count) - 4 * s).rounded()
-        let inset = 8.0
+        let inset = 8.0 * s
         func box(_ p: LegendPosition) -> Rect {
             switch p {
             case .upperLeft: return Rect(x: area.minX + inset, y: area.minY + inset, width: boxW, height: boxH)
@@ -331,21 +340,21 @@ struct PlotRenderer {
         }
         let r = box(position)
         image.fillRect(r, color: Style.legendFill)
-        image.strokeRect(Rect(x: r.minX + 0.5, y: r.minY + 0.5, width: r.width - 1, height: r.height - 1), width: 1, color: Style.legendBorder)
+        image.strokeRect(Rect(x: r.minX + lw / 2, y: r.minY + lw / 2, width: r.width - lw, height: r.height - lw), width: lw, color: Style.legendBorder)
         for (row, i) in entries.enumerated() {
             let series = plot.series[i]
             let c = color(i)
-            let cy = (r.minY + pad + Double(row) * rowH + Double(BitmapFont.ascent) * s / 2).rounded(.down) + 0.5
+            let cy = (r.minY + pad + Double(row) * rowH + Double(BitmapFont.ascent) * s / 2).rounded(.down) + (textScale % 2 == 1 ? 0.5 : 0)
             let sx = r.minX + pad
             switch series.kind {
             case .line:
-                image.drawLine(from: Point(sx, cy), to: Point(sx + sampleW, cy), width: series.lineWidth, color: c)
-                if let m = series.marker { image.drawMarker(m, at: Point(sx + sampleW / 2, cy), size: series.markerSize, color: c) }
+                image.drawLine(from: Point(sx, cy), to: Point(sx + sampleW, cy), width: series.lineWidth * s, color: c)
+                if let m = series.marker { image.drawMarker(m, at: Point(sx + sampleW / 2, cy), size: series.markerSize * s, color: c) }
             case .scatter:
-                image.drawMarker(series.marker ?? .dot, at: Point(sx + sampleW / 2, cy), size: series.markerSize, color: c)
+                image.drawMarker(series.marker ?? .dot, at: Point(sx + sampleW / 2, cy), size: series.markerSize * s, color: c)
             case .bar:
                 let h = 8.0 * s
-                image.fillRect(Rect(x: sx + 2, y: (cy - h / 2).rounded(), width: sampleW - 4, height: h), color: c)
+                image.fillRect(Rect(x: sx + 2 * s, y: (cy - h / 2).rounded(), width: sampleW - 4 * s, height: h), color: c)
             }
             image.drawText(series.label ?? "", at: Point(sx + sampleW + gap, r.minY + pad + Double(row) * rowH),
                            scale: textScale, color: Style.text)
