@@ -31,18 +31,7 @@ public enum GEMM {
         let work = m * n * k
         let threads = work < 48_000 ? 1 : Parallel.threadCount
 
-        // Job grid: row blocks of `rowTiles` tiles × groups of `groupPanels` panels.
-        var rowTiles = min(tilesM, 32), groupPanels = min(panelsN, 8)
-        func jobCount() -> Int { ((tilesM + rowTiles - 1) / rowTiles) * ((panelsN + groupPanels - 1) / groupPanels) }
-        if threads > 1 {
-            while jobCount() < 2 * threads && (rowTiles > 1 || groupPanels > 1) {
-                if rowTiles * mr >= groupPanels * nr && rowTiles > 1 || groupPanels == 1 {
-                    rowTiles = (rowTiles + 1) / 2
-                } else {
-                    groupPanels = (groupPanels + 1) / 2
-                }
-            }
-        }
+        let (rowTiles, groupPanels) = plan(tilesM: tilesM, panelsN: panelsN, threads: threads)
         let rowBlocks = (tilesM + rowTiles - 1) / rowTiles
         let panelGroups = (panelsN + groupPanels - 1) / groupPanels
         // With one row block each panel has one user: its job packs it locally.
@@ -105,6 +94,23 @@ public enum GEMM {
                 }
             }
         }
+    }
+
+    /// The job grid: row blocks of `rowTiles` tiles × groups of `groupPanels` panels,
+    /// cut until there are at least two jobs per thread.
+    static func plan(tilesM: Int, panelsN: Int, threads: Int) -> (rowTiles: Int, groupPanels: Int) {
+        var rowTiles = min(tilesM, 32), groupPanels = min(panelsN, 8)
+        func jobCount() -> Int { ((tilesM + rowTiles - 1) / rowTiles) * ((panelsN + groupPanels - 1) / groupPanels) }
+        if threads > 1 {
+            while jobCount() < 2 * threads && (rowTiles > 1 || groupPanels > 1) {
+                if rowTiles * mr >= groupPanels * nr && rowTiles > 1 || groupPanels == 1 {
+                    rowTiles = (rowTiles + 1) / 2
+                } else {
+                    groupPanels = (groupPanels + 1) / 2
+                }
+            }
+        }
+        return (rowTiles, groupPanels)
     }
 
     /// Packs rows kStart..<kStart+kCount of op(B)'s panel `panel` (32 columns, zero-padded) as kCount×32.
@@ -190,6 +196,16 @@ public enum GEMM {
             pb += 128
             off += step
         }
+        store(c, ldc, rows: rows, cols: cols, load: load, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
+    }
+
+    /// Writes (or adds) a 6×32 tile held in twelve vectors to C, clipped to rows × cols.
+    @inline(__always)
+    static func store(
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, cols: Int, load: Bool,
+        _ c00: V, _ c01: V, _ c10: V, _ c11: V, _ c20: V, _ c21: V,
+        _ c30: V, _ c31: V, _ c40: V, _ c41: V, _ c50: V, _ c51: V
+    ) {
         if rows == mr && cols == nr {
             @inline(__always) func put(_ r: Int, _ v0: V, _ v1: V) {
                 let p = UnsafeMutableRawPointer(c + r * ldc)
