@@ -31,11 +31,16 @@ struct CoverageMask {
 
     /// Adds a stroked segment of half-width `hw` with round caps (coverage from the distance to the segment).
     mutating func addSegment(_ a: Point, _ b: Point, halfWidth hw: Double) {
-        guard a.isFinite, b.isFinite, !isEmpty else { return }
+        guard a.isFinite, b.isFinite, hw.isFinite, !isEmpty else { return }
         let thin = min(1, 2 * hw)                    // lines thinner than a pixel get fainter, not thinner
         let r = max(hw, 0.5)
-        let lx = Int((min(a.x, b.x) - r - 1).rounded(.down)), hx = Int((max(a.x, b.x) + r + 1).rounded(.up))
-        let ly = Int((min(a.y, b.y) - r - 1).rounded(.down)), hy = Int((max(a.y, b.y) + r + 1).rounded(.up))
+        // Work on the part of the segment near the window only, so far-away ends keep precision.
+        let margin = r + 2
+        let window = Rect(x: Double(x0) - margin, y: Double(y0) - margin,
+                          width: Double(width) + 2 * margin, height: Double(height) + 2 * margin)
+        guard let (a, b) = clipSegment(a, b, to: window) else { return }
+        let lx = pixelIndex((min(a.x, b.x) - r - 1).rounded(.down)), hx = pixelIndex((max(a.x, b.x) + r + 1).rounded(.up))
+        let ly = pixelIndex((min(a.y, b.y) - r - 1).rounded(.down)), hy = pixelIndex((max(a.y, b.y) + r + 1).rounded(.up))
         let xs = max(x0, lx), xe = min(x0 + width, hx)
         let ys = max(y0, ly), ye = min(y0 + height, hy)
         guard xs < xe, ys < ye else { return }
@@ -72,8 +77,8 @@ struct CoverageMask {
     mutating func addRing(center: Point, radius: Double, halfWidth: Double?) {
         guard center.isFinite, radius.isFinite, radius > 0, !isEmpty else { return }
         let reach = radius + (halfWidth ?? 0) + 1.5
-        let xs = max(x0, Int((center.x - reach).rounded(.down))), xe = min(x0 + width, Int((center.x + reach).rounded(.up)))
-        let ys = max(y0, Int((center.y - reach).rounded(.down))), ye = min(y0 + height, Int((center.y + reach).rounded(.up)))
+        let xs = max(x0, pixelIndex((center.x - reach).rounded(.down))), xe = min(x0 + width, pixelIndex((center.x + reach).rounded(.up)))
+        let ys = max(y0, pixelIndex((center.y - reach).rounded(.down))), ye = min(y0 + height, pixelIndex((center.y + reach).rounded(.up)))
         guard xs < xe, ys < ye else { return }
         values.withUnsafeMutableBufferPointer { v in
             for y in ys..<ye {
@@ -99,8 +104,8 @@ struct CoverageMask {
     /// Adds an axis-aligned rectangle with exact fractional coverage at its edges.
     mutating func addRect(_ r: Rect) {
         guard r.x.isFinite, r.y.isFinite, r.width.isFinite, r.height.isFinite, r.width > 0, r.height > 0, !isEmpty else { return }
-        let xs = max(x0, Int(r.minX.rounded(.down))), xe = min(x0 + width, Int(r.maxX.rounded(.up)))
-        let ys = max(y0, Int(r.minY.rounded(.down))), ye = min(y0 + height, Int(r.maxY.rounded(.up)))
+        let xs = max(x0, pixelIndex(r.minX.rounded(.down))), xe = min(x0 + width, pixelIndex(r.maxX.rounded(.up)))
+        let ys = max(y0, pixelIndex(r.minY.rounded(.down))), ye = min(y0 + height, pixelIndex(r.maxY.rounded(.up)))
         guard xs < xe, ys < ye else { return }
         values.withUnsafeMutableBufferPointer { v in
             for y in ys..<ye {
@@ -126,7 +131,7 @@ struct CoverageMask {
         var acc = [Double](repeating: 0, count: width)
         var crossings: [(x: Double, dir: Int)] = []
         let minY = pts.map(\.y).min()!, maxY = pts.map(\.y).max()!
-        let ys = max(y0, Int(minY.rounded(.down))), ye = min(y0 + height, Int(maxY.rounded(.up)) + 1)
+        let ys = max(y0, pixelIndex(minY.rounded(.down))), ye = min(y0 + height, pixelIndex(maxY.rounded(.up)) + 1)
         guard ys < ye else { return }
         for y in ys..<ye {
             for k in 0..<acc.count { acc[k] = 0 }
@@ -163,7 +168,7 @@ struct CoverageMask {
     private func addSpan(_ acc: inout [Double], _ a: Double, _ b: Double, _ weight: Double) {
         let lo = max(a, Double(x0)), hi = min(b, Double(x0 + width))
         guard lo < hi else { return }
-        var x = Int(lo.rounded(.down))
+        var x = pixelIndex(lo.rounded(.down))
         while Double(x) < hi {
             let c = min(Double(x + 1), hi) - max(Double(x), lo)
             if c > 0 { acc[x - x0] += c * weight }

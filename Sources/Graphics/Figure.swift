@@ -35,7 +35,7 @@ public struct Figure: Equatable, Sendable {
     }
 
     /// Largest side accepted, to keep a mistaken size from exhausting memory.
-    public static let maximumSide = 16384
+    public static let maximumSide = 8192
 
     /// The size the figure renders at.
     public var size: (width: Int, height: Int) {

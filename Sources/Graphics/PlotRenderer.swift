@@ -145,7 +145,7 @@ struct PlotRenderer {
             if majors.count > 1 {
                 let spacing = abs(xMap.position(majors[1].value) - xMap.position(majors[0].value))
                 if spacing < widest + 8 * s {
-                    let every = Int(((widest + 8 * s) / max(1, spacing)).rounded(.up))
+                    let every = max(1, pixelIndex(((widest + 8 * s) / max(1, spacing)).rounded(.up)))
                     var k = 0
                     xTicks = xTicks.map { t in
                         guard t.isMajor else { return t }
@@ -312,15 +312,16 @@ struct PlotRenderer {
                 if series.kind == .line, pts.count > 1 {
                     for i in 1..<pts.count {
                         let a = pts[i - 1], b = pts[i]
-                        let steps = min(200, Int((abs(b.x - a.x) + abs(b.y - a.y)) / 4))
+                        let steps = min(200, pixelIndex((abs(b.x - a.x) + abs(b.y - a.y)) / 4))
                         if steps > 1 { for k in 1..<steps { let t = Double(k) / Double(steps); samples.append(Point(a.x + t * (b.x - a.x), a.y + t * (b.y - a.y))) } }
                     }
                 }
                 if series.kind == .bar {
                     for (x, y) in series.drawablePoints(xScale: plot.xScale, yScale: plot.yScale) {
-                        let top = yMap.position(y), base = yMap.start
+                        // Sample only the visible part of the bar.
+                        let top = max(area.minY, min(area.maxY, yMap.position(y))), base = yMap.start
                         let half = series.barWidth / 2
-                        let x0 = xMap.position(x - half), x1 = xMap.position(x + half)
+                        let x0 = max(area.minX, xMap.position(x - half)), x1 = min(area.maxX, xMap.position(x + half))
                         var yy = min(top, base)
                         while yy <= max(top, base) {
                             var xx = x0

@@ -52,7 +52,7 @@ extension RGBAImage {
             }
         }
         left = left.rounded(); top = top.rounded()
-        let ox = Int(left), oy = Int(top)
+        let ox = pixelIndex(left), oy = pixelIndex(top)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         for (lineIndex, line) in lines.enumerated() {
             var pen = 0   // in font units along the line

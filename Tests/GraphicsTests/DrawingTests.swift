@@ -125,3 +125,35 @@ final class DrawingTests: XCTestCase {
         XCTAssertEqual(gray.scaled(by: 3)[5, 5], 150)
     }
 }
+
+final class ExtremeValueTests: XCTestCase {
+    func testHugeCoordinatesAreClippedNotTrapped() {
+        var image = RGBAImage(width: 30, height: 30)
+        image.drawLine(from: Point(-1e300, 15.5), to: Point(1e300, 15.5), width: 1, color: .black)
+        XCTAssertEqual(image[0, 15], .black)
+        XCTAssertEqual(image[29, 15], .black)
+        image.drawLine(from: Point(5.5, 5.5), to: Point(5.5, 1e308), width: 1, color: .black)
+        XCTAssertEqual(image[5, 29], .black)
+        image.fillRect(Rect(x: -1e300, y: 20, width: 1e308, height: 2), color: .red)
+        XCTAssertEqual(image[10, 21], .red)
+        image.fillCircle(center: Point(1e300, 1e300), radius: 1e300, color: .blue)
+        image.fillPolygon([Point(-1e300, -1e300), Point(1e300, 0), Point(0, 1e300)], color: .green)
+        image.drawText("far", at: Point(1e300, -1e300))
+        image.drawMarker(.cross, at: Point(-1e200, 3), size: 1e10, color: .black)
+    }
+
+    func testExtremeDataWithFixedLimitsRendersWithoutTrapping() {
+        var plot = Plot(series: [.line(x: [0, 1, 2], y: [0, 1e300, -1e300]), .bars([1e300, -1e300, 2]),
+                                 .scatter(x: [1, 2], y: [1e200, 3])],
+                        yLimits: 0...10)
+        _ = Figure(plot).render()
+        plot.yLimits = nil
+        _ = Figure(plot).render()
+        plot.yScale = .log
+        plot.xLimits = -5...(-1)            // unusable: falls back to the data
+        _ = Figure(plot).render()
+        _ = Figure.lines([.line([.greatestFiniteMagnitude, -.greatestFiniteMagnitude])]).render()
+        _ = Figure.lines([.line([1e-320, 2e-320])]).render()
+        _ = Figure.heatmap(Heatmap([[1e308, -1e308]])).render()
+    }
+}
