@@ -227,3 +227,45 @@ public struct RGBAImage: Equatable, Sendable {
         return PNGEncoder.encode(width: width, height: height, colorType: .rgb, bytes: rgb)
     }
 }
+
+extension RGBAImage {
+    /// How colour values are laid out in a flat array.
+    public enum ChannelLayout: String, Sendable {
+        /// r, g, b(, a) together for each pixel (HWC).
+        case interleaved
+        /// All red values, then all green, then all blue (CHW, as image tensors are).
+        case planar
+    }
+
+    /// An image from 8-bit values with 3 (RGB) or 4 (RGBA) channels per pixel; throws on a wrong count.
+    public init(width: Int, height: Int, channels: Int, bytes: [UInt8], layout: ChannelLayout = .interleaved) throws {
+        let values = bytes.map(Float.init)
+        try self.init(width: width, height: height, channels: channels, values: values, layout: layout, range: 0...255)
+    }
+
+    /// An image from float values with 1, 3 or 4 channels, mapped from `range` to 0...255 (clipped).
+    ///
+    /// Without a range, values in 0...1 are taken as 0...1, values up to 255 as 0...255, and anything
+    /// else is stretched from its minimum to its maximum. Non-finite values become 0.
+    public init(width: Int, height: Int, channels: Int, values: [Float], layout: ChannelLayout = .planar,
+                range: ClosedRange<Float>? = nil) throws {
+        guard [1, 3, 4].contains(channels) else {
+            throw GraphicsError.badSize("an image needs 1, 3 or 4 channels, got \(channels)")
+        }
+        guard width >= 0, height >= 0, values.count == width * height * channels else {
+            throw GraphicsError.badSize("\(channels)-channel image \(width)x\(height) needs \(max(0, width * height * channels)) values, got \(values.count)")
+        }
+        // The gray initialiser already knows how to pick a range; reuse it on all values at once.
+        let levels = try GrayImage(width: values.count, height: 1, values: values, range: range).pixels
+        self.init(width: width, height: height, fill: .black)
+        let n = width * height
+        for i in 0..<n {
+            func at(_ c: Int) -> UInt8 { layout == .planar ? levels[c * n + i] : levels[i * channels + c] }
+            let r = at(0)
+            let g = channels >= 3 ? at(1) : r
+            let b = channels >= 3 ? at(2) : r
+            let a = channels == 4 ? at(3) : 255
+            pixels[4 * i] = r; pixels[4 * i + 1] = g; pixels[4 * i + 2] = b; pixels[4 * i + 3] = a
+        }
+    }
+}

@@ -105,3 +105,27 @@ final class PNGEncoderTests: XCTestCase {
         }
     }
 }
+
+final class RasterTests: XCTestCase {
+    func testColourImagesFromPlanarAndInterleavedValues() throws {
+        // 2×1 image: a red pixel and a blue one, in CHW floats.
+        let planar = try RGBAImage(width: 2, height: 1, channels: 3, values: [1, 0, 0, 0, 0, 1], layout: .planar)
+        XCTAssertEqual(planar[0, 0], Color(r: 255, g: 0, b: 0))
+        XCTAssertEqual(planar[1, 0], Color(r: 0, g: 0, b: 255))
+        let interleaved = try RGBAImage(width: 2, height: 1, channels: 4, bytes: [255, 0, 0, 255, 0, 0, 255, 128])
+        XCTAssertEqual(interleaved[1, 0], Color(r: 0, g: 0, b: 255, a: 128))
+        let png = try PNGReader(interleaved.pngData())
+        XCTAssertEqual(png.colorType, 6)
+        XCTAssertEqual(png.pixels, interleaved.pixels)
+        XCTAssertThrowsError(try RGBAImage(width: 2, height: 2, channels: 3, values: [0, 1]))
+        XCTAssertThrowsError(try RGBAImage(width: 1, height: 1, channels: 2, values: [0, 1]))
+    }
+
+    func testDrawingOneImageOnAnotherBlendsByAlpha() throws {
+        var base = RGBAImage(width: 2, height: 1, fill: .white)
+        let top = try RGBAImage(width: 2, height: 1, channels: 4, bytes: [0, 0, 0, 255, 0, 0, 0, 0])
+        base.draw(top, x: 0, y: 0)
+        XCTAssertEqual(base[0, 0], .black)
+        XCTAssertEqual(base[1, 0], .white)
+    }
+}
