@@ -1,5 +1,6 @@
 /// An 8-bit sRGB colour with straight (not premultiplied) alpha.
 public struct Color: Equatable, Hashable, Sendable {
+    /// Red, green, blue and alpha, 0...255.
     public var r: UInt8
     public var g: UInt8
     public var b: UInt8
@@ -41,8 +42,11 @@ public struct Color: Equatable, Hashable, Sendable {
         return Color(r: m(x.r, y.r), g: m(x.g, y.g), b: m(x.b, y.b), a: m(x.a, y.a))
     }
 
+    /// Opaque white.
     public static let white = Color(gray: 255)
+    /// Opaque black.
     public static let black = Color(gray: 0)
+    /// Fully transparent.
     public static let clear = Color(r: 0, g: 0, b: 0, a: 0)
 
     /// The ten-colour cycle charts use for successive series (matplotlib's "tab10").
@@ -56,10 +60,15 @@ public struct Color: Equatable, Hashable, Sendable {
         cycle[((index % cycle.count) + cycle.count) % cycle.count]
     }
 
+    /// The cycle's blue (first series).
     public static let blue = cycle[0]
+    /// The cycle's orange (second series).
     public static let orange = cycle[1]
+    /// The cycle's green (third series).
     public static let green = cycle[2]
+    /// The cycle's red (fourth series).
     public static let red = cycle[3]
+    /// The cycle's purple (fifth series).
     public static let purple = cycle[4]
 }
 

@@ -2,7 +2,9 @@
 public struct Point: Equatable, Hashable, Sendable {
     public var x: Double
     public var y: Double
+    /// A point from its coordinates.
     public init(_ x: Double, _ y: Double) { self.x = x; self.y = y }
+    /// A point from its coordinates, labelled.
     public init(x: Double, y: Double) { self.x = x; self.y = y }
     /// True when both coordinates are finite.
     public var isFinite: Bool { x.isFinite && y.isFinite }
@@ -14,12 +16,17 @@ public struct Rect: Equatable, Hashable, Sendable {
     public var y: Double
     public var width: Double
     public var height: Double
+    /// A rectangle from its top-left corner and size.
     public init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x; self.y = y; self.width = width; self.height = height
     }
+    /// Left edge.
     public var minX: Double { x }
+    /// Top edge.
     public var minY: Double { y }
+    /// Right edge.
     public var maxX: Double { x + width }
+    /// Bottom edge.
     public var maxY: Double { y + height }
     /// True when `p` lies inside or on the edge.
     public func contains(_ p: Point) -> Bool { p.x >= minX && p.x <= maxX && p.y >= minY && p.y <= maxY }

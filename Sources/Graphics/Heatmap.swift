@@ -86,7 +86,8 @@ struct HeatmapRenderer {
     func naturalSize() -> (Int, Int) {
         let cell = cellSize()
         let (left, top, right, bottom) = margins(cell: cell)
-        let w = left + cell * Double(map.columnCount) + right
+        var w = left + cell * Double(map.columnCount) + right
+        if let t = title, !t.isEmpty { w = max(w, Double(BitmapFont.measure(t, scale: textScale + 1).width) + 2 * outerPad) }
         let h = top + cell * Double(map.rowCount) + bottom
         return (Int(max(200, w).rounded()), Int(max(150, h).rounded()))
     }

@@ -4,6 +4,7 @@ public struct PointStyle: Equatable, Sendable {
     public var color: Color
     /// Marker size in pixels (at figure scale 1, whatever the pictures' magnification).
     public var size: Double
+    /// A style from a marker shape, colour and size.
     public init(marker: Marker, color: Color, size: Double = 6) {
         self.marker = marker; self.color = color; self.size = size
     }
@@ -25,6 +26,7 @@ public struct GridCell: Equatable, Sendable {
     /// A second set of points (e.g. predictions), drawn in a second style.
     public var predicted: [Point]
 
+    /// A cell showing `image`, with an optional title and points.
     public init(image: GrayImage, title: String? = nil, titleColor: Color? = nil,
                 points: [Point] = [], predicted: [Point] = []) {
         self.image = image; self.title = title; self.titleColor = titleColor
@@ -34,6 +36,7 @@ public struct GridCell: Equatable, Sendable {
 
 /// Pictures in rows and columns, sized by their content (e.g. 64 faces in an 8×8 grid).
 public struct ImageGrid: Equatable, Sendable {
+    /// The pictures, row by row.
     public var cells: [GridCell]
     /// Pictures per row; nil makes the grid as square as possible.
     public var columns: Int?
@@ -44,6 +47,7 @@ public struct ImageGrid: Equatable, Sendable {
     public var pointStyle: PointStyle
     public var predictedStyle: PointStyle
 
+    /// A grid of `cells`, `columns` per row (nil: as square as possible), pictures magnified by `scale`.
     public init(_ cells: [GridCell], columns: Int? = nil, scale: Int = 1, spacing: Int = 6,
                 pointStyle: PointStyle = .truth, predictedStyle: PointStyle = .predicted) {
         self.cells = cells; self.columns = columns; self.scale = scale; self.spacing = spacing

@@ -159,6 +159,14 @@ struct PlotRenderer {
         let inY: (Double) -> Bool = { v in v >= yl.lowerBound - 1e-12 * abs(yl.lowerBound) && v <= yl.upperBound + 1e-12 * abs(yl.upperBound) }
         xTicks = xTicks.filter { inX($0.value) }
         yTicks = yTicks.filter { inY($0.value) }
+        if !rotateCategories {
+            xTicks = withoutOverlaps(xTicks, position: xMap.position, gap: 8 * s) {
+                Double(BitmapFont.measure($0, scale: self.textScale).width)
+            }
+        }
+        yTicks = withoutOverlaps(yTicks, position: yMap.position, gap: 4 * s) { _ in
+            Double(BitmapFont.ascent) * self.s
+        }
 
         // Grid.
         if plot.grid {
@@ -228,6 +236,25 @@ struct PlotRenderer {
         if plot.legend != .none {
             drawLegend(on: &image, area: area, xMap: xMap, yMap: yMap)
         }
+    }
+
+    /// The ticks with labels blanked where they would overlap a label already placed (majors placed first).
+    private func withoutOverlaps(_ ticks: [Tick], position: (Double) -> Double, gap: Double,
+                                 extent: (String) -> Double) -> [Tick] {
+        var placed: [(Double, Double)] = []
+        var out = ticks
+        for pass in [true, false] {
+            for (i, t) in ticks.enumerated() where t.isMajor == pass && !t.label.isEmpty {
+                let p = position(t.value), half = extent(t.label) / 2 + gap / 2
+                let span = (p - half, p + half)
+                if placed.contains(where: { $0.0 < span.1 && span.0 < $0.1 }) {
+                    out[i].label = ""
+                } else {
+                    placed.append(span)
+                }
+            }
+        }
+        return out
     }
 
     private func drawSeries(_ series: Series, color: Color, xMap: AxisMap, yMap: AxisMap, clip: Rect,

@@ -119,7 +119,8 @@ public enum Ticks {
     }
 
     /// Ticks for a log axis over `lo...hi` (both > 0): powers of ten (labelled), with minor ticks at 2…9
-    /// times them when few decades show; within one decade, 1-2-5 values are labelled instead.
+    /// times them when few decades show (2× and 5× labelled when at most three powers show);
+    /// within one decade, 1-2-5 values are labelled instead.
     public static func log(from lo: Double, to hi: Double, target: Int) -> [Tick] {
         guard lo.isFinite, hi.isFinite, lo > 0, hi > lo else { return [] }
         let a = log10(lo), b = log10(hi)
@@ -139,7 +140,9 @@ public enum Ticks {
                     for m in 2...9 {
                         let v = Double(m) * pow10(e)
                         if v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12) {
-                            ticks.append(Tick(value: v, label: "", isMajor: false))
+                            // With only two or three powers in view, 2× and 5× get labels too, for reading values.
+                            let label = decades <= 3 && (m == 2 || m == 5) ? formatCompact(v, significant: 2) : ""
+                            ticks.append(Tick(value: v, label: label, isMajor: false))
                         }
                     }
                 }

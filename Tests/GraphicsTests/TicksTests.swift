@@ -29,7 +29,7 @@ final class TicksTests: XCTestCase {
             XCTAssertEqual(e, e.rounded(), accuracy: 1e-12)
         }
         // Minor ticks sit at 2…9 times a power of ten, unlabelled.
-        let minors = ticks.filter { !$0.isMajor }
+        let minors = ticks.filter { !$0.isMajor }   // five decades: no minor labels
         XCTAssertFalse(minors.isEmpty)
         for t in minors {
             XCTAssertEqual(t.label, "")
@@ -65,5 +65,13 @@ final class TicksTests: XCTestCase {
         XCTAssertEqual(Ticks.formatCompact(1.5e-5), "1.5e-5")
         XCTAssertEqual(Ticks.formatCompact(2.5e7), "2.5e7")
         XCTAssertEqual(Ticks.formatCompact(.nan), "nan")
+    }
+}
+
+final class LogLabelTests: XCTestCase {
+    func testFewDecadesAlsoLabelTwoAndFiveTimesPowers() {
+        let ticks = Ticks.log(from: 0.6, to: 12, target: 6)
+        XCTAssertEqual(ticks.filter(\.isMajor).map(\.label), ["1", "10"])
+        XCTAssertEqual(ticks.filter { !$0.label.isEmpty && !$0.isMajor }.map(\.label), ["2", "5"])
     }
 }
