@@ -63,16 +63,23 @@ enum ConvKernels {
                 let rowOffsets = tables, kOffsets = tables + pixels
                 fillPixelOffsets(rowOffsets, g, imageStride: c * hp * wp, rowStride: wp)
                 fillWindowOffsets(kOffsets, g, planeStride: hp * wp, rowStride: wp)
-                Scratch.with(panels * GEMM.nr * kk + pixels * filters) { buffer in
-                    let packedW = buffer, columns = buffer + panels * GEMM.nr * kk
+                Scratch.with(panels * GEMM.nr * kk + 2 * pixels + 2) { buffer in
+                    let packedW = buffer
                     // B(p, f) = w[f, p]: the weights stored [filters, kk] are op(B) transposed.
                     for q in 0..<panels {
                         GEMM.packB(w, ldb: kk, transB: true, k: kk, n: filters, panel: q, kStart: 0, kCount: kk,
                                    into: packedW + q * GEMM.nr * kk)
                     }
-                    GEMM.multiplyImplicit(m: pixels, n: filters, k: kk, origin: origin, rowOffsets: rowOffsets,
-                                          kOffsets: kOffsets, packedB: packedW, c: columns, ldc: filters, accumulate: false)
-                    pixelsToPlanes(columns, batch: n, spatial: spatial, channels: filters, bias: bias, into: out)
+                    // Pixel (b, s) of filter f lands at out[(b · filters + f) · spatial + s].
+                    UnsafeMutableRawPointer(buffer + panels * GEMM.nr * kk).withMemoryRebound(to: Int.self, capacity: pixels) { outRows in
+                        for b in 0..<n { for s in 0..<spatial { outRows[b * spatial + s] = b * filters * spatial + s } }
+                        if let bias {
+                            for b in 0..<n { for f in 0..<filters { (out + (b * filters + f) * spatial).update(repeating: bias[f], count: spatial) } }
+                        }
+                        GEMM.multiplyImplicit(m: pixels, n: filters, k: kk, origin: origin, rowOffsets: rowOffsets,
+                                              kOffsets: kOffsets, packedB: packedW, c: out, ldc: 0, accumulate: bias != nil,
+                                              outRows: outRows, outColumnStride: spatial)
+                    }
                 }
             }
         }
@@ -230,30 +237,72 @@ enum ConvKernels {
                 let pixelOffsets = tables, windowOffsets = tables + pixels
                 fillPixelOffsets(pixelOffsets, g, imageStride: c * hp * wp, rowStride: wp)
                 fillWindowOffsets(windowOffsets, g, planeStride: hp * wp, rowStride: wp)
-                Scratch.with(panels * GEMM.nr * pixels + kk * filters) { buffer in
-                    let packedGrad = buffer, dwT = buffer + panels * GEMM.nr * pixels
-                    // B(pixel, f) = grad[b, f, s], packed per (panel, image).
-                    Parallel.forEach(panels * n, threads: pixels * filters < 65_536 ? 1 : Parallel.threadCount) { item in
-                        let q = item / n, b = item % n
-                        let dst = packedGrad + q * GEMM.nr * pixels + b * spatial * GEMM.nr
-                        for j in 0..<GEMM.nr {
-                            let f = q * GEMM.nr + j
-                            if f < filters {
-                                let src = grad + (b * filters + f) * spatial
-                                for s in 0..<spatial { dst[s * GEMM.nr + j] = src[s] }
-                            } else {
-                                for s in 0..<spatial { dst[s * GEMM.nr + j] = 0 }
+                // The pixels (GEMM's K) are cut into 256-deep blocks, grouped into chunks that
+                // accumulate separate partial sums; each chunk packs its blocks of the output
+                // gradient into a small buffer that stays in cache.
+                let depth = GEMM.kc
+                let blocks = (pixels + depth - 1) / depth
+                let threads = pixels * kk * filters < 100_000 ? 1 : Parallel.threadCount
+                let chunks = min(blocks, threads == 1 ? 1 : 4 * threads)
+                let tilesM = (kk + GEMM.mr - 1) / GEMM.mr
+                Scratch.with(chunks * kk * filters) { partials in
+                    Parallel.forEach(chunks, threads: threads) { chunk in
+                        let c = partials + chunk * kk * filters
+                        let first = blocks * chunk / chunks, last = blocks * (chunk + 1) / chunks
+                        Scratch.with(panels * GEMM.nr * depth) { packed in
+                            for block in first..<last {
+                                let p0 = block * depth, p1 = min(pixels, p0 + depth), kb = p1 - p0
+                                packGradient(grad, filters: filters, spatial: spatial, pixels: p0..<p1, panels: panels, into: packed)
+                                for q in 0..<panels {
+                                    let panel = UnsafePointer(packed + q * GEMM.nr * kb)
+                                    let cols = min(GEMM.nr, filters - q * GEMM.nr)
+                                    for t in 0..<tilesM {
+                                        let i0 = t * GEMM.mr, rows = min(GEMM.mr, kk - i0)
+                                        @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { origin + windowOffsets[min(i0 + r, kk - 1)] }
+                                        GEMM.microIndexed(kb, row(0), row(1), row(2), row(3), row(4), row(5), pixelOffsets + p0,
+                                                          panel, c + i0 * filters + q * GEMM.nr, filters,
+                                                          rows: rows, cols: cols, load: block > first)
+                                    }
+                                }
                             }
                         }
                     }
-                    // dwᵀ[(c, ky, kx), f] = Σ_pixels x[window(c, ky, kx) of pixel] · grad[pixel, f]
-                    GEMM.multiplyImplicit(m: kk, n: filters, k: pixels, origin: origin, rowOffsets: windowOffsets,
-                                          kOffsets: pixelOffsets, packedB: packedGrad, c: dwT, ldc: filters, accumulate: false)
+                    // dw[f, p] = Σ over chunks of dwᵀ[p, f].
                     for f in 0..<filters {
-                        for p in 0..<kk { dw[f * kk + p] = dwT[p * filters + f] }
+                        for p in 0..<kk {
+                            var sum: Float = 0
+                            for chunk in 0..<chunks { sum += partials[chunk * kk * filters + p * filters + f] }
+                            dw[f * kk + p] = sum
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// Packs grad[b, f, s] for the batch pixels (b, s) in `pixels` as GEMM's B panels
+    /// (pixels × 32 filters each, zero-padded).
+    static func packGradient(_ grad: UnsafePointer<Float>, filters: Int, spatial: Int, pixels: Range<Int>, panels: Int,
+                             into dst: UnsafeMutablePointer<Float>) {
+        let depth = pixels.count
+        var p = pixels.lowerBound
+        while p < pixels.upperBound {
+            let b = p / spatial, s0 = p % spatial
+            let run = min(spatial - s0, pixels.upperBound - p)
+            let offset = p - pixels.lowerBound
+            for q in 0..<panels {
+                let panel = dst + q * GEMM.nr * depth + offset * GEMM.nr
+                for j in 0..<GEMM.nr {
+                    let f = q * GEMM.nr + j
+                    if f < filters {
+                        let src = grad + (b * filters + f) * spatial + s0
+                        for i in 0..<run { panel[i * GEMM.nr + j] = src[i] }
+                    } else {
+                        for i in 0..<run { panel[i * GEMM.nr + j] = 0 }
+                    }
+                }
+            }
+            p += run
         }
     }
 }
