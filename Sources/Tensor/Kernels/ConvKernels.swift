@@ -49,6 +49,17 @@ enum ConvKernels {
 
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: [Float]?, _ g: Conv2DGeometry,
                         filters: Int, into out: UnsafeMutablePointer<Float>) {
+        if isPointwise(g) {
+            // out[b] (filters × HW) = w (filters × C) · x[b] (C × HW): plain GEMMs, no windows.
+            let (c, spatial) = (g.channels, g.height * g.width)
+            for b in 0..<g.batch {
+                let dst = out + b * filters * spatial
+                if let bias { for f in 0..<filters { (dst + f * spatial).update(repeating: bias[f], count: spatial) } }
+                GEMM.multiply(m: filters, n: spatial, k: c, a: w, lda: c, transA: false,
+                              b: x + b * c * spatial, ldb: spatial, transB: false, c: dst, ldc: spatial, accumulate: bias != nil)
+            }
+            return
+        }
         let (n, c) = (g.batch, g.channels)
         let hp = g.height + 2 * g.padH, wp = g.width + 2 * g.padW
         let (oh, ow) = (g.outH, g.outW)
@@ -83,6 +94,11 @@ enum ConvKernels {
                 }
             }
         }
+    }
+
+    /// A 1×1 kernel with stride 1 and no padding: each image is one matrix product.
+    static func isPointwise(_ g: Conv2DGeometry) -> Bool {
+        g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padH == 0 && g.padW == 0
     }
 
     /// rowOffsets[(b, i, j)] = the offset of pixel (i, j)'s window corner in (padded) image b.
@@ -153,6 +169,16 @@ enum ConvKernels {
     static func inputGradient(_ grad: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ g: Conv2DGeometry,
                               filters: Int, into dx: UnsafeMutablePointer<Float>) {
         let c = g.channels, kh = g.kernelH, kw = g.kernelW
+        if isPointwise(g) {
+            // dx[b] (C × HW) = wᵀ (C × filters) · grad[b] (filters × HW)
+            let spatial = g.height * g.width
+            for b in 0..<g.batch {
+                GEMM.multiply(m: c, n: spatial, k: filters, a: w, lda: c, transA: true,
+                              b: grad + b * filters * spatial, ldb: spatial, transB: false,
+                              c: dx + b * c * spatial, ldc: spatial, accumulate: false)
+            }
+            return
+        }
         if g.strideH == 1 && g.strideW == 1 && g.padH < kh && g.padW < kw {
             // A stride-1 convolution's input gradient is a convolution of the output
             // gradient with the kernel flipped in space and transposed in channels.
@@ -225,6 +251,15 @@ enum ConvKernels {
     static func weightGradient(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ g: Conv2DGeometry,
                                filters: Int, into dw: UnsafeMutablePointer<Float>) {
         let (n, c) = (g.batch, g.channels)
+        if isPointwise(g) {
+            // dw (filters × C) = Σ_b grad[b] (filters × HW) · x[b]ᵀ (HW × C)
+            let spatial = g.height * g.width
+            for b in 0..<n {
+                GEMM.multiply(m: filters, n: c, k: spatial, a: grad + b * filters * spatial, lda: spatial, transA: false,
+                              b: x + b * c * spatial, ldb: spatial, transB: true, c: dw, ldc: c, accumulate: b > 0)
+            }
+            return
+        }
         let hp = g.height + 2 * g.padH, wp = g.width + 2 * g.padW
         let spatial = g.outH * g.outW, pixels = n * spatial
         let kk = c * g.kernelH * g.kernelW
