@@ -151,10 +151,12 @@ public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws -> Ten
 
 /// The larger of two tensors, elementwise (the gradient goes to `a` on ties).
 public func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try `where`(try compare(a, .greaterEqual, b), a, b)
+    guard Shape.broadcast(a.shape, b.shape) != nil else { throw TensorError.shapeMismatch(op: "maximum", a.shape, b.shape) }
+    return try `where`(try compare(a, .greaterEqual, b), a, b)
 }
 
 /// The smaller of two tensors, elementwise (the gradient goes to `a` on ties).
 public func minimum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try `where`(try compare(a, .lessEqual, b), a, b)
+    guard Shape.broadcast(a.shape, b.shape) != nil else { throw TensorError.shapeMismatch(op: "minimum", a.shape, b.shape) }
+    return try `where`(try compare(a, .lessEqual, b), a, b)
 }
