@@ -94,7 +94,7 @@ public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil
                                     let xx = x0 + dx
                                     guard xx >= 0 && xx < g.width else { continue }
                                     let v = src[plane + y * g.width + xx]
-                                    if v > best || at < 0 { best = v; at = y * g.width + xx }
+                                    if v > best || at < 0 || (v.isNaN && !best.isNaN) { best = v; at = y * g.width + xx }
                                 }
                             }
                             let o = (p * oh + i) * ow + j
