@@ -257,8 +257,6 @@ def reduction():
                           params={"axes": axes, "keepDims": False, "unbiased": True}))
     for axis in [None, 0, 1, -1]:
         for keep in [False, True]:
-            if axis is None and keep:
-                continue
             cases.append(case(f"argmax_{axis}_{keep}", "argmax", [x],
                               lambda x, axis, keepDims: torch.argmax(x, dim=axis, keepdim=keepDims).to(DT),
                               params={"axis": axis, "keepDims": keep}, grads=[False]))

@@ -79,7 +79,9 @@ extension Tensor {
         let p = try source.plan(axis.map { [$0] })
         guard p.reduced > 0 else { throw TensorError.invalidArgument("argmax over an empty axis of shape \(Shape.describe(shape))") }
         let (_, indices) = Self.select(p) { $0 > $1 }
-        return Tensor(uncheckedShape: keepDims && axis != nil ? p.keptShape : p.droppedShape,
+        // Over the flattened tensor, keepDims keeps every axis as 1, as in PyTorch.
+        let keptShape = axis == nil ? [Int](repeating: 1, count: rank) : p.keptShape
+        return Tensor(uncheckedShape: keepDims ? keptShape : p.droppedShape,
                       scalars: indices.map(Float.init))
     }
 
