@@ -38,6 +38,14 @@ enum BenchTraining {
             try trainStep(model, images: x, targets: targets, loss: loss, optimizer: adam)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
+        if let dir = ProcessInfo.processInfo.environment["AINB_BENCH_EXPORT"] {
+            // The trained model and a few outputs, for bench/torch_models.py --check.
+            let base = URL(fileURLWithPath: dir)
+            try model.save(to: base.appendingPathComponent("\(name).safetensors"))
+            let sample = try x.gathering([0, 1, 2, 3])
+            try Safetensors.save([("input", sample), ("output", try predict(model, images: sample))],
+                                 to: base.appendingPathComponent("\(name)-io.safetensors"))
+        }
         let median = times.sorted()[times.count / 2]
         let rate = Double(batch) / median
         let rss = peakResidentMegabytes()
