@@ -36,6 +36,15 @@ private func geometry(
     return g
 }
 
+/// Pooling padding of at most half the kernel, as PyTorch requires: every window then
+/// holds at least one input value (a window of padding alone has no maximum).
+private func checkPoolPadding(_ op: String, kernel: (Int, Int), padding: (Int, Int)) throws {
+    guard padding.0 <= kernel.0 / 2, padding.1 <= kernel.1 / 2 else {
+        throw TensorError.invalidArgument(
+            "\(op): padding (\(padding.0), \(padding.1)) must be at most half the kernel (\(kernel.0), \(kernel.1))")
+    }
+}
+
 /// A 2-D convolution (cross-correlation, as in every deep-learning library).
 public func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil,
@@ -62,6 +71,7 @@ public func conv2d(
 /// Max pooling; windows that overlap the padding ignore it. The gradient goes to
 /// the first largest element of each window.
 public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
+    try checkPoolPadding("max_pool2d", kernel: kernel, padding: padding)
     let g = try geometry("max_pool2d", x, kernel: kernel, stride: stride ?? kernel, padding: padding)
     let (oh, ow) = (g.outH, g.outW)
     let planes = g.batch * g.channels
@@ -114,6 +124,7 @@ public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil
 
 /// Average pooling; padded positions count as zeros in the average (PyTorch's default).
 public func avgPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
+    try checkPoolPadding("avg_pool2d", kernel: kernel, padding: padding)
     let g = try geometry("avg_pool2d", x, kernel: kernel, stride: stride ?? kernel, padding: padding)
     let (oh, ow) = (g.outH, g.outW)
     let planes = g.batch * g.channels

@@ -121,13 +121,32 @@ public func compare(_ a: Tensor, _ comparison: Comparison, _ b: Tensor) throws -
 }
 
 /// Picks `a` where `condition` is non-zero and `b` elsewhere, all broadcast together.
+///
+/// The value not picked never enters the result or its gradient, so a NaN or an
+/// infinity there (say `where(x > 0, log(x), 0)`) does not leak through.
 public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
-    guard let ab = Shape.broadcast(a.shape, b.shape), let shape = Shape.broadcast(condition.shape, ab) else {
+    guard let ab = Shape.broadcast(a.shape, b.shape) else {
         throw TensorError.shapeMismatch(op: "where", a.shape, b.shape)
     }
+    guard let shape = Shape.broadcast(condition.shape, ab) else {
+        throw TensorError.shapeMismatch(op: "where condition", condition.shape, ab)
+    }
     let mask = try condition.detached.broadcast(to: shape).map { $0 != 0 ? 1 : 0 }
-    let inverse = mask.map { 1 - $0 }
-    return try mask * a + inverse * b
+    let left = try a.detached.broadcast(to: shape), right = try b.detached.broadcast(to: shape)
+    var out = [Float](repeating: 0, count: mask.count)
+    mask.scalars.withUnsafeBufferPointer { m in
+        left.scalars.withUnsafeBufferPointer { l in
+            right.scalars.withUnsafeBufferPointer { r in
+                for i in 0..<m.count { out[i] = m[i] != 0 ? l[i] : r[i] }
+            }
+        }
+    }
+    let result = Tensor(uncheckedShape: shape, scalars: out)
+    let (shapeA, shapeB) = (a.shape, b.shape)
+    return result.recording("where", [a, b]) { g, needs in
+        [needs[0] ? try (g * mask).sum(toShape: shapeA) : nil,
+         needs[1] ? try (g * mask.map { 1 - $0 }).sum(toShape: shapeB) : nil]
+    }
 }
 
 /// The larger of two tensors, elementwise (the gradient goes to `a` on ties).
