@@ -34,7 +34,7 @@ let package = Package(
             ],
             swiftSettings: native),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")], swiftSettings: native),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural"], swiftSettings: native),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics"], swiftSettings: native),
         .testTarget(name: "FacesTests", dependencies: ["Faces"], swiftSettings: native),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], swiftSettings: native),
