@@ -141,16 +141,16 @@ struct CSVTable {
     }
 
     /// Parses a decimal number (trimmed); nil when the text is not a complete number.
-    static func parseFloat(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Float? {
+    static func parseDouble(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
         let r = trimmed(p, range)
         guard !r.isEmpty, r.count < 64 else { return nil }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Float? in
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Double? in
             guard let b = buffer.baseAddress else { return nil }
             var k = 0
             for i in r { b[k] = CChar(bitPattern: p[i]); k += 1 }
             b[k] = 0
             var endPointer: UnsafeMutablePointer<CChar>? = nil
-            let value = strtof(b, &endPointer)
+            let value = strtod(b, &endPointer)
             guard let endPointer, endPointer - b == k, value.isFinite else { return nil }
             return value
         }

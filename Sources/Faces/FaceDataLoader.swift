@@ -41,7 +41,8 @@ public enum FaceData {
 /// Loaders for the Kaggle keypoint files and the FER2013 emotion files, driven by the header.
 ///
 /// Columns are found by name (surrounding spaces ignored), so extra columns such as a leading
-/// unnamed index are skipped. Empty keypoint fields are missing values (masked). Every bad row
+/// unnamed index are skipped. Empty keypoint fields are missing values (masked); keypoint values
+/// are rounded to the 1/65536-pixel grid (see `KeypointSet`). Every bad row
 /// throws a `FacesError` naming the file, the row and the column.
 public enum FaceDataLoader {
     /// Pixels per keypoint image (96 × 96).
@@ -152,10 +153,10 @@ public enum FaceDataLoader {
                     for (j, col) in pointColumns.enumerated() {
                         let r = CSVTable.trimmed(p, fields[col])
                         if r.isEmpty { continue }
-                        guard let v = CSVTable.parseFloat(p, r) else {
+                        guard let v = CSVTable.parseDouble(p, r) else {
                             return FacesError(file: file, row: line.row, "\(KeypointNames.columns[j]) is \(CSVTable.quote(p, r)), expected a number or an empty field")
                         }
-                        pts[i * 30 + j] = v
+                        pts[i * 30 + j] = KeypointSet.snap(v)
                         msk[i * 30 + j] = 1
                     }
                     if let idColumn {

@@ -149,7 +149,7 @@ struct FaceModel {
     func imagePoints(_ canvas: FaceCanvas) -> [Float] {
         facePoints.flatMap { p -> [Float] in
             let q = canvas.toImage(p.0, p.1)
-            return [q.x, q.y]
+            return [KeypointSet.snap(q.x), KeypointSet.snap(q.y)]
         }
     }
 }

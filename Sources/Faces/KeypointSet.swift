@@ -4,7 +4,11 @@ import Tensor
 ///
 /// Coordinates are in pixels of the image, continuous, with pixel (row i, column j) covering
 /// [j, j+1) × [i, i+1): its centre is at (j + 0.5, i + 0.5). With this convention a horizontal
-/// flip maps x to W − x exactly (as the course writes it) and flipping twice is the identity.
+/// flip maps x to W − x exactly (as the course writes it).
+///
+/// Coordinates are kept on a grid of 1/65536 pixel (`snap`): every value below 128 on that grid
+/// is a Float, and so is W − x, so flipping twice gives back the very same bits. The grid is far
+/// finer than any label (Kaggle's are given to 1e-10 px but are accurate to about a pixel).
 public struct KeypointSet {
     /// The images, [N, 1, H, W] (96 × 96 for Kaggle), values 0–255 or 0–1 (see `pixelMax`).
     public internal(set) var images: Tensor
@@ -37,11 +41,22 @@ public struct KeypointSet {
             throw FacesArgumentError("\(imageIds.count) image ids for \(n) images")
         }
         self.images = images.detached
-        self.keypoints = keypoints.detached
+        self.keypoints = try makeTensor(keypoints.shape, keypoints.scalars.map(KeypointSet.snap))
         self.mask = m.detached
         self.imageIds = imageIds
         self.pixelMax = pixelMax
     }
+
+    /// The grid step of keypoint coordinates: 1/65536 pixel.
+    public static let gridStep: Double = 1.0 / 65536
+
+    /// A coordinate rounded to the nearest multiple of 1/65536 pixel.
+    @inline(__always)
+    public static func snap(_ v: Double) -> Float { Float((v * 65536).rounded() / 65536) }
+
+    /// A coordinate rounded to the nearest multiple of 1/65536 pixel.
+    @inline(__always)
+    public static func snap(_ v: Float) -> Float { snap(Double(v)) }
 
     /// The number of samples.
     public var count: Int { images.shape[0] }
