@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"], swiftSettings: native),
-        .testTarget(name: "FacesTests", dependencies: ["Faces"], swiftSettings: native),
+        .testTarget(name: "FacesTests", dependencies: ["Faces"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], swiftSettings: native),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], swiftSettings: native),
     ],
