@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "Notebook", dependencies: ["Script"], swiftSettings: native),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .executableTarget(name: "ScriptFuzz", dependencies: ["Script"], swiftSettings: native),
         .executableTarget(
             name: "ainb",
             dependencies: [
