@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics"], swiftSettings: native),
         .testTarget(name: "FacesTests", dependencies: ["Faces"], swiftSettings: native),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], swiftSettings: native),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], swiftSettings: native),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"], swiftSettings: native),
     ],
     swiftLanguageModes: [.v5]
 )

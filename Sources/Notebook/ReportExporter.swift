@@ -43,15 +43,18 @@ public enum ReportExporter {
         var assets: [(name: String, png: [UInt8])] = []
         let results = Dictionary(outcome.results.map { ($0.cell.index, $0) }, uniquingKeysWith: { a, _ in a })
         var needsBlankLine = false
+        var lastCell = 0
         blocks: for block in notebook.blocks {
             switch block {
             case .prose(let text, _):
+                if let stop = outcome.stoppedAt, lastCell >= stop { break blocks }
                 if needsBlankLine && !text.hasPrefix("\n") && !text.hasPrefix("\r\n") { md += "\n" }
                 md += text
                 needsBlankLine = false
             case .cell(let cell):
                 let result = results[cell.index]
                 if let stop = outcome.stoppedAt, cell.index > stop { break blocks }
+                lastCell = cell.index
                 if !md.isEmpty && !md.hasSuffix("\n") { md += "\n" }
                 var parts: [String] = []
                 if cell.options.echo { parts.append(fenced(cell.code, info: "ainb")) }
@@ -63,6 +66,7 @@ public enum ReportExporter {
                     }
                 }
                 if parts.isEmpty { continue }
+                if needsBlankLine { md += "\n" }
                 md += parts.joined(separator: "\n")
                 needsBlankLine = parts.count > 1 || !cell.options.echo
             }

@@ -107,6 +107,8 @@ public struct ReportWriter {
 public struct ReportWriteError: Error, CustomStringConvertible {
     /// What failed.
     public var message: String
+    /// Creates the error.
+    public init(message: String) { self.message = message }
     /// The message.
     public var description: String { message }
 }
