@@ -6,8 +6,10 @@
 
 /* SIGINT as a flag: the handler only records the signal; the REPL polls it, so a
    Ctrl-C never kills the process. Installed without SA_RESTART so a blocking poll or
-   read returns EINTR and the REPL can react at once. */
-static volatile sig_atomic_t ainb_interrupt_count = 0;
+   read returns EINTR and the REPL can react at once.
+   The counter is a weak global, not a static: Swift emits this header's inline functions
+   into several object files, and they must all share one counter. */
+__attribute__((weak)) volatile sig_atomic_t ainb_interrupt_count = 0;
 
 static void ainb_sigint_handler(int sig) {
     (void)sig;

@@ -15,7 +15,8 @@ public protocol CellEvaluator: AnyObject {
     func diagnose(_ source: String, file: String, line: Int) -> [CellFailure]
     /// Whether `source` is an unfinished statement (an open bracket or block).
     func isIncomplete(_ source: String) -> Bool
-    /// Completions of `prefix`: builtins, variables and members.
+    /// Completions of the text before the cursor (`prefix`): builtins, variables and
+    /// members. Each candidate replaces the whole `prefix`.
     func completions(for prefix: String) -> [String]
     /// Binds `name` to the value of a literal (`0.1`, `"text"`, `[1, 2]`).
     func define(_ name: String, literal: String) throws

@@ -44,7 +44,7 @@ public final class NotebookRun {
             return result
         }
         onEvent(.cellStarted(cell))
-        let metricsBefore = evaluator.recordedMetrics.count
+        let metricsBefore = evaluator.recordedMetrics
         let previousOutput = evaluator.output
         var streamed: [DisplayItem] = []
         evaluator.output = { [weak self] item in
@@ -70,10 +70,7 @@ public final class NotebookRun {
             result.failure = error as? CellFailure ?? CellFailure(message: "\(error)", description: "\(notebook.path):\(cell.codeLine): error: \(error)")
             result.status = cell.options.error ? .failedAsExpected : .failed
         }
-        let metrics = evaluator.recordedMetrics
-        if metrics.count > metricsBefore {
-            result.metrics = Array(metrics[metricsBefore...]).map { Metric(name: $0.name, value: $0.value) }
-        }
+        result.metrics = Self.recorded(since: metricsBefore, now: evaluator.recordedMetrics)
         results.append(result)
         onEvent(.cellFinished(result))
         return result
@@ -92,6 +89,20 @@ public final class NotebookRun {
             }
         }
         return outcome(stoppedAt: stoppedAt)
+    }
+
+    /// The metrics that are new or changed between two snapshots.
+    static func recorded(since before: [(name: String, value: Double)], now: [(name: String, value: Double)]) -> [Metric] {
+        var previous: [String: Double] = [:]
+        for metric in before { previous[metric.name] = metric.value }
+        var changed: [Metric] = []
+        for (index, metric) in now.enumerated() {
+            let old = previous[metric.name]
+            let isNew = index >= before.count && old == nil
+            let moved = old.map { !($0 == metric.value || ($0.isNaN && metric.value.isNaN)) } ?? true
+            if isNew || moved { changed.append(Metric(name: metric.name, value: metric.value)) }
+        }
+        return changed
     }
 
     /// The run so far as an outcome for a report.

@@ -13,24 +13,38 @@ public indirect enum ParamValue: Equatable, Sendable, CustomStringConvertible {
     /// A list.
     case list([ParamValue])
 
-    /// The value as a literal of the notebook language, for `Session.define`.
+    /// The value as a literal of the notebook language, for `Session.define`: strings
+    /// are double-quoted with `{` and `}` escaped (the language interpolates `{…}`).
     public var literal: String {
         switch self {
         case .number(let text): return text
         case .bool(let value): return value ? "true" : "false"
-        case .string(let text): return ParamValue.quoted(text)
+        case .string(let text): return ParamValue.quoted(text, escapingBraces: true)
         case .list(let items): return "[" + items.map(\.literal).joined(separator: ", ") + "]"
         }
     }
 
-    /// The value as written in front matter (strings always quoted).
-    public var description: String { literal }
+    /// The value as written in YAML front matter (strings always double-quoted).
+    public var yaml: String {
+        switch self {
+        case .number(let text): return text
+        case .bool(let value): return value ? "true" : "false"
+        case .string(let text): return ParamValue.quoted(text)
+        case .list(let items): return "[" + items.map(\.yaml).joined(separator: ", ") + "]"
+        }
+    }
 
-    /// A double-quoted string literal with `\\`, `\"`, `\n`, `\t` and `\r` escaped.
-    public static func quoted(_ text: String) -> String {
+    /// The value as written in front matter.
+    public var description: String { yaml }
+
+    /// A double-quoted string with `\\`, `\"`, `\n`, `\t` and `\r` escaped (and `{`, `}`
+    /// when `escapingBraces`).
+    public static func quoted(_ text: String, escapingBraces: Bool = false) -> String {
         var out = "\""
         for ch in text {
             switch ch {
+            case "{" where escapingBraces: out += "\\{"
+            case "}" where escapingBraces: out += "\\}"
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "\n": out += "\\n"

@@ -121,7 +121,7 @@ public enum ReportExporter {
         if let title { text += "title: \(ParamValue.quoted(title))\n" }
         if !params.isEmpty {
             text += "params:\n"
-            for param in params { text += "  \(param.name): \(param.value.literal)\n" }
+            for param in params { text += "  \(param.name): \(param.value.yaml)\n" }
         }
         return text + "---\n"
     }

@@ -60,17 +60,20 @@ final class ReadlineSource: LineSource {
         ReadlineSource.current = self
         rl_readline_name = UnsafePointer(strdup("ainb"))
         ainb_readline_configure(Self.wordBreaks)
-        ainb_readline_set_completer { text, _, _ in
+        ainb_readline_set_completer { text, start, end in
             ainb_readline_completion_over()
-            guard let text, let source = ReadlineSource.current else { return nil }
+            guard let text, let source = ReadlineSource.current, let buffer = rl_line_buffer else { return nil }
+            // The evaluator completes the whole line before the cursor; readline replaces
+            // only the word that starts at `start`.
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: Int(max(end, 0)))
+            let linePrefix = String(decoding: bytes, as: UTF8.self)
+            let head = String(decoding: bytes.prefix(Int(max(start, 0))), as: UTF8.self)
             let word = String(cString: text)
-            var found = source.completer(word)
-            // Members may come back without their receiver: put it back.
-            if let dot = word.lastIndex(of: ".") {
-                let receiver = word[...dot]
-                found = found.map { $0.hasPrefix(receiver) ? $0 : String(receiver) + $0 }
+            ReadlineSource.candidates = source.completer(linePrefix).compactMap { candidate in
+                guard candidate.hasPrefix(head) else { return nil }
+                let tail = String(candidate.dropFirst(head.count))
+                return tail.hasPrefix(word) ? tail : nil
             }
-            ReadlineSource.candidates = found.filter { $0.hasPrefix(word) }
             ReadlineSource.candidateIndex = 0
             if ReadlineSource.candidates.isEmpty { return nil }
             return rl_completion_matches(text) { _, state in

@@ -59,7 +59,9 @@ final class FakeEvaluator: CellEvaluator {
     }
 
     func completions(for prefix: String) -> [String] {
-        (["print", "show", "table"] + variables.map(\.0)).filter { $0.hasPrefix(prefix) }
+        let word = prefix.split(separator: " ", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        let head = String(prefix.dropLast(word.count))
+        return (["print", "show", "table"] + variables.map(\.0)).filter { $0.hasPrefix(word) }.map { head + $0 }
     }
 
     func define(_ name: String, literal: String) throws {
