@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"], swiftSettings: native),
         .testTarget(name: "FacesTests", dependencies: ["Faces"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], swiftSettings: native),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], swiftSettings: native),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"], swiftSettings: native),
     ],
     swiftLanguageModes: [.v5]
 )
