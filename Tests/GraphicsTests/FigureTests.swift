@@ -238,3 +238,16 @@ final class PanelTests: XCTestCase {
         _ = Figure.panels([]).render()
     }
 }
+
+final class GridCellTests: XCTestCase {
+    func testCellsFromFloatsAndFlatKeypointPairs() throws {
+        let values = (0..<16).map { Float($0) / 15 }
+        let cell = try GridCell(width: 4, height: 4, values: values, title: "t", keypoints: [1, 2, .nan, 3, 3, 0, 9],
+                                predicted: [0.5, 0.5])
+        XCTAssertEqual(cell.image.pixels.first, 0)
+        XCTAssertEqual(cell.image.pixels.last, 255)
+        XCTAssertEqual(cell.points, [Point(1, 2), Point(3, 0)])
+        XCTAssertEqual(cell.predicted, [Point(0.5, 0.5)])
+        XCTAssertThrowsError(try GridCell(width: 4, height: 4, values: [1, 2]))
+    }
+}
