@@ -38,7 +38,8 @@ public enum Ticks {
         return 10 * base
     }
 
-    /// The round step whose tick count inside `lo...hi` is closest to `target + 1` (ties: the larger step).
+    /// The round step whose tick count inside `lo...hi` is closest to `target + 1` (ties: the larger step;
+    /// steps of 2.5 need to be clearly closer).
     static func bestStep(from lo: Double, to hi: Double, target: Int) -> Double {
         let raw = (hi - lo) / Double(max(1, target))
         let around = niceStep(raw)
@@ -49,7 +50,8 @@ public enum Ticks {
             for m in mantissas.dropLast() {
                 let step = m * pow10(power)
                 let count = (hi / step + 1e-9).rounded(.down) - (lo / step - 1e-9).rounded(.up) + 1
-                let score = abs(count - Double(target + 1))
+                // Steps of 2.5 give busier labels (0.25, 0.75): take them only when clearly better.
+                let score = abs(count - Double(target + 1)) + (m == 2.5 ? 1.5 : 0)
                 if score < bestScore || (score == bestScore && step > best) { best = step; bestScore = score }
             }
         }
