@@ -108,6 +108,12 @@ public enum Fuzzer {
 
     private static func pick<T>(_ items: [T], _ rng: inout RandomGenerator) -> T { items[rng.nextInt(below: items.count)] }
 
+    /// `count` generated programs from a seed.
+    public static func generated(seed: UInt64, count: Int) -> [String] {
+        var rng = RandomGenerator(seed: seed)
+        return (0..<count).map { _ in generate(&rng) }
+    }
+
     /// A random well-formed program of a few statements.
     public static func generate(_ rng: inout RandomGenerator) -> String {
         (0..<(1 + rng.nextInt(below: 6))).map { _ in statement(&rng, depth: 0) }.joined(separator: "\n")

@@ -1,6 +1,5 @@
 import Foundation
 import Script
-import Tensor
 
 // ScriptFuzz: runs random ainb programs through parse, check and evaluate with a step
 // budget, for a given time or number of programs; or runs one file (`--run FILE`).
@@ -32,10 +31,8 @@ if let path = option("--run") {
 }
 
 if let n = option("--show-generated").flatMap(Int.init) {
-    var rng = RandomGenerator(seed: UInt64(option("--seed") ?? "1") ?? 1)
     let session = Session()
-    for _ in 0..<n {
-        let program = Fuzzer.generate(&rng)
+    for program in Fuzzer.generated(seed: UInt64(option("--seed") ?? "1") ?? 1, count: n) {
         let errors = session.check(program, file: "g")
         if let e = errors.first { print("----\n\(program)\n=> \(e)") }
     }
