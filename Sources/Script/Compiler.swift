@@ -134,6 +134,22 @@ final class Compiler {
     /// A condition: true or false, with errors (an ambiguous tensor) placed at the condition.
     private func condition(_ e: Expr) -> (Runtime) throws -> Bool {
         let ev = expr(e), location = loc(Self.start(e))
+        // A local compared with a constant: one closure, no Value in between.
+        if case .binary(let op, .name(let n, _), .number(let c, _), _) = e, case .local(let slot) = resolve(n) {
+            @inline(__always) func general(_ rt: Runtime) throws -> Bool {
+                let v = try ev(rt)
+                if case .bool(let b) = v { return b }
+                do { return try v.truthy() } catch { throw Compiler.located(error, location) }
+            }
+            switch op {
+            case "<": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p < c }; return try general(rt) }
+            case "<=": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p <= c }; return try general(rt) }
+            case ">": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p > c }; return try general(rt) }
+            case ">=": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p >= c }; return try general(rt) }
+            case "==": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p == c }; return try general(rt) }
+            default: break
+            }
+        }
         return { rt in
             let v = try ev(rt)
             if case .bool(let b) = v { return b }
@@ -144,6 +160,14 @@ final class Compiler {
     /// A function body: `return` ends it through flows (no signals), and a final
     /// expression (or a final `if` whose branches end in expressions) is its value.
     private func tailBlock(_ stmts: [Stmt]) -> Eval {
+        // `if c { return v }` first: a guard that returns directly, without flows.
+        if stmts.count >= 2, case .expression(.ifExpr(let c, let then, nil, _)) = stmts[0],
+           then.count == 1, case .returnValue(let e, _) = then[0] {
+            let cond = condition(c), rest = tailBlock(Array(stmts.dropFirst()))
+            let result: Eval
+            if let e { result = expr(e) } else { result = { _ in .null } }
+            return { rt in try cond(rt) ? try result(rt) : try rest(rt) }
+        }
         guard let last = stmts.last else { return { _ in .null } }
         let head = block(Array(stmts.dropLast()))
         let tail: Eval
@@ -238,6 +262,13 @@ final class Compiler {
         case .continueLoop: return { _ in .continueLoop }
         case .returnValue(let e, _):
             guard let e else { return { rt in rt.returnValue = .null; return .returned } }
+            if case .name(let n, _) = e, case .local(let slot) = resolve(n) {
+                let read = expr(e)
+                return { rt in
+                    if let v = rt.bp[slot] { rt.returnValue = v } else { rt.returnValue = try read(rt) }
+                    return .returned
+                }
+            }
             let ev = expr(e)
             return { rt in rt.returnValue = try ev(rt); return .returned }
         }
@@ -500,10 +531,24 @@ final class Compiler {
                 return try read(rt)   // raises the unassigned-variable error
             }
             switch op {
-            case "+": return { rt in let l = try load(rt); if case .number(let p) = l { return .number(p + c) }; return try slow(l, .number(c)) }
-            case "-": return { rt in let l = try load(rt); if case .number(let p) = l { return .number(p - c) }; return try slow(l, .number(c)) }
-            case "*": return { rt in let l = try load(rt); if case .number(let p) = l { return .number(p * c) }; return try slow(l, .number(c)) }
-            case "<": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p < c) }; return try slow(l, .number(c)) }
+            case "+": return { rt in
+                if case .some(.number(let p)) = rt.bp[slot] { return .number(p + c) }
+                let l = try load(rt)
+                if case .dual(let p, let d) = l { return .dual(p + c, d) }
+                return try slow(l, .number(c)) }
+            case "-": return { rt in
+                if case .some(.number(let p)) = rt.bp[slot] { return .number(p - c) }
+                let l = try load(rt)
+                if case .dual(let p, let d) = l { return .dual(p - c, d) }
+                return try slow(l, .number(c)) }
+            case "*": return { rt in
+                if case .some(.number(let p)) = rt.bp[slot] { return .number(p * c) }
+                let l = try load(rt)
+                if case .dual(let p, let d) = l { return .dual(p * c, d * c) }
+                return try slow(l, .number(c)) }
+            case "<": return { rt in
+                if case .some(.number(let p)) = rt.bp[slot] { return .bool(p < c) }
+                return try slow(try load(rt), .number(c)) }
             case "<=": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p <= c) }; return try slow(l, .number(c)) }
             case ">": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p > c) }; return try slow(l, .number(c)) }
             case "==": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p == c) }; return try slow(l, .number(c)) }
@@ -592,7 +637,8 @@ final class Compiler {
             }
         }
         @inline(__always) func other(_ fn: Function, _ rt: Runtime) throws -> Value {
-            if argc == 1, let g = fn as? GradFunction {
+            if argc == 1, fn.isGrad {
+                let g = unsafeDowncast(fn, to: GradFunction.self)
                 let x = try positional[0](rt)
                 do {
                     if case .number(let n) = x { return try g.derivative(at: n, rt, at: pos) }

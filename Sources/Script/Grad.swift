@@ -26,7 +26,7 @@ final class GradFunction: Function {
         } else {
             direct = nil
         }
-        super.init(name: "grad(\(name))")
+        super.init(name: "grad(\(name))", isGrad: true)
     }
 
     private func positions(_ argc: Int) throws -> [Int] {
