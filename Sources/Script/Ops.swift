@@ -44,12 +44,18 @@ public enum Limits {
 enum Ops {
     // MARK: conversions
 
+    /// A float as the double users expect: its shortest decimal form (0.1f is 0.1, not 0.10000000149).
+    static func double(_ f: Float) -> Double {
+        if f == f.rounded() && Swift.abs(f) < 1e7 { return Double(f) }
+        return Double(f.description) ?? Double(f)
+    }
+
     /// The number inside a value (numbers and one-element tensors), or nil.
     static func number(_ v: Value) -> Double? {
         switch v {
         case .number(let n): return n
         case .bool(let b): return b ? 1 : 0
-        case .tensor(let t) where t.tensor.count == 1: return Double(t.tensor.scalars[0])
+        case .tensor(let t) where t.tensor.count == 1: return double(t.tensor.scalars[0])
         default: return nil
         }
     }
@@ -340,7 +346,7 @@ enum Ops {
         case .tensor(let t):
             let x = t.tensor
             guard x.rank >= 1 else { throw ScriptError("cannot iterate over a tensor of rank 0") }
-            if x.rank == 1 && x.node == nil { return x.scalars.map { .number(Double($0)) } }
+            if x.rank == 1 && x.node == nil { return x.scalars.map { .number(double($0)) } }
             return try (0..<x.shape[0]).map { .tensor(try x.selecting($0)) }
         case .host(let h):
             if let items = try h.elements() { return items }
@@ -539,7 +545,7 @@ enum Ops {
             case "T": return .tensor(try t.transposed())
             case "item":
                 guard let x = t.item else { throw ScriptError("item needs a tensor with one element, got shape \(Shape.describe(t.shape))") }
-                return .number(Double(x))
+                return .number(double(x))
             default: break
             }
         case .list(let items):

@@ -104,6 +104,33 @@ final class BuiltinTests: XCTestCase {
         // autodiff
         "grad": [("grad(fn(x) x * x)(3)", "6")],
         "descend": [("descend(fn(x) x * x, from: 1, lr: 0.25, steps: 2)", "[1, 0.5, 0.25]")],
+        // neural
+        "keypoint_resnet": [("keypoint_resnet().parameters", "18016286")],
+        "emotion_resnet": [("m = emotion_resnet(classes: 5)\n[m.parameters > 1000000, predict(m, zeros([2, 1, 96, 96])).shape]", "[true, [2, 5]]")],
+        "mlp": [("m = mlp([1, 2, 2], 3)\n[m.parameters, predict(m, zeros([4, 1, 2, 2])).shape]", "[515, [4, 3]]")],   // (4·64 + 64) + (64·3 + 3)
+        "adam": [("adam(lr: 0.5).lr", "0.5")],
+        "sgd": [("sgd(lr: 0.25, momentum: 0.9).lr", "0.25")],
+        "mse": [("item(mse(tensor([1, 2]), tensor([1, 4])))", "2")],
+        "fit": [("d = keypoint_faces(n: 8, seed: 1)\nm = mlp([1, 96, 96], 30, hidden: [8])\nh = fit(m, d, loss: mse, optimizer: adam(lr: 1e-3), epochs: 2, batch: 4, verbose: false)\n[h.epochs, len(h.loss), h.loss[1] < h.loss[0]]", "[2, 2, true]")],
+        "predict": [("predict(mlp([1, 2, 2], 3, hidden: []), ones([1, 1, 2, 2])).shape", "[1, 3]")],
+        "evaluate": [("r = evaluate(mlp([1, 96, 96], 30, hidden: [4]), keypoint_faces(n: 4, seed: 2))\n[keys(r), abs(r.rmse - sqrt(r.loss)) < 1e-3]", "[[\"loss\", \"rmse\"], true]")],
+        "rmse": [("m = mlp([1, 96, 96], 30, hidden: [4])\nd = keypoint_faces(n: 4, seed: 2)\nabs(rmse(m, d) - evaluate(m, d).rmse) < 1e-3", "true")],
+        "accuracy": [("m = mlp([1, 48, 48], 5, hidden: [4])\ne = emotion_faces(n: 10, seed: 2)\nabs(accuracy(m, e) - item(mean(argmax(predict(m, e), axis: 1) == tensor(e.labels)))) < 1e-6", "true")],
+        // faces
+        "keypoint_faces": [("f = keypoint_faces(n: 4, seed: 7)\n[len(f), f.images.shape, f.keypoints.shape]", "[4, [4, 1, 96, 96], [4, 30]]")],
+        "emotion_faces": [("e = emotion_faces(n: 10, classes: 5, seed: 3)\n[len(e), e.images.shape, e.classes, all(tensor(e.labels) < 5)]",
+                           "[10, [10, 1, 48, 48], [\"anger\", \"disgust\", \"sad\", \"happiness\", \"surprise\"], true]")],
+        "split": [("train, test = split(keypoint_faces(n: 10, seed: 1), test: 0.2, seed: 42)\n[len(train), len(test)]", "[8, 2]")],
+        "flip_h": [("f = keypoint_faces(n: 2, seed: 1)\ng = flip_h(flip_h(f))\n[all(g.images == f.images), all(abs(g.keypoints - f.keypoints) < 1e-3), len(f + flip_h(f))]", "[true, true, 4]")],
+        "brighten": [("f = keypoint_faces(n: 2, seed: 1)\nb = brighten(f, 1..1, seed: 0)\n[all(b.images == f.images), all(brighten(f, 3..3).images >= f.images)]", "[true, true]")],
+        "resize": [("e = resize(emotion_faces(n: 2, seed: 1), 96)\n[e.images.shape, len(e)]", "[[2, 1, 96, 96], 2]")],
+        "rotate": [("f = keypoint_faces(n: 2, seed: 1)\nr = rotate(f, 0..0, seed: 0)\n[len(r), all(abs(r.keypoints - f.keypoints) < 1e-3)]", "[2, true]")],
+        // graphics
+        "show": [("s = show(keypoint_faces(n: 4, seed: 7), grid: 2)\n[type(s), s.width > 192, s.height > 192]", "[\"figure\", true, true]")],
+        "plot": [("p = plot([3, 1, 0.5], title: \"loss\")\n[type(p), p.width, p.height]", "[\"figure\", 640, 480]")],
+        "bar": [("type(bar([1, 2], labels: [\"a\", \"b\"]))", "\"figure\"")],
+        "heatmap": [("type(heatmap([[5, 1], [2, 7]], labels: [\"cat\", \"dog\"]))", "\"figure\"")],
+        "grid": [("p = plot([1, 2])\ng = grid([p, p], columns: 2)\n[g.width >= 2 * p.width, g.height >= p.height]", "[true, true]")],
     ]
 
     func testEveryBuiltinHasACase() {
@@ -131,6 +158,21 @@ final class BuiltinTests: XCTestCase {
             session.output = { _ in }
             XCTAssertNoThrow(try session.run(prelude + doc.example, file: "\(doc.name).example"), doc.name)
         }
+    }
+
+    func testFiguresDisplayAsPNGAndDatasetsAsTextAndPicture() throws {
+        let session = Session()
+        session.output = { _ in }
+        let shown = try session.run("plot([1, 2, 3])", file: "f")
+        guard case .image(let png, let caption)? = shown.first else { return XCTFail("no image: \(shown)") }
+        XCTAssertEqual(Array(png.prefix(8)), [137, 80, 78, 71, 13, 10, 26, 10])
+        XCTAssertEqual(caption, "plot")
+        let data = try session.run("keypoint_faces(n: 2, seed: 1)", file: "f")
+        XCTAssertEqual(data.first, .text("keypoint dataset: 2 images [1, 96, 96], 15 keypoints"))
+        let history = try session.run("fit(mlp([1, 96, 96], 30, hidden: [2]), keypoint_faces(n: 4, seed: 1), epochs: 2, batch: 2)", file: "f")
+        guard case .table(let headers, let rows)? = history.first else { return XCTFail("no table: \(history)") }
+        XCTAssertEqual(headers, ["epoch", "loss", "rmse"])
+        XCTAssertEqual(rows.map { $0[0] }, ["1", "2"])
     }
 
     func testEveryBuiltinIsDocumented() {
