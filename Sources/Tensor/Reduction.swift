@@ -133,13 +133,22 @@ extension Tensor {
                 }
             }
             let contiguous = resolved.isEmpty || resolved[resolved.count - 1] - resolved[0] + 1 == resolved.count
-            if contiguous { return [Tensor(uncheckedShape: inputShape, scalars: flat)] }
             let others = (0..<inputShape.count).filter { !resolved.contains($0) }
             let order = others + resolved
-            let movedShape = order.map { inputShape[$0] }
+            let layoutShape = contiguous ? inputShape : order.map { inputShape[$0] }
+            let outShape = g.shape
+            let scattered = Tensor(uncheckedShape: layoutShape, scalars: flat).recording("\(op)_backward", [g]) { gg, _ in
+                // Under createGraph: the gradient of the scatter picks the same elements back.
+                var picked = [Float](repeating: 0, count: p.outer * p.inner)
+                for o in 0..<p.outer {
+                    for i in 0..<p.inner { picked[o * p.inner + i] = gg.scalars[(o * p.reduced + indices[o * p.inner + i]) * p.inner + i] }
+                }
+                return [Tensor(uncheckedShape: outShape, scalars: picked)]
+            }
+            if contiguous { return [scattered] }
             var inverse = [Int](repeating: 0, count: order.count)
             for (i, a) in order.enumerated() { inverse[a] = i }
-            return [try Tensor(uncheckedShape: movedShape, scalars: flat).permuted(inverse)]
+            return [try scattered.permuted(inverse)]
         }
     }
 }

@@ -70,7 +70,8 @@ extension Tensor {
         return out.recording("slice", [self]) { g, _ in
             var flat = [Float](repeating: 0, count: inputCount)
             Strided.scatterAdd(g.scalars, into: &flat, shape: newShape, base: base, strides: strides)
-            return [Tensor(uncheckedShape: inputShape, scalars: flat)]
+            // Recorded under createGraph: the gradient of this scatter is the slice again.
+            return [Tensor(uncheckedShape: inputShape, scalars: flat).recording("slice_backward", [g]) { gg, _ in [try gg.sliced(ranges)] }]
         }
     }
 
@@ -111,7 +112,7 @@ extension Tensor {
                     for j in 0..<row { flat[i * row + j] += gs[k * row + j] }
                 }
             }
-            return [Tensor(uncheckedShape: inputShape, scalars: flat)]
+            return [Tensor(uncheckedShape: inputShape, scalars: flat).recording("gather_backward", [g]) { gg, _ in [try gg.gathering(indices)] }]
         }
     }
 
@@ -129,7 +130,8 @@ extension Tensor {
         let result = Tensor(uncheckedShape: newShape, scalars: out)
         let inputShape = shape
         return result.recording("pad", [self]) { g, _ in
-            [Tensor(uncheckedShape: inputShape, scalars: Strided.gather(g.scalars, shape: inputShape, base: base, strides: target))]
+            [Tensor(uncheckedShape: inputShape, scalars: Strided.gather(g.scalars, shape: inputShape, base: base, strides: target))
+                .recording("pad_backward", [g]) { gg, _ in [try gg.padded(padding)] }]
         }
     }
 
