@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reverse-mode automatic differentiation.
 ///
 /// Every operation run while recording is on, with at least one input that is
@@ -20,10 +22,14 @@ public final class GradNode {
     let backward: ((Tensor, [Bool]) throws -> [Tensor?])?
 
     nonisolated(unsafe) private static var counter = 0
+    private static let counterLock = NSLock()
 
     init(op: String, inputs: [GradNode?], backward: ((Tensor, [Bool]) throws -> [Tensor?])?) {
+        // Tensors may be made on several threads (data loading beside training): numbers stay unique.
+        Self.counterLock.lock()
         Self.counter += 1
         self.sequence = Self.counter
+        Self.counterLock.unlock()
         self.op = op
         self.inputs = inputs
         self.backward = backward
