@@ -46,9 +46,11 @@ final class RegressionTests: XCTestCase {
     }
 
     func testArangeCountsAndStepsInDoublePrecision() throws {
-        let t = try Tensor.arange(0, 1, step: 0.1)
-        XCTAssertEqual(t.count, 10)
-        XCTAssertEqual(t.scalars[7], Float(7 * Double(Float(0.1))))
+        let t = try Tensor.arange(0.1, 1, step: 0.1)
+        XCTAssertEqual(t.count, 9)
+        // Stepping in float32 gave 0.70000005 here; PyTorch (and now the engine) gives 0.7.
+        XCTAssertEqual(t.scalars[6], 0.7)
+        XCTAssertEqual(try Tensor.arange(0.1, 3.3, step: 0.3).scalars[9], 2.8000002)
         XCTAssertEqual(try Tensor.arange(3, 1).count, 0)
     }
 
