@@ -88,3 +88,25 @@ final class RegressionTests: XCTestCase {
         XCTAssertEqual(rng.permutation(-1), [])
     }
 }
+
+/// The tiled copy behind `permuted` when the last axis moves: every element lands where indexing says.
+final class PermuteTests: XCTestCase {
+    func testTiledPermuteMatchesIndexing() throws {
+        let shape = [3, 37, 2, 45]
+        let x = try Tensor(shape: shape, scalars: (0..<Shape.count(shape)).map(Float.init))
+        for order in [[0, 3, 2, 1], [3, 1, 0, 2], [1, 0, 3, 2], [3, 2, 1, 0]] {
+            let y = try x.permuted(order)
+            XCTAssertEqual(y.shape, order.map { shape[$0] })
+            var mismatches = 0
+            for flat in 0..<y.count {
+                var rest = flat, index = [Int](repeating: 0, count: 4)
+                for axis in stride(from: 3, through: 0, by: -1) { index[axis] = rest % y.shape[axis]; rest /= y.shape[axis] }
+                var source = [Int](repeating: 0, count: 4)
+                for (i, a) in order.enumerated() { source[a] = index[i] }
+                if try y.scalars[flat] != x.value(at: source) { mismatches += 1 }
+            }
+            XCTAssertEqual(mismatches, 0, "order \(order)")
+        }
+        XCTAssertEqual(try Tensor.zeros([0, 3]).transposed().shape, [3, 0])
+    }
+}
