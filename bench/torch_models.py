@@ -195,8 +195,8 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def bench_training(name, steps=5, warmup=1, seed=0):
-    torch.set_num_threads(2)
+def bench_training(name, steps=5, warmup=1, seed=0, threads=2):
+    torch.set_num_threads(threads)
     torch.manual_seed(seed)
     if name == "train-keypoints":
         model, batch = keypoint_resnet(), 32
@@ -234,12 +234,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", choices=["train-keypoints", "train-emotions"])
     ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--check", help="an ainb checkpoint to load and run")
     ap.add_argument("--model", choices=["keypoints", "emotions"], default="keypoints")
     ap.add_argument("--input", help="safetensors with 'input' (and 'output' to compare against)")
     args = ap.parse_args()
     if args.bench:
-        print(json.dumps(bench_training(args.bench, steps=args.steps)))
+        print(json.dumps(bench_training(args.bench, steps=args.steps, threads=args.threads)))
     elif args.check:
         torch.set_num_threads(2)
         model = keypoint_resnet() if args.model == "keypoints" else emotion_resnet()
