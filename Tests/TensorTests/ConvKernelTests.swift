@@ -88,4 +88,69 @@ final class ConvKernelTests: XCTestCase {
         // Enough pixels and filters that the GEMM splits over several jobs and panels.
         try check(Case(n: 4, c: 6, h: 13, w: 11, f: 70, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
     }
+
+    func testPoolingOverManyPlanesMatchesDirectLoops() throws {
+        // Enough planes that pooling splits them over the threads.
+        let (n, c, h, w) = (4, 16, 13, 12)
+        let x = Tensor.randn([n, c, h, w], seed: 21)
+        let (k, s, p) = (3, 2, 1)
+        let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
+        var maxOut = [Float](), avgOut = [Float]()
+        var maxGrad = [Float](repeating: 0, count: x.count), avgGrad = [Float](repeating: 0, count: x.count)
+        let seed = Tensor.randn([n, c, oh, ow], seed: 22)
+        for plane in 0..<(n * c) {
+            for i in 0..<oh {
+                for j in 0..<ow {
+                    var best = -Float.infinity, at = -1, sum: Float = 0
+                    for y in (i * s - p)..<(i * s - p + k) where y >= 0 && y < h {
+                        for xx in (j * s - p)..<(j * s - p + k) where xx >= 0 && xx < w {
+                            let v = x.scalars[(plane * h + y) * w + xx]
+                            sum += v
+                            if v > best || at < 0 { best = v; at = (plane * h + y) * w + xx }
+                        }
+                    }
+                    let g = seed.scalars[(plane * oh + i) * ow + j]
+                    maxOut.append(best); avgOut.append(sum / Float(k * k))
+                    maxGrad[at] += g
+                    for y in (i * s - p)..<(i * s - p + k) where y >= 0 && y < h {
+                        for xx in (j * s - p)..<(j * s - p + k) where xx >= 0 && xx < w {
+                            avgGrad[(plane * h + y) * w + xx] += g / Float(k * k)
+                        }
+                    }
+                }
+            }
+        }
+        let xg = x.requiringGrad()
+        let m = try maxPool2d(xg, kernel: (k, k), stride: (s, s), padding: (p, p))
+        XCTAssertEqual(m.scalars, maxOut)
+        XCTAssertEqual(try gradients(of: m, wrt: [xg], seed: seed)[0].scalars, maxGrad)
+        let a = try avgPool2d(xg, kernel: (k, k), stride: (s, s), padding: (p, p))
+        let c1 = Case(n: n, c: c, h: h, w: w, f: 0, kh: k, kw: k, sh: s, sw: s, ph: p, pw: p)
+        assertClose(a.scalars, avgOut, "avg_pool2d", c1)
+        assertClose(try gradients(of: a, wrt: [xg], seed: seed)[0].scalars, avgGrad, "avg_pool2d gradient", c1)
+    }
+
+    func testBatchNormOverManyChannelsMatchesFormula() throws {
+        let (n, c, h, w) = (3, 40, 9, 7)
+        let x = Tensor.randn([n, c, h, w], seed: 31)
+        let gamma = Tensor.randn([c], seed: 32), beta = Tensor.randn([c], seed: 33)
+        var stats = BatchNormStatistics(channels: c)
+        let y = try batchNorm(x, scale: gamma, offset: beta, statistics: &stats, training: true)
+        let count = n * h * w
+        for ch in 0..<c {
+            var values: [Double] = []
+            for b in 0..<n { for i in 0..<(h * w) { values.append(Double(x.scalars[(b * c + ch) * h * w + i])) } }
+            let mu = values.reduce(0, +) / Double(count)
+            let variance = values.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(count)
+            XCTAssertEqual(stats.mean.scalars[ch], Float(0.1 * mu), accuracy: 1e-5)
+            XCTAssertEqual(stats.variance.scalars[ch], Float(0.9 + 0.1 * variance * Double(count) / Double(count - 1)), accuracy: 1e-5)
+            for b in 0..<n {
+                for i in 0..<(h * w) {
+                    let k = (b * c + ch) * h * w + i
+                    let expected = (Double(x.scalars[k]) - mu) / (variance + 1e-5).squareRoot() * Double(gamma.scalars[ch]) + Double(beta.scalars[ch])
+                    XCTAssertEqual(Double(y.scalars[k]), expected, accuracy: 1e-4)
+                }
+            }
+        }
+    }
 }

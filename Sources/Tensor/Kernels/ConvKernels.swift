@@ -49,6 +49,17 @@ enum ConvKernels {
 
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: [Float]?, _ g: Conv2DGeometry,
                         filters: Int, into out: UnsafeMutablePointer<Float>) {
+        if isPointwise(g) {
+            // out[b] (filters × HW) = w (filters × C) · x[b] (C × HW): plain GEMMs, no windows.
+            let (c, spatial) = (g.channels, g.height * g.width)
+            for b in 0..<g.batch {
+                let dst = out + b * filters * spatial
+                if let bias { for f in 0..<filters { (dst + f * spatial).update(repeating: bias[f], count: spatial) } }
+                GEMM.multiply(m: filters, n: spatial, k: c, a: w, lda: c, transA: false,
+                              b: x + b * c * spatial, ldb: spatial, transB: false, c: dst, ldc: spatial, accumulate: bias != nil)
+            }
+            return
+        }
         let (n, c) = (g.batch, g.channels)
         let hp = g.height + 2 * g.padH, wp = g.width + 2 * g.padW
         let (oh, ow) = (g.outH, g.outW)
@@ -63,19 +74,31 @@ enum ConvKernels {
                 let rowOffsets = tables, kOffsets = tables + pixels
                 fillPixelOffsets(rowOffsets, g, imageStride: c * hp * wp, rowStride: wp)
                 fillWindowOffsets(kOffsets, g, planeStride: hp * wp, rowStride: wp)
-                Scratch.with(panels * GEMM.nr * kk + pixels * filters) { buffer in
-                    let packedW = buffer, columns = buffer + panels * GEMM.nr * kk
+                Scratch.with(panels * GEMM.nr * kk + 2 * pixels + 2) { buffer in
+                    let packedW = buffer
                     // B(p, f) = w[f, p]: the weights stored [filters, kk] are op(B) transposed.
                     for q in 0..<panels {
                         GEMM.packB(w, ldb: kk, transB: true, k: kk, n: filters, panel: q, kStart: 0, kCount: kk,
                                    into: packedW + q * GEMM.nr * kk)
                     }
-                    GEMM.multiplyImplicit(m: pixels, n: filters, k: kk, origin: origin, rowOffsets: rowOffsets,
-                                          kOffsets: kOffsets, packedB: packedW, c: columns, ldc: filters, accumulate: false)
-                    pixelsToPlanes(columns, batch: n, spatial: spatial, channels: filters, bias: bias, into: out)
+                    // Pixel (b, s) of filter f lands at out[(b · filters + f) · spatial + s].
+                    UnsafeMutableRawPointer(buffer + panels * GEMM.nr * kk).withMemoryRebound(to: Int.self, capacity: pixels) { outRows in
+                        for b in 0..<n { for s in 0..<spatial { outRows[b * spatial + s] = b * filters * spatial + s } }
+                        if let bias {
+                            for b in 0..<n { for f in 0..<filters { (out + (b * filters + f) * spatial).update(repeating: bias[f], count: spatial) } }
+                        }
+                        GEMM.multiplyImplicit(m: pixels, n: filters, k: kk, origin: origin, rowOffsets: rowOffsets,
+                                              kOffsets: kOffsets, packedB: packedW, c: out, ldc: 0, accumulate: bias != nil,
+                                              outRows: outRows, outColumnStride: spatial)
+                    }
                 }
             }
         }
+    }
+
+    /// A 1×1 kernel with stride 1 and no padding: each image is one matrix product.
+    static func isPointwise(_ g: Conv2DGeometry) -> Bool {
+        g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padH == 0 && g.padW == 0
     }
 
     /// rowOffsets[(b, i, j)] = the offset of pixel (i, j)'s window corner in (padded) image b.
@@ -146,6 +169,16 @@ enum ConvKernels {
     static func inputGradient(_ grad: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ g: Conv2DGeometry,
                               filters: Int, into dx: UnsafeMutablePointer<Float>) {
         let c = g.channels, kh = g.kernelH, kw = g.kernelW
+        if isPointwise(g) {
+            // dx[b] (C × HW) = wᵀ (C × filters) · grad[b] (filters × HW)
+            let spatial = g.height * g.width
+            for b in 0..<g.batch {
+                GEMM.multiply(m: c, n: spatial, k: filters, a: w, lda: c, transA: true,
+                              b: grad + b * filters * spatial, ldb: spatial, transB: false,
+                              c: dx + b * c * spatial, ldc: spatial, accumulate: false)
+            }
+            return
+        }
         if g.strideH == 1 && g.strideW == 1 && g.padH < kh && g.padW < kw {
             // A stride-1 convolution's input gradient is a convolution of the output
             // gradient with the kernel flipped in space and transposed in channels.
@@ -218,6 +251,15 @@ enum ConvKernels {
     static func weightGradient(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ g: Conv2DGeometry,
                                filters: Int, into dw: UnsafeMutablePointer<Float>) {
         let (n, c) = (g.batch, g.channels)
+        if isPointwise(g) {
+            // dw (filters × C) = Σ_b grad[b] (filters × HW) · x[b]ᵀ (HW × C)
+            let spatial = g.height * g.width
+            for b in 0..<n {
+                GEMM.multiply(m: filters, n: c, k: spatial, a: grad + b * filters * spatial, lda: spatial, transA: false,
+                              b: x + b * c * spatial, ldb: spatial, transB: true, c: dw, ldc: c, accumulate: b > 0)
+            }
+            return
+        }
         let hp = g.height + 2 * g.padH, wp = g.width + 2 * g.padW
         let spatial = g.outH * g.outW, pixels = n * spatial
         let kk = c * g.kernelH * g.kernelW
@@ -230,30 +272,72 @@ enum ConvKernels {
                 let pixelOffsets = tables, windowOffsets = tables + pixels
                 fillPixelOffsets(pixelOffsets, g, imageStride: c * hp * wp, rowStride: wp)
                 fillWindowOffsets(windowOffsets, g, planeStride: hp * wp, rowStride: wp)
-                Scratch.with(panels * GEMM.nr * pixels + kk * filters) { buffer in
-                    let packedGrad = buffer, dwT = buffer + panels * GEMM.nr * pixels
-                    // B(pixel, f) = grad[b, f, s], packed per (panel, image).
-                    Parallel.forEach(panels * n, threads: pixels * filters < 65_536 ? 1 : Parallel.threadCount) { item in
-                        let q = item / n, b = item % n
-                        let dst = packedGrad + q * GEMM.nr * pixels + b * spatial * GEMM.nr
-                        for j in 0..<GEMM.nr {
-                            let f = q * GEMM.nr + j
-                            if f < filters {
-                                let src = grad + (b * filters + f) * spatial
-                                for s in 0..<spatial { dst[s * GEMM.nr + j] = src[s] }
-                            } else {
-                                for s in 0..<spatial { dst[s * GEMM.nr + j] = 0 }
+                // The pixels (GEMM's K) are cut into 256-deep blocks, grouped into chunks that
+                // accumulate separate partial sums; each chunk packs its blocks of the output
+                // gradient into a small buffer that stays in cache.
+                let depth = GEMM.kc
+                let blocks = (pixels + depth - 1) / depth
+                let threads = pixels * kk * filters < 100_000 ? 1 : Parallel.threadCount
+                let chunks = min(blocks, threads == 1 ? 1 : 4 * threads)
+                let tilesM = (kk + GEMM.mr - 1) / GEMM.mr
+                Scratch.with(chunks * kk * filters) { partials in
+                    Parallel.forEach(chunks, threads: threads) { chunk in
+                        let c = partials + chunk * kk * filters
+                        let first = blocks * chunk / chunks, last = blocks * (chunk + 1) / chunks
+                        Scratch.with(panels * GEMM.nr * depth) { packed in
+                            for block in first..<last {
+                                let p0 = block * depth, p1 = min(pixels, p0 + depth), kb = p1 - p0
+                                packGradient(grad, filters: filters, spatial: spatial, pixels: p0..<p1, panels: panels, into: packed)
+                                for q in 0..<panels {
+                                    let panel = UnsafePointer(packed + q * GEMM.nr * kb)
+                                    let cols = min(GEMM.nr, filters - q * GEMM.nr)
+                                    for t in 0..<tilesM {
+                                        let i0 = t * GEMM.mr, rows = min(GEMM.mr, kk - i0)
+                                        @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { origin + windowOffsets[min(i0 + r, kk - 1)] }
+                                        GEMM.microIndexed(kb, row(0), row(1), row(2), row(3), row(4), row(5), pixelOffsets + p0,
+                                                          panel, c + i0 * filters + q * GEMM.nr, filters,
+                                                          rows: rows, cols: cols, load: block > first)
+                                    }
+                                }
                             }
                         }
                     }
-                    // dwᵀ[(c, ky, kx), f] = Σ_pixels x[window(c, ky, kx) of pixel] · grad[pixel, f]
-                    GEMM.multiplyImplicit(m: kk, n: filters, k: pixels, origin: origin, rowOffsets: windowOffsets,
-                                          kOffsets: pixelOffsets, packedB: packedGrad, c: dwT, ldc: filters, accumulate: false)
+                    // dw[f, p] = Σ over chunks of dwᵀ[p, f].
                     for f in 0..<filters {
-                        for p in 0..<kk { dw[f * kk + p] = dwT[p * filters + f] }
+                        for p in 0..<kk {
+                            var sum: Float = 0
+                            for chunk in 0..<chunks { sum += partials[chunk * kk * filters + p * filters + f] }
+                            dw[f * kk + p] = sum
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// Packs grad[b, f, s] for the batch pixels (b, s) in `pixels` as GEMM's B panels
+    /// (pixels × 32 filters each, zero-padded).
+    static func packGradient(_ grad: UnsafePointer<Float>, filters: Int, spatial: Int, pixels: Range<Int>, panels: Int,
+                             into dst: UnsafeMutablePointer<Float>) {
+        let depth = pixels.count
+        var p = pixels.lowerBound
+        while p < pixels.upperBound {
+            let b = p / spatial, s0 = p % spatial
+            let run = min(spatial - s0, pixels.upperBound - p)
+            let offset = p - pixels.lowerBound
+            for q in 0..<panels {
+                let panel = dst + q * GEMM.nr * depth + offset * GEMM.nr
+                for j in 0..<GEMM.nr {
+                    let f = q * GEMM.nr + j
+                    if f < filters {
+                        let src = grad + (b * filters + f) * spatial + s0
+                        for i in 0..<run { panel[i * GEMM.nr + j] = src[i] }
+                    } else {
+                        for i in 0..<run { panel[i * GEMM.nr + j] = 0 }
+                    }
+                }
+            }
+            p += run
         }
     }
 }

@@ -64,15 +64,28 @@ public enum GEMM {
                     while pc < k {
                         let kb = min(kc, k - pc)
                         let load = accumulate || pc > 0
-                        for q in panelStart..<panelEnd {
-                            let panel: UnsafePointer<Float>
-                            if sharedB {
-                                panel = UnsafePointer(packedB + q * nr * k + pc * nr)
+                        if !sharedB {
+                            if !transB && (panelEnd - 1) * nr + nr <= n {
+                                // Whole panels from a row-major B: read each row's stretch
+                                // once, front to back (kind to the prefetcher when B is big).
+                                for p in 0..<kb {
+                                    let src = UnsafeRawPointer(b + (pc + p) * ldb + panelStart * nr)
+                                    for q in 0..<(panelEnd - panelStart) {
+                                        let d = UnsafeMutableRawPointer(localB + q * nr * kb + p * nr)
+                                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: q * 128, as: V.self), as: V.self)
+                                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: q * 128 + 64, as: V.self), toByteOffset: 64, as: V.self)
+                                    }
+                                }
                             } else {
-                                let dst = localB + (q - panelStart) * nr * kb
-                                packB(b, ldb: ldb, transB: transB, k: k, n: n, panel: q, kStart: pc, kCount: kb, into: dst)
-                                panel = UnsafePointer(dst)
+                                for q in panelStart..<panelEnd {
+                                    packB(b, ldb: ldb, transB: transB, k: k, n: n, panel: q, kStart: pc, kCount: kb,
+                                          into: localB + (q - panelStart) * nr * kb)
+                                }
                             }
+                        }
+                        for q in panelStart..<panelEnd {
+                            let panel = sharedB ? UnsafePointer(packedB + q * nr * k + pc * nr)
+                                : UnsafePointer(localB + (q - panelStart) * nr * kb)
                             let j0 = q * nr, cols = min(nr, n - j0)
                             for t in tileStart..<tileEnd {
                                 let i0 = t * mr, rows = min(mr, m - i0)

@@ -27,6 +27,17 @@ public enum Parallel {
         forEach(count, threads: threadCount, body)
     }
 
+    /// Runs `body` over contiguous ranges covering 0..<count, in parallel when
+    /// there is enough work: `cost` is the rough work per index (say, values
+    /// touched), and ranges are cut no finer than about 16K work each.
+    static func forEachRange(_ count: Int, cost: Int, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let total = count * max(cost, 1)
+        let pieces = min(count, threadCount * 4, max(1, total / 16_384))
+        if pieces <= 1 { body(0..<count); return }
+        forEach(pieces) { piece in body((count * piece / pieces)..<(count * (piece + 1) / pieces)) }
+    }
+
     /// `forEach` with at most `threads` threads taking part (for tests and
     /// callers that know their work is small).
     public static func forEach(_ count: Int, threads: Int, _ body: (Int) -> Void) {
