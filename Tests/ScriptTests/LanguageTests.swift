@@ -152,7 +152,7 @@ final class LanguageTests: XCTestCase {
 
     func testTensorDisplayLikeNumPy() throws {
         XCTAssertEqual(try value("tensor([[1, 2], [3, 4]])"), "tensor [2, 2]\n[[1, 2],\n [3, 4]]")
-        XCTAssertEqual(try value("tensor([0.5, -1.25])"), "tensor [2]\n[ 0.50, -1.25]")
+        XCTAssertEqual(try value("tensor([0.5, -1.25])"), "tensor [2]\n[ 0.5 , -1.25]")
         XCTAssertEqual(try value("tensor(2.5)"), "tensor(2.5)")
         XCTAssertEqual(try value("zeros([2, 1, 2])"), "tensor [2, 1, 2]\n[[[0, 0]],\n\n [[0, 0]]]")
         let long = try value("arange(2000)")
