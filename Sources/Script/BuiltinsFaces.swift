@@ -102,6 +102,7 @@ extension Registry {
             }
             let n = try a.int(1)
             guard (1...1_000_000).contains(n) else { throw ScriptError("argument 'n' of keypoint_faces must be between 1 and 1000000") }
+            try Limits.checkShape([n, 1, 96, 96])
             return .host(DatasetObject(.keypoints(try SyntheticFaces.keypoints(count: n, seed: try a.seed(2)))))
         }
         r.add("emotion_faces", "faces", [.optional("file", "string (a FER2013-style CSV)", .null), .optional("n", "number", .number(2000)),
@@ -113,6 +114,7 @@ extension Registry {
             }
             let n = try a.int(1)
             guard (1...1_000_000).contains(n) else { throw ScriptError("argument 'n' of emotion_faces must be between 1 and 1000000") }
+            try Limits.checkShape([n, 1, 48, 48])
             return .host(DatasetObject(.emotions(try SyntheticFaces.emotions(count: n, classes: try a.int(2), seed: try a.seed(3)))))
         }
         r.add("split", "faces", [.required("data", "dataset"), .optional("test", "number", .number(0.2)), .optional("seed", "number", .number(0))],
@@ -156,7 +158,9 @@ extension Registry {
                 throw ScriptError("argument 'size' of resize must be a size or [height, width] between 1 and 4096")
             }
             let (h, w) = (dims[0], dims.count == 2 ? dims[1] : dims[0])
-            switch try dataset(a, 0).data {
+            let d = try dataset(a, 0)
+            try Limits.checkShape([d.count, d.images.shape.count > 1 ? d.images.shape[1] : 1, h, w])
+            switch d.data {
             case .keypoints(let k): return .host(DatasetObject(.keypoints(try Augment.resize(k, height: h, width: w))))
             case .emotions(let e): return .host(DatasetObject(.emotions(try Augment.resize(e, height: h, width: w))))
             }

@@ -123,10 +123,12 @@ extension Registry {
             var layers: [(String, Layer)] = [("flatten", Flatten())]
             var width = features
             for (i, h) in hidden.enumerated() {
+                try Limits.checkShape([width, h])
                 layers.append(("dense\(i + 1)", Dense(width, h, rng: &rng)))
                 layers.append(("relu\(i + 1)", Activation(.relu)))
                 width = h
             }
+            try Limits.checkShape([width, outputs])
             layers.append(("output", Dense(width, outputs, rng: &rng)))
             return .host(ModelObject(Sequential(layers), input: [1] + (shape.count == 1 ? shape : shape)))
         }
