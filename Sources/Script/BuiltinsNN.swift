@@ -25,7 +25,13 @@ extension Registry {
             }
             let labels = try a.tensor(1)
             guard labels.rank == 1 else { throw ScriptError("argument 'labels' of cross_entropy must be a list of class indices, got shape \(Shape.describe(labels.shape))") }
-            return .tensor(try crossEntropy(logits, labels: labels.scalars.map { Int($0) }))
+            let classes = try labels.scalars.map { v -> Int in
+                guard v.isFinite, v == v.rounded(), Swift.abs(v) < 1e9 else {
+                    throw ScriptError("argument 'labels' of cross_entropy must hold whole class indices, got \(v)")
+                }
+                return Int(v)
+            }
+            return .tensor(try crossEntropy(logits, labels: classes))
         }
         r.add("linear", "nn", [.required("x", "tensor [N, in]"), .required("weight", "tensor [out, in]"), .optional("bias", "tensor [out]", .null)],
               returns: "tensor", summary: "The dense layer x · weightᵀ + bias (PyTorch's layout).",

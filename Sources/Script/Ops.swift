@@ -192,7 +192,8 @@ enum Ops {
             if op == "+" {
                 throw ScriptError("cannot add a \(l.typeName) and a \(r.typeName); to put a value in a string, write \"...{x}...\"")
             }
-            if op == "*", case .string(let s) = l, let n = number(r), n >= 0, n.rounded() == n, Double(s.utf8.count) * n <= Double(Limits.maxListItems) {
+            if op == "*", case .string(let s) = l, let n = number(r), n >= 0, n.rounded() == n,
+               n <= Double(Limits.maxListItems), Double(s.utf8.count) * n <= Double(Limits.maxListItems) {
                 return .string(String(repeating: s, count: Int(n)))
             }
         case (.list(let a), .list(let b)):
@@ -201,7 +202,10 @@ enum Ops {
                 return .list(a + b)
             }
         case (.list(let a), .number(let n)) where op == "*":
-            guard n >= 0, n.rounded() == n, Double(a.count) * n <= Double(Limits.maxListItems) else {
+            if n > Double(Limits.maxListItems) || Double(a.count) * n > Double(Limits.maxListItems) {
+                throw ScriptError("a list repeated \(Format.number(n)) times is too big for memory (the limit is \(Limits.maxListItems) items)")
+            }
+            guard n >= 0, n.rounded() == n else {
                 throw ScriptError("a list can be repeated a whole, non-negative number of times, got \(Format.number(n))")
             }
             return .list(Array(repeating: a, count: Int(n)).flatMap { $0 })
