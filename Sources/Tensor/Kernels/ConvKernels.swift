@@ -303,11 +303,13 @@ enum ConvKernels {
                         }
                     }
                     // dw[f, p] = Σ over chunks of dwᵀ[p, f].
-                    for f in 0..<filters {
-                        for p in 0..<kk {
-                            var sum: Float = 0
-                            for chunk in 0..<chunks { sum += partials[chunk * kk * filters + p * filters + f] }
-                            dw[f * kk + p] = sum
+                    Parallel.forEachRange(kk, cost: chunks * filters) { rows in
+                        for p in rows {
+                            for f in 0..<filters {
+                                var sum: Float = 0
+                                for chunk in 0..<chunks { sum += partials[chunk * kk * filters + p * filters + f] }
+                                dw[f * kk + p] = sum
+                            }
                         }
                     }
                 }
