@@ -15,6 +15,8 @@ public enum GEMM {
     static let kc = 256
     typealias V = SIMD16<Float>
 
+    /// C (M×N, row stride `ldc`) = op(A) · op(B), plus C's old value when `accumulate`.
+    /// Uses `Parallel`'s threads when the product is big enough to gain from them.
     public static func multiply(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, transA: Bool,
