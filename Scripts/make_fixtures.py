@@ -257,8 +257,6 @@ def reduction():
                           params={"axes": axes, "keepDims": False, "unbiased": True}))
     for axis in [None, 0, 1, -1]:
         for keep in [False, True]:
-            if axis is None and keep:
-                continue
             cases.append(case(f"argmax_{axis}_{keep}", "argmax", [x],
                               lambda x, axis, keepDims: torch.argmax(x, dim=axis, keepdim=keepDims).to(DT),
                               params={"axis": axis, "keepDims": keep}, grads=[False]))
@@ -330,6 +328,10 @@ def nn_ops():
                           ("vec_vec", [4], [4]), ("batched_vec", [2, 3, 4], [4]), ("vec_batched", [4], [2, 4, 5]),
                           ("4d", [2, 2, 3, 4], [2, 2, 4, 2]), ("k1", [3, 1], [1, 2])]:
         cases.append(case(f"matmul_{label}", "matmul", [randn(*sa), randn(*sb)], torch.matmul))
+    # Medium shapes that are not multiples of any register tile: the kernels' edge paths.
+    cases.append(case("matmul_medium", "matmul", [randn(13, 17), randn(17, 21)], torch.matmul))
+    cases.append(case("matmul_batched_medium", "matmul", [randn(2, 7, 9), randn(2, 9, 11)], torch.matmul))
+    cases.append(case("linear_medium", "linear", [randn(9, 20), randn(19, 20), randn(19)], F.linear))
     cases.append(case("linear_bias", "linear", [randn(3, 4), randn(5, 4), randn(5)], F.linear))
     cases.append(case("linear_no_bias", "linear", [randn(3, 4), randn(5, 4)], lambda x, w: F.linear(x, w)))
     conv_cases = [
@@ -338,6 +340,8 @@ def nn_ops():
         ("stride2_pad_w", [2, 2, 5, 6], [2, 2, 2, 3], True, (2, 2), (0, 2)),
         ("pointwise", [2, 4, 3, 3], [3, 4, 1, 1], True, (1, 1), (0, 0)),
         ("k7_s2", [1, 1, 9, 9], [2, 1, 7, 7], True, (2, 2), (3, 3)),
+        ("medium_same", [2, 4, 7, 7], [6, 4, 3, 3], True, (1, 1), (1, 1)),
+        ("medium_k5_s2", [1, 3, 9, 9], [5, 3, 5, 5], False, (2, 2), (2, 2)),
     ]
     for label, sx, sw, has_bias, stride, pad in conv_cases:
         inputs = [randn(*sx), randn(*sw, scale=0.5)] + ([randn(sw[0])] if has_bias else [])

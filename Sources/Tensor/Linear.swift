@@ -80,6 +80,11 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor 
     let result = Tensor(uncheckedShape: [rows, outputs], scalars: out)
     let inputs3: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recording("linear", inputs3) { g, needs in
+        if GradMode.isEnabled {
+            // createGraph: the backward is recorded too, so it can be differentiated again.
+            return [needs[0] ? try matmul(g, weight) : nil, needs[1] ? try matmul(g.transposed(), x) : nil]
+                + (bias != nil ? [needs[2] ? try g.sum(axes: [0]) : nil] : [])
+        }
         var grads: [Tensor?] = []
         // dx = g · W  ([N, out] · [out, in])
         grads.append(needs[0] ? Kernels.gemm(g, weight, transA: false, transB: false) : nil)

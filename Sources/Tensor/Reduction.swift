@@ -29,27 +29,28 @@ extension Tensor {
                     keptShape: kept, droppedShape: dropped)
     }
 
-    /// Reduces [outer, reduced, inner] along the middle with `combine`, starting each output at `initial`.
-    private static func reduce(_ p: Plan, initial: Float, _ combine: (Float, Float) -> Float) -> [Float] {
-        var out = [Float](repeating: initial, count: p.outer * p.inner)
+    /// Sums [outer, reduced, inner] along the middle, accumulating in double precision so
+    /// that long sums (millions of values) keep float32 accuracy.
+    private static func sumReduce(_ p: Plan) -> [Float] {
+        var acc = [Double](repeating: 0, count: p.outer * p.inner)
         p.source.scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
+            acc.withUnsafeMutableBufferPointer { dst in
                 for o in 0..<p.outer {
                     let row = o * p.inner
                     for r in 0..<p.reduced {
                         let base = (o * p.reduced + r) * p.inner
-                        for i in 0..<p.inner { dst[row + i] = combine(dst[row + i], src[base + i]) }
+                        for i in 0..<p.inner { dst[row + i] += Double(src[base + i]) }
                     }
                 }
             }
         }
-        return out
+        return acc.map { Float($0) }
     }
 
     /// The sum over `axes` (nil: all axes).
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
         let p = try plan(axes)
-        let values = Self.reduce(p, initial: 0, +)
+        let values = Self.sumReduce(p)
         let out = Tensor(uncheckedShape: keepDims ? p.keptShape : p.droppedShape, scalars: values)
         let (inputShape, kept) = (shape, p.keptShape)
         return out.recording("sum", [self]) { g, _ in [try g.reshaped(kept).broadcast(to: inputShape)] }
@@ -78,7 +79,9 @@ extension Tensor {
         let p = try source.plan(axis.map { [$0] })
         guard p.reduced > 0 else { throw TensorError.invalidArgument("argmax over an empty axis of shape \(Shape.describe(shape))") }
         let (_, indices) = Self.select(p) { $0 > $1 }
-        return Tensor(uncheckedShape: keepDims && axis != nil ? p.keptShape : p.droppedShape,
+        // Over the flattened tensor, keepDims keeps every axis as 1, as in PyTorch.
+        let keptShape = axis == nil ? [Int](repeating: 1, count: rank) : p.keptShape
+        return Tensor(uncheckedShape: keepDims ? keptShape : p.droppedShape,
                       scalars: indices.map(Float.init))
     }
 

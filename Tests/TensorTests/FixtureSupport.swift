@@ -110,30 +110,31 @@ enum Fixtures {
     }
 }
 
-/// Asserts that `actual` has the shape of `expected` and every element within atol + rtol·|expected|.
-func assertClose(
-    _ actual: Tensor, _ expected: Tensor, rtol: Float = 1e-4, atol: Float = 1e-5,
-    _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
-) {
-    guard actual.shape == expected.shape else {
-        XCTFail("\(message()): shape \(actual.shape) but expected \(expected.shape)", file: file, line: line)
-        return
-    }
+/// Why `actual` is not `expected` (shape, or an element beyond atol + rtol·|expected|), or nil when it is.
+func mismatch(_ actual: Tensor, _ expected: Tensor, rtol: Float = 1e-4, atol: Float = 1e-5) -> String? {
+    guard actual.shape == expected.shape else { return "shape \(actual.shape) but expected \(expected.shape)" }
     var failures = 0, worst = -1
     var worstExcess: Float = 0
     for i in 0..<actual.count {
         let a = actual.scalars[i], e = expected.scalars[i]
-        if a.isNaN && e.isNaN { continue }
-        if a == e { continue }
+        if a == e || (a.isNaN && e.isNaN) { continue }
         let excess = abs(a - e) - (atol + rtol * abs(e))
         if !(excess <= 0) {
             failures += 1
             if worst < 0 || excess > worstExcess || excess.isNaN { worst = i; worstExcess = excess }
         }
     }
-    if failures > 0 {
-        XCTFail("\(message()): \(failures) of \(actual.count) elements differ; worst at \(worst): "
-                + "\(actual.scalars[worst]) vs \(expected.scalars[worst])", file: file, line: line)
+    guard failures > 0 else { return nil }
+    return "\(failures) of \(actual.count) elements differ; worst at \(worst): \(actual.scalars[worst]) vs \(expected.scalars[worst])"
+}
+
+/// Asserts that `actual` has the shape of `expected` and every element within atol + rtol·|expected|.
+func assertClose(
+    _ actual: Tensor, _ expected: Tensor, rtol: Float = 1e-4, atol: Float = 1e-5,
+    _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
+) {
+    if let problem = mismatch(actual, expected, rtol: rtol, atol: atol) {
+        XCTFail("\(message()): \(problem)", file: file, line: line)
     }
 }
 
@@ -142,32 +143,42 @@ func assertClose(
 typealias FixtureOp = (_ inputs: [Tensor], _ params: FixtureParams) throws -> [Tensor]
 
 /// Runs a case: the op's forward output, its extra outputs, and the gradients of
-/// sum(output · upstream) with respect to each differentiable input, against the reference.
-func check(_ c: FixtureCase, _ op: FixtureOp, rtol: Float = 1e-4, atol: Float = 1e-5,
-           file: StaticString = #filePath, line: UInt = #line) {
+/// sum(output · upstream) with respect to each differentiable input, against the
+/// reference. Returns what differs (empty when everything matches).
+func failures(of c: FixtureCase, _ op: FixtureOp, rtol: Float = 1e-4, atol: Float = 1e-5) -> [String] {
+    var problems: [String] = []
+    func note(_ what: String, _ actual: Tensor, _ expected: Tensor) {
+        if let m = mismatch(actual, expected, rtol: rtol, atol: atol) { problems.append("\(c.family)/\(c.name) \(what): \(m)") }
+    }
     do {
         let inputs = zip(c.inputs, c.requiresGrad).map { $1 ? $0.requiringGrad() : $0 }
         let outputs = try op(inputs, c.params)
-        guard let out = outputs.first else { return XCTFail("\(c.name): the op returned nothing", file: file, line: line) }
-        assertClose(out, c.output, rtol: rtol, atol: atol, "\(c.family)/\(c.name) forward", file: file, line: line)
-        XCTAssertEqual(outputs.count - 1, c.extras.count, "\(c.name): extra outputs", file: file, line: line)
-        for (i, extra) in c.extras.enumerated() where i + 1 < outputs.count {
-            assertClose(outputs[i + 1], extra, rtol: rtol, atol: atol, "\(c.family)/\(c.name) extra output \(i)", file: file, line: line)
+        guard let out = outputs.first else { return ["\(c.name): the op returned nothing"] }
+        note("forward", out, c.output)
+        if outputs.count - 1 != c.extras.count {
+            problems.append("\(c.name): \(outputs.count - 1) extra outputs, expected \(c.extras.count)")
         }
-        guard let upstream = c.upstream else { return }
+        for (i, extra) in c.extras.enumerated() where i + 1 < outputs.count { note("extra output \(i)", outputs[i + 1], extra) }
+        guard let upstream = c.upstream else { return problems }
         let wanted = c.requiresGrad.indices.filter { c.requiresGrad[$0] }
-        let loss = try (out * upstream).sum()
-        let grads = try gradients(of: loss, wrt: wanted.map { inputs[$0] })
+        let grads = try gradients(of: try (out * upstream).sum(), wrt: wanted.map { inputs[$0] })
         for (k, i) in wanted.enumerated() {
             guard i < c.grads.count, let expected = c.grads[i] else {
-                XCTFail("\(c.name): no reference gradient for input \(i)", file: file, line: line)
+                problems.append("\(c.name): no reference gradient for input \(i)")
                 continue
             }
-            assertClose(grads[k], expected, rtol: rtol, atol: atol, "\(c.family)/\(c.name) gradient of input \(i)", file: file, line: line)
+            note("gradient of input \(i)", grads[k], expected)
         }
     } catch {
-        XCTFail("\(c.family)/\(c.name): \(error)", file: file, line: line)
+        problems.append("\(c.family)/\(c.name): \(error)")
     }
+    return problems
+}
+
+/// Asserts that a case matches its reference (see `failures(of:_:)`).
+func check(_ c: FixtureCase, _ op: FixtureOp, rtol: Float = 1e-4, atol: Float = 1e-5,
+           file: StaticString = #filePath, line: UInt = #line) {
+    for problem in failures(of: c, op, rtol: rtol, atol: atol) { XCTFail(problem, file: file, line: line) }
 }
 
 /// Runs every case of `family` whose op is `op` (there must be at least one) with the op table's implementation.

@@ -13,6 +13,26 @@ final class FixtureTests: XCTestCase {
         }
     }
 
+    func testTheCheckerCatchesWrongForwardValuesAndWrongGradients() throws {
+        let add = try XCTUnwrap(try Fixtures.cases("elementwise").first { $0.name == "add_nchw_c" })
+        XCTAssertEqual(failures(of: add, FixtureOps.one { x, _ in try x[0] + x[1] }), [])
+        let wrongForward = failures(of: add, FixtureOps.one { x, _ in try x[0] + x[1] * 1.001 })
+        XCTAssertTrue(wrongForward.contains { $0.contains("forward") }, "\(wrongForward)")
+        // Same values, doubled gradient for the second input.
+        let wrongGradient = failures(of: add, FixtureOps.one { x, _ in try x[0] + x[1] + (x[1] - x[1].detached) })
+        XCTAssertEqual(wrongGradient.count, 1, "\(wrongGradient)")
+        XCTAssertTrue(wrongGradient.first?.contains("gradient of input 1") ?? false)
+        let wrongShape = failures(of: add, FixtureOps.one { x, _ in try (x[0] + x[1]).reshaped([-1]) })
+        XCTAssertTrue(wrongShape.first?.contains("shape [24] but expected [2, 3, 2, 2]") ?? false, "\(wrongShape)")
+        let bn = try XCTUnwrap(try Fixtures.cases("nn").first { $0.name == "batch_norm_train_4d" })
+        let stale = failures(of: bn) { x, p in
+            var statistics = BatchNormStatistics(mean: x[3], variance: x[4])
+            let out = try batchNorm(x[0], scale: x[1], offset: x[2], statistics: &statistics, training: true, momentum: 0.2)
+            return [out, statistics.mean, statistics.variance]
+        }
+        XCTAssertTrue(stale.contains { $0.contains("extra output 0") } && stale.contains { $0.contains("extra output 1") }, "\(stale)")
+    }
+
     func testCreation() throws {
         for op in ["arange", "linspace", "eye"] { try checkFixtures("creation", op: op) }
     }

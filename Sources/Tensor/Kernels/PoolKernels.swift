@@ -18,7 +18,7 @@ enum PoolKernels {
                         let row = plane + y * g.width
                         for xx in xStart..<xEnd {
                             let v = row[xx]
-                            if v > best || at < 0 { best = v; at = y * g.width + xx }
+                            if v > best || at < 0 || (v.isNaN && !best.isNaN) { best = v; at = y * g.width + xx }
                         }
                     }
                     let o = (p * oh + i) * ow + j
