@@ -166,7 +166,7 @@ final class WorkerPool: @unchecked Sendable {
             if g != seen { return g }
             sched_yield()
             rounds += 1
-            if rounds % 64 == 0 && DispatchTime.now().uptimeNanoseconds - start > 5_000_000 { break }
+            if rounds % 64 == 0 && DispatchTime.now().uptimeNanoseconds - start > 2_000_000 { break }
         }
         pthread_mutex_lock(mutex)
         sleepers.add(1, ordering: .sequentiallyConsistent)
