@@ -85,8 +85,8 @@ final class ConvKernelTests: XCTestCase {
     }
 
     func testManyPixelsAcrossThreads() throws {
-        // Enough pixels and filters that the GEMM splits over several jobs and panels.
-        try check(Case(n: 4, c: 6, h: 13, w: 11, f: 70, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
+        // Enough work that two threads take part, over several jobs and panels.
+        try check(Case(n: 8, c: 16, h: 12, w: 11, f: 70, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
     }
 
     func testPoolingOverManyPlanesMatchesDirectLoops() throws {

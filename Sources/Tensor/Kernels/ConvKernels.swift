@@ -277,7 +277,7 @@ enum ConvKernels {
                 // gradient into a small buffer that stays in cache.
                 let depth = GEMM.kc
                 let blocks = (pixels + depth - 1) / depth
-                let threads = pixels * kk * filters < 100_000 ? 1 : Parallel.threadCount
+                let threads = pixels * kk * filters < GEMM.parallelWork ? 1 : Parallel.threadCount
                 let chunks = min(blocks, threads == 1 ? 1 : 4 * threads)
                 let tilesM = (kk + GEMM.mr - 1) / GEMM.mr
                 Scratch.with(chunks * kk * filters) { partials in
