@@ -84,6 +84,19 @@ final class ConvKernelTests: XCTestCase {
         try check(Case(n: 1, c: 2, h: 4, w: 3, f: 3, kh: 1, kw: 1, sh: 1, sw: 1, ph: 1, pw: 2))
     }
 
+    func testEmptyBatch() throws {
+        // No images: an empty output, an empty input gradient and a zero weight gradient.
+        let x = try Tensor(shape: [0, 2, 5, 5], scalars: []).requiringGrad()
+        let w = Tensor.randn([3, 2, 3, 3], seed: 5).requiringGrad()
+        for padding in [0, 1] {
+            let y = try conv2d(x, weight: w, stride: (1, 1), padding: (padding, padding))
+            XCTAssertEqual(y.shape, [0, 3, 3 + 2 * padding, 3 + 2 * padding])
+            let grads = try gradients(of: y, wrt: [x, w], seed: try Tensor(shape: y.shape, scalars: []))
+            XCTAssertEqual(grads[0].shape, [0, 2, 5, 5])
+            XCTAssertEqual(grads[1].scalars, [Float](repeating: 0, count: 54))
+        }
+    }
+
     func testManyPixelsAcrossThreads() throws {
         // Enough work that two threads take part, over several jobs and panels.
         try check(Case(n: 8, c: 16, h: 12, w: 11, f: 70, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
