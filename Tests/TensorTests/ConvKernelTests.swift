@@ -87,13 +87,14 @@ final class ConvKernelTests: XCTestCase {
     func testEmptyBatch() throws {
         // No images: an empty output, an empty input gradient and a zero weight gradient.
         let x = try Tensor(shape: [0, 2, 5, 5], scalars: []).requiringGrad()
-        let w = Tensor.randn([3, 2, 3, 3], seed: 5).requiringGrad()
-        for padding in [0, 1] {
-            let y = try conv2d(x, weight: w, stride: (1, 1), padding: (padding, padding))
-            XCTAssertEqual(y.shape, [0, 3, 3 + 2 * padding, 3 + 2 * padding])
+        for (kernel, stride, padding) in [(3, 1, 0), (3, 1, 1), (1, 1, 0), (3, 2, 1)] {
+            let w = Tensor.randn([3, 2, kernel, kernel], seed: 5).requiringGrad()
+            let y = try conv2d(x, weight: w, stride: (stride, stride), padding: (padding, padding))
+            let side = (5 + 2 * padding - kernel) / stride + 1
+            XCTAssertEqual(y.shape, [0, 3, side, side])
             let grads = try gradients(of: y, wrt: [x, w], seed: try Tensor(shape: y.shape, scalars: []))
             XCTAssertEqual(grads[0].shape, [0, 2, 5, 5])
-            XCTAssertEqual(grads[1].scalars, [Float](repeating: 0, count: 54))
+            XCTAssertEqual(grads[1].scalars, [Float](repeating: 0, count: 6 * kernel * kernel))
         }
     }
 
