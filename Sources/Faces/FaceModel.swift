@@ -62,7 +62,7 @@ struct FaceModel {
     var cx: Float = 48, cy: Float = 50, scale: Float = 1, angle: Float = 0
     // Head.
     var headRX: Float = 37, headRY: Float = 47, jaw: Float = 0.2
-    var skin: Float = 0.6, hair: Float = 0.15, hairline: Float = -31, hairVolume: Float = 5, hairSide: Float = 18, hairPart: Float = 0
+    var skin: Float = 0.6, hair: Float = 0.15, hairline: Float = -31, hairVolume: Float = 5, hairSide: Float = 18, hairPart: Float = 0, hairLength: Float = 4
     var earY: Float = -6
     // Background and clothing.
     var bgA: Float = 0.3, bgB: Float = 0.5, bgAngle: Float = 0, cloth: Float = 0.3
@@ -94,7 +94,7 @@ struct FaceModel {
         f.angle = deg * .pi / 180
         f.headRX = u(35, 40); f.headRY = u(44, 50); f.jaw = u(0.05, 0.35)
         f.skin = u(0.42, 0.85); f.hair = u(0.04, 0.4)
-        f.hairline = u(-35, -28); f.hairVolume = u(1, 8); f.hairSide = u(6, 22); f.hairPart = u(-1, 1)
+        f.hairline = u(-35, -28); f.hairVolume = u(1, 8); f.hairSide = u(6, 22); f.hairPart = u(-1, 1); f.hairLength = u(-6, 14)
         f.earY = u(-8, -3)
         f.bgA = u(0.05, 0.95); f.bgB = u(0.05, 0.95); f.bgAngle = u(0, 2 * .pi); f.cloth = u(0.05, 0.9)
         f.eyeY = u(-14, -11); f.eyeX = u(16.5, 19.5); f.eyeHalfLength = u(6.2, 7.8)
