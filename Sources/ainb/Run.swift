@@ -1,5 +1,139 @@
 import ArgumentParser
+import Foundation
+import Notebook
 
+/// `ainb run NB... [-o DIR] [--set k=v]... [--quiet] [--keep-going]`
 struct Run: ParsableCommand {
-    func run() throws { throw ValidationError("'run' is not built yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Run notebooks top to bottom, and write their reports with -o.",
+        discussion: """
+        Each notebook runs in one fresh session: its params are defined first (front matter \
+        defaults, then --set overrides), then its cells run in order. Printed text and \
+        outputs appear as cells run. A failing cell stops that notebook and shows the error \
+        with the notebook's file:line:col; --keep-going runs the remaining cells instead.
+        The exit status is 0 only if every cell of every notebook ran.
+
+        With -o DIR, each notebook NAME gets DIR/NAME.md (prose, code and outputs), \
+        DIR/NAME-assets/*.png (figures) and DIR/NAME.metrics.json (every metric recorded). \
+        The same notebook and params give byte-identical files. Files are replaced only when \
+        the whole report is written: an interrupted run leaves the previous report intact.
+
+        Examples:
+          ainb run notebooks/02-gradient-descent.ainb
+          ainb run notebooks/ -o out/
+          ainb run notebooks/04-keypoints.ainb --set data=~/kaggle/training.csv --set epochs=3
+        """)
+
+    @Argument(help: ArgumentHelp("Notebooks to run; a folder runs its .ainb files in name order.", valueName: "notebook"))
+    var notebooks: [String]
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write reports into this folder.", valueName: "dir"))
+    var output: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter: a number, string, true/false or [list].", valueName: "name=value"))
+    var sets: [String] = []
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(name: .customLong("keep-going"), help: "Run the remaining cells after a cell fails; the failed cells are marked in the report.")
+    var keepGoing = false
+
+    func run() throws {
+        let paths = try NotebookFiles.expand(notebooks)
+        let overrides = try NotebookFiles.overrides(sets)
+        var parsed: [(String, Result<Notebook, Error>)] = []
+        for path in paths { parsed.append((path, Result { try NotebookFiles.read(path) })) }
+
+        // An override must be declared by at least one notebook of the run.
+        let declared = Set(parsed.compactMap { try? $0.1.get() }.flatMap { $0.params.map(\.name) })
+        for (name, value) in overrides where !declared.contains(name) {
+            let known = declared.isEmpty ? "the notebook has no params" : "its params are " + declared.sorted().joined(separator: ", ")
+            throw CLIError("unknown parameter '\(name)' in --set \(name)=\(value) (\(known))")
+        }
+
+        StatementRunner.installInterruptHandler()
+        var failures = 0
+        for (path, result) in parsed {
+            switch result {
+            case .failure(let error):
+                writeErr("\(error)\n")
+                failures += 1
+            case .success(let notebook):
+                let mine = overrides.filter { name, _ in notebook.params.contains { $0.name == name } }
+                if try !runNotebook(notebook, overrides: mine) { failures += 1 }
+            }
+            _ = path
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Runs one notebook and writes its report; returns whether every cell ran.
+    func runNotebook(_ notebook: Notebook, overrides: [(name: String, value: String)]) throws -> Bool {
+        let evaluator = try makeEvaluator()
+        let terminal = TerminalOutput(figuresFolder: TerminalOutput.temporaryFiguresFolder())
+        let run = try NotebookRun(notebook: notebook, evaluator: evaluator, overrides: overrides)
+        let cells = notebook.cells
+        let verbose = !quiet
+        run.onEvent = { event in
+            switch event {
+            case .cellStarted(let cell):
+                if verbose { writeErr(progressLine("\(notebook.name): cell \(cell.index)/\(cells.count) (line \(cell.fenceLine))")) }
+            case .output(let item, _):
+                guard verbose else { return }
+                if case .image(_, let caption) = item {
+                    writeOut("[figure\(caption.isEmpty ? "" : ": \(caption)")]\n")
+                } else {
+                    terminal.show(item)
+                }
+            case .cellFinished(let result):
+                if let failure = result.failure {
+                    if result.status == .failed {
+                        writeErr("\(failure.description)\n")
+                    } else if verbose {
+                        writeErr("(cell \(result.cell.index) failed as expected)\n")
+                    }
+                }
+            }
+        }
+        let runner = StatementRunner(evaluator: evaluator)
+        let (defined, _) = runner.run { try run.defineParams() }
+        if case .failure(let error) = defined {
+            writeErr("\(error)\n")
+            return false
+        }
+        var stoppedAt: Int?
+        for cell in cells {
+            let (outcome, interrupted) = runner.run { run.run(cell) }
+            if interrupted {
+                writeErr("\(notebook.name): interrupted at cell \(cell.index); no report written\n")
+                throw ExitCode(130)
+            }
+            if case .success(let result) = outcome, result.status == .failed, !keepGoing {
+                stoppedAt = cell.index
+                break
+            }
+        }
+        let outcome = run.outcome(stoppedAt: stoppedAt)
+        if let output {
+            let report = ReportExporter.report(outcome)
+            do {
+                try ReportWriter().write(report, to: output)
+            } catch {
+                writeErr("error: cannot write the report of \(notebook.path) into \(output): \(error)\n")
+                return false
+            }
+            if verbose { writeErr("wrote \(output.appendingPathComponentSafe(report.name + ".md"))\n") }
+        }
+        if !outcome.succeeded {
+            let failed = outcome.failedCells.map(String.init).joined(separator: ", ")
+            writeErr("\(notebook.path): failed (cell\(outcome.failedCells.count == 1 ? "" : "s") \(failed))\n")
+        }
+        return outcome.succeeded
+    }
+}
+
+/// A dim progress line on a terminal, a plain one otherwise.
+func progressLine(_ text: String) -> String {
+    isTerminal(2) ? "\u{1B}[2m▸ \(text)\u{1B}[0m\n" : "▸ \(text)\n"
 }

@@ -1,5 +1,118 @@
 import ArgumentParser
+import Foundation
+import Notebook
 
+/// `ainb step NB [--set k=v]...`
 struct Step: ParsableCommand {
-    func run() throws { throw ValidationError("'step' is not built yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Step through a notebook: prose, then code, run on Enter.",
+        discussion: """
+        For each cell, shows the prose before it (markdown made readable in a terminal), \
+        then the code, and waits:
+          Enter   run the cell and show its outputs (figures are saved and their paths shown)
+          s       skip the cell
+          r       open the REPL in the notebook's state; :continue comes back
+          q       quit
+        """)
+
+    @Argument(help: ArgumentHelp("The notebook to step through.", valueName: "notebook"))
+    var notebook: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter.", valueName: "name=value"))
+    var sets: [String] = []
+
+    @Option(help: ArgumentHelp("Save figures into this folder (default: a temporary folder).", valueName: "dir"))
+    var figures: String?
+
+    func run() throws {
+        let notebook = try NotebookFiles.read(self.notebook)
+        let evaluator = try makeEvaluator()
+        let terminal = TerminalOutput(figuresFolder: figures ?? TerminalOutput.temporaryFiguresFolder())
+        let run = try NotebookRun(notebook: notebook, evaluator: evaluator, overrides: try NotebookFiles.overrides(sets))
+        run.onEvent = { event in
+            if case .output(let item, _) = event { terminal.show(item) }
+        }
+        StatementRunner.installInterruptHandler()
+        let runner = StatementRunner(evaluator: evaluator)
+        let ansi = isTerminal(1)
+        let interactive = isTerminal(0)
+        let source: LineSource = interactive
+            ? ReadlineSource(historyPath: Repl.historyPath, completer: { evaluator.completions(for: $0) })
+            : PlainLineSource(showsPrompts: true)
+        let style = StepStyle(ansi: ansi)
+        let (defined, _) = runner.run { try run.defineParams() }
+        try defined.get()
+        if let title = notebook.title { writeOut(style.title(title)) }
+        if !run.params.isEmpty {
+            writeOut(style.dim("params: " + run.params.map { "\($0.name) = \($0.value.literal)" }.joined(separator: ", ")) + "\n")
+        }
+        let cells = notebook.cells
+        let markdown = TerminalMarkdown(ansi: ansi)
+        blocks: for block in notebook.blocks {
+            switch block {
+            case .prose(let text, _):
+                let shown = markdown.render(text)
+                if !shown.isEmpty { writeOut("\n" + shown) }
+            case .cell(let cell):
+                writeOut("\n" + style.cellHeader(cell, of: cells.count) + style.code(cell.code))
+                guard cell.options.eval else {
+                    writeOut(style.dim("(not run: eval=false)") + "\n")
+                    continue
+                }
+                prompt: while true {
+                    switch source.read(prompt: style.prompt) {
+                    case .end:
+                        break blocks
+                    case .interrupt:
+                        continue prompt
+                    case .line(let answer):
+                        switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+                        case "":
+                            let (outcome, interrupted) = runner.run { run.run(cell) }
+                            if interrupted { writeErr("cancelled\n") }
+                            if case .success(let result) = outcome, let failure = result.failure {
+                                writeErr(failure.description + "\n")
+                                if result.status == .failedAsExpected { writeOut(style.dim("(failed as expected)") + "\n") }
+                            }
+                            break prompt
+                        case "s":
+                            writeOut(style.dim("(skipped)") + "\n")
+                            break prompt
+                        case "r":
+                            let loop = ReplLoop(evaluator: evaluator, source: source, terminal: terminal, runner: runner,
+                                                nested: true, interactive: interactive)
+                            writeOut(style.dim("REPL in the notebook's state; :continue returns to the notebook") + "\n")
+                            if loop.run() == .quit { break blocks }
+                            writeOut("\n" + style.cellHeader(cell, of: cells.count) + style.code(cell.code))
+                        case "q", ":q", ":quit":
+                            break blocks
+                        default:
+                            writeOut("Enter runs the cell, s skips it, r opens the REPL, q quits\n")
+                        }
+                    }
+                }
+            }
+        }
+        writeOut(style.dim("end of \(notebook.name)") + "\n")
+    }
+}
+
+/// How step mode draws headers, code and prompts, with or without ANSI.
+struct StepStyle {
+    let ansi: Bool
+
+    var prompt: String { ansi ? "\u{1B}[2m[Enter] run · s skip · r REPL · q quit\u{1B}[0m › " : "[Enter] run · s skip · r REPL · q quit › " }
+
+    func dim(_ text: String) -> String { ansi ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+
+    func title(_ text: String) -> String { ansi ? "\u{1B}[1;4m\(text)\u{1B}[0m\n" : "\(text)\n" }
+
+    func cellHeader(_ cell: Cell, of count: Int) -> String {
+        dim("── cell \(cell.index)/\(count) · line \(cell.fenceLine) ──") + "\n"
+    }
+
+    func code(_ code: String) -> String {
+        code.split(separator: "\n", omittingEmptySubsequences: false).dropLast(code.hasSuffix("\n") ? 1 : 0)
+            .map { ansi ? "  \u{1B}[33m\($0)\u{1B}[0m\n" : "  \($0)\n" }.joined()
+    }
 }

@@ -1,0 +1,139 @@
+import CReadline
+import Foundation
+
+/// One read from the user: a line, Ctrl-C at the prompt, or the end of input (Ctrl-D).
+enum LineInput: Equatable {
+    case line(String)
+    case interrupt
+    case end
+}
+
+/// Where the REPL and step mode read lines from.
+protocol LineSource: AnyObject {
+    /// Reads one line after showing `prompt` (if the source shows prompts).
+    func read(prompt: String) -> LineInput
+    /// Remembers a complete entry in the history.
+    func remember(_ entry: String)
+}
+
+/// Lines from standard input without a terminal: no editing, no history.
+final class PlainLineSource: LineSource {
+    /// Whether to print prompts (step mode does, so a log reads well; the REPL does not).
+    let showsPrompts: Bool
+
+    init(showsPrompts: Bool) {
+        self.showsPrompts = showsPrompts
+    }
+
+    func read(prompt: String) -> LineInput {
+        if showsPrompts { writeOut(prompt) }
+        guard let line = Swift.readLine(strippingNewline: true) else { return .end }
+        return .line(line)
+    }
+
+    func remember(_ entry: String) {}
+}
+
+/// Lines from a terminal through GNU readline: editing, history in a file, tab completion,
+/// and Ctrl-C that clears the line instead of killing the process.
+///
+/// Uses readline's callback interface, so the REPL keeps control while waiting for keys
+/// and can react to Ctrl-C at once.
+final class ReadlineSource: LineSource {
+    /// The history file (`~/.ainb_history`).
+    let historyPath: String
+    /// Completions of the word before the cursor.
+    let completer: (String) -> [String]
+
+    /// The source readline's C callbacks talk to (there is only one terminal).
+    nonisolated(unsafe) static var current: ReadlineSource?
+    nonisolated(unsafe) static var candidates: [String] = []
+    nonisolated(unsafe) static var candidateIndex = 0
+    private var pending: LineInput?
+
+    /// Characters that end a word for completion (`.` is not one: members complete whole).
+    private static let wordBreaks = strdup(" \t\n\"'`@$><=;|&{}()[],+-*/^%!:~")
+
+    init(historyPath: String, completer: @escaping (String) -> [String]) {
+        self.historyPath = historyPath
+        self.completer = completer
+        ReadlineSource.current = self
+        rl_readline_name = UnsafePointer(strdup("ainb"))
+        ainb_readline_configure(Self.wordBreaks)
+        ainb_readline_set_completer { text, start, end in
+            ainb_readline_completion_over()
+            guard let text, let source = ReadlineSource.current, let buffer = rl_line_buffer else { return nil }
+            // The evaluator completes the whole line before the cursor; readline replaces
+            // only the word that starts at `start`.
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: Int(max(end, 0)))
+            let linePrefix = String(decoding: bytes, as: UTF8.self)
+            let head = String(decoding: bytes.prefix(Int(max(start, 0))), as: UTF8.self)
+            let word = String(cString: text)
+            ReadlineSource.candidates = source.completer(linePrefix).compactMap { candidate in
+                guard candidate.hasPrefix(head) else { return nil }
+                let tail = String(candidate.dropFirst(head.count))
+                return tail.hasPrefix(word) ? tail : nil
+            }
+            ReadlineSource.candidateIndex = 0
+            if ReadlineSource.candidates.isEmpty { return nil }
+            return rl_completion_matches(text) { _, state in
+                if state == 0 { ReadlineSource.candidateIndex = 0 }
+                guard ReadlineSource.candidateIndex < ReadlineSource.candidates.count else { return nil }
+                let candidate = ReadlineSource.candidates[ReadlineSource.candidateIndex]
+                ReadlineSource.candidateIndex += 1
+                return strdup(candidate)
+            }
+        }
+        using_history()
+        stifle_history(2000)
+        _ = read_history(historyPath)
+    }
+
+    func read(prompt: String) -> LineInput {
+        pending = nil
+        _ = ainb_take_interrupts()
+        rl_callback_handler_install(prompt) { line in
+            guard let source = ReadlineSource.current else { return }
+            if let line {
+                source.pending = .line(String(cString: line))
+                free(line)
+            } else {
+                source.pending = .end
+            }
+            rl_callback_handler_remove()
+        }
+        while pending == nil {
+            var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, -1)
+            if ainb_take_interrupts() > 0 {
+                ainb_readline_clear_line()
+                rl_callback_handler_remove()
+                return .interrupt
+            }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                rl_callback_handler_remove()
+                return .end
+            }
+            if ready > 0 {
+                if descriptor.revents & Int16(POLLIN) != 0 {
+                    rl_callback_read_char()
+                } else {
+                    rl_callback_handler_remove()
+                    return .end
+                }
+            }
+        }
+        let result = pending ?? .end
+        if result == .end { writeOut("\n") }
+        return result
+    }
+
+    func remember(_ entry: String) {
+        var text = entry
+        while text.hasSuffix("\n") { text.removeLast() }
+        guard !text.isEmpty else { return }
+        add_history(text)
+        _ = write_history(historyPath)
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Notebook
+
+/// The read-eval-print loop: statements (multi-line when unfinished) and `:commands`.
+///
+/// Shared by `ainb repl` and step mode's `r`, which opens it in the notebook's state.
+final class ReplLoop {
+    /// How the loop ended.
+    enum Exit {
+        /// `:quit`.
+        case quit
+        /// `:continue` (only when opened from step mode).
+        case resume
+        /// End of input (Ctrl-D).
+        case end
+    }
+
+    let evaluator: CellEvaluator
+    let source: LineSource
+    let terminal: TerminalOutput
+    let runner: StatementRunner
+    /// Opened from step mode: `:continue` returns to it.
+    let nested: Bool
+    /// Interactive (a terminal): shows prompts and a greeting.
+    let interactive: Bool
+    /// What was typed and ran without error, for `:save`.
+    private(set) var entries: [String] = []
+    /// Statements that failed (the exit status of a scripted session).
+    private(set) var errorCount = 0
+    private var lineNumber = 1
+
+    init(evaluator: CellEvaluator, source: LineSource, terminal: TerminalOutput, runner: StatementRunner,
+         nested: Bool, interactive: Bool) {
+        self.evaluator = evaluator
+        self.source = source
+        self.terminal = terminal
+        self.runner = runner
+        self.nested = nested
+        self.interactive = interactive
+    }
+
+    static let commands = """
+    REPL commands:
+      :help [name]     help on a builtin (or the list of builtins)
+      :load NB.ainb    run a notebook's cells into this session
+      :vars            the variables defined so far
+      :reset           forget every variable
+      :save FILE.ainb  save what was typed as a notebook
+      :continue        return to step mode (when opened from it)
+      :quit            leave (Ctrl-D also leaves; Ctrl-C cancels a running statement)
+    """
+
+    /// Reads and runs until `:quit`, `:continue` or the end of input.
+    func run() -> Exit {
+        var buffer = ""
+        var bufferLine = lineNumber
+        while true {
+            let prompt = buffer.isEmpty ? (nested ? "ainb (step)> " : "ainb> ") : "   ...> "
+            switch source.read(prompt: prompt) {
+            case .end:
+                if !buffer.isEmpty { execute(buffer, line: bufferLine) }
+                return .end
+            case .interrupt:
+                buffer = ""
+                continue
+            case .line(let line):
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if buffer.isEmpty && trimmed.hasPrefix(":") {
+                    source.remember(trimmed)
+                    if let exit = command(trimmed) { return exit }
+                    continue
+                }
+                if buffer.isEmpty { bufferLine = lineNumber }
+                buffer += line + "\n"
+                lineNumber += 1
+                if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    buffer = ""
+                    continue
+                }
+                if evaluator.isIncomplete(buffer) { continue }
+                source.remember(buffer)
+                execute(buffer, line: bufferLine)
+                buffer = ""
+            }
+        }
+    }
+
+    /// Runs one statement, shows its value or its error.
+    func execute(_ code: String, line: Int) {
+        let evaluator = self.evaluator
+        let (result, interrupted) = runner.run { try evaluator.evaluate(code, file: "<repl>", line: line) }
+        switch result {
+        case .success(let items):
+            for item in items { terminal.show(item) }
+            entries.append(code)
+        case .failure(let error):
+            errorCount += 1
+            if interrupted {
+                writeErr("cancelled\n")
+            } else {
+                writeErr("\((error as? CellFailure)?.description ?? "error: \(error)")\n")
+            }
+        }
+    }
+
+    /// Runs a `:command`; returns how to leave the loop, or nil to go on.
+    func command(_ text: String) -> Exit? {
+        let parts = text.dropFirst().split(separator: " ", maxSplits: 1).map(String.init)
+        let name = parts.first ?? ""
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch name {
+        case "help", "h", "?":
+            if argument.isEmpty {
+                writeOut((evaluator.help(nil).map { $0.hasSuffix("\n") ? $0 : $0 + "\n" } ?? "") + Self.commands + "\n")
+            } else if let help = evaluator.help(argument) {
+                writeOut(help.hasSuffix("\n") ? help : help + "\n")
+            } else {
+                writeErr("no help for '\(argument)' (try :help for the list)\n")
+            }
+        case "load":
+            guard !argument.isEmpty else { writeErr("usage: :load NOTEBOOK.ainb\n"); return nil }
+            load(argument.expandingTilde)
+        case "vars":
+            let vars = evaluator.variableSummaries
+            if vars.isEmpty {
+                writeOut("(no variables)\n")
+            } else {
+                writeOut(TerminalOutput.alignedTable(headers: [], rows: vars.map { [$0.name, $0.summary] }))
+            }
+        case "reset":
+            evaluator.reset()
+            entries = []
+            writeOut("session reset\n")
+        case "save":
+            guard !argument.isEmpty else { writeErr("usage: :save FILE.ainb\n"); return nil }
+            save(argument.expandingTilde)
+        case "quit", "q", "exit":
+            return .quit
+        case "continue", "c":
+            if nested { return .resume }
+            writeErr(":continue only works in a REPL opened from step mode\n")
+        default:
+            writeErr("unknown command ':\(name)' (try :help)\n")
+        }
+        return nil
+    }
+
+    /// `:load`: runs a notebook's params and cells into this session.
+    func load(_ path: String) {
+        do {
+            let notebook = try NotebookFiles.read(path)
+            let run = try NotebookRun(notebook: notebook, evaluator: evaluator)
+            let terminal = self.terminal
+            run.onEvent = { event in
+                if case .output(let item, _) = event { terminal.show(item) }
+            }
+            let (defined, _) = runner.run { try run.defineParams() }
+            try defined.get()
+            for param in run.params { entries.append("\(param.name) = \(param.value.literal)\n") }
+            var ran = 0
+            for cell in notebook.cells where cell.options.eval {
+                let (outcome, interrupted) = runner.run { run.run(cell) }
+                let result = try outcome.get()
+                if let failure = result.failure, result.status == .failed {
+                    errorCount += 1
+                    writeErr("\(failure.description)\n")
+                    writeErr("stopped loading \(path) at cell \(cell.index)\n")
+                    return
+                }
+                if interrupted { writeErr("cancelled\n"); return }
+                if result.status == .ran { entries.append(cell.code) }
+                ran += 1
+            }
+            writeOut("loaded \(path) (\(ran) cell\(ran == 1 ? "" : "s"))\n")
+        } catch {
+            errorCount += 1
+            writeErr("\(error)\n")
+        }
+    }
+
+    /// `:save`: writes the entries as a notebook, atomically.
+    func save(_ path: String) {
+        let text = NotebookWriter.notebook(cells: entries)
+        let temp = path + ".tmp-\(getpid())"
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temp))
+            if rename(temp, path) != 0 { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            writeOut("saved \(entries.count) cell\(entries.count == 1 ? "" : "s") to \(path)\n")
+        } catch {
+            try? FileManager.default.removeItem(atPath: temp)
+            writeErr("error: \(error)\n")
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Notebook
+import Script
+
+/// Writes what code shows to the terminal: text as is, tables as aligned columns, figures
+/// saved as PNG files whose paths are printed.
+final class TerminalOutput {
+    /// Where figures are saved; created when the first figure comes.
+    let figuresFolder: String
+    private var figureCount = 0
+    private let lock = NSLock()
+
+    /// Creates an output that saves figures into `figuresFolder`.
+    init(figuresFolder: String) {
+        self.figuresFolder = figuresFolder
+    }
+
+    /// A fresh folder for figures under the system's temporary folder.
+    static func temporaryFiguresFolder() -> String {
+        NSTemporaryDirectory().appendingPathComponentSafe("ainb-figures-\(getpid())")
+    }
+
+    /// Shows one item on standard output.
+    func show(_ item: DisplayItem) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch item {
+        case .text(let text):
+            writeOut(text.hasSuffix("\n") ? text : text + "\n")
+        case .table(let headers, let rows):
+            writeOut(Self.alignedTable(headers: headers, rows: rows))
+        case .image(let png, let caption):
+            figureCount += 1
+            let path = figuresFolder.appendingPathComponentSafe("figure-\(figureCount).png")
+            do {
+                try FileManager.default.createDirectory(atPath: figuresFolder, withIntermediateDirectories: true)
+                try Data(png).write(to: URL(fileURLWithPath: path))
+                writeOut("[figure\(caption.isEmpty ? "" : ": \(caption)")] \(path)\n")
+            } catch {
+                writeErr("error: cannot save figure to \(path): \(error.localizedDescription)\n")
+            }
+        }
+    }
+
+    /// A table as columns padded to the widest cell, with a rule under the headers.
+    static func alignedTable(headers: [String], rows: [[String]]) -> String {
+        let width = max(headers.count, rows.map(\.count).max() ?? 0)
+        guard width > 0 else { return "" }
+        let all = [headers] + rows
+        let widths = (0..<width).map { column in all.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        func line(_ row: [String]) -> String {
+            (0..<width).map { column -> String in
+                let cell = column < row.count ? row[column] : ""
+                return cell + String(repeating: " ", count: widths[column] - cell.count)
+            }.joined(separator: "  ").trimmingTrailingSpaces + "\n"
+        }
+        var text = headers.isEmpty ? "" : line(headers) + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
+        for row in rows { text += line(row) }
+        return text
+    }
+}
+
+/// Writes to standard output at once (no buffering surprises between threads).
+func writeOut(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Writes to standard error.
+func writeErr(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+}
+
+/// Whether a file descriptor is a terminal.
+func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+extension String {
+    func appendingPathComponentSafe(_ component: String) -> String {
+        (self as NSString).appendingPathComponent(component)
+    }
+
+    var trimmingTrailingSpaces: String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+
+    /// `~` or `~/…` expanded to the home folder.
+    var expandingTilde: String {
+        if self == "~" || hasPrefix("~/") { return (self as NSString).expandingTildeInPath }
+        return self
+    }
+}
