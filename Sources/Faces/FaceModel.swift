@@ -27,6 +27,21 @@ struct Expression {
                    wrinkle: wrinkle * t)
     }
 
+    /// This expression with the mouth (and nose folds) left neutral.
+    var withoutMouth: Expression {
+        var e = self
+        e.mouthLiftLeft = 0; e.mouthLiftRight = 0; e.mouthOpen = 0; e.mouthWidth = 0
+        e.roundness = 0; e.lipThickness = 0; e.teeth = 0; e.fold = 0
+        return e
+    }
+
+    /// This expression with the brows and eyes left neutral.
+    var withoutBrows: Expression {
+        var e = self
+        e.browInnerDY = 0; e.browOuterDY = 0; e.browInnerDX = 0; e.browArch = 0; e.eyeOpen = 0; e.wrinkle = 0
+        return e
+    }
+
     /// The full expression of an emotion by its FER2013 name (lowercased course names too).
     static func named(_ name: String) -> Expression {
         switch name.lowercased() {
@@ -101,11 +116,11 @@ struct FaceModel {
         f.eyeHalfHeight = u(2.6, 3.6); f.eyeTilt = u(-0.05, 0.12); f.irisR = u(3.0, 3.8)
         f.irisTone = u(0.08, 0.4); f.gazeX = u(-0.8, 0.8); f.gazeY = u(-0.3, 0.3)
         f.browInnerX = u(7.5, 10); f.browOuterX = u(28.5, 32.5)
-        f.browInnerY = u(-9, -7); f.browOuterY = u(-8.5, -6); f.browArch = u(1, 4)
+        f.browInnerY = u(-9.5, -6.5); f.browOuterY = u(-9, -5.5); f.browArch = u(1, 4)
         f.browThick = u(2.4, 3.6); f.browTone = min(f.skin - 0.2, f.hair + u(0, 0.15))
         f.noseX = u(-0.7, 0.7); f.noseY = u(10.5, 14.5); f.noseW = u(3.8, 5.2)
         f.mouthY = u(24, 27.5); f.mouthHalfWidth = u(13, 16.5)
-        let lift = u(-0.8, 0.8)
+        let lift = u(-1.2, 1.2)
         f.liftLeft = lift + u(-0.3, 0.3); f.liftRight = lift + u(-0.3, 0.3)
         f.upperLip = u(2.0, 3.2); f.lowerLip = u(2.6, 4.0); f.lipTone = u(0.62, 0.8)
         let theta = u(0, 2 * .pi)
