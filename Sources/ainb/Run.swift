@@ -71,6 +71,8 @@ struct Run: ParsableCommand {
     /// Runs one notebook and writes its report; returns whether every cell ran.
     func runNotebook(_ notebook: Notebook, overrides: [(name: String, value: String)]) throws -> Bool {
         let evaluator = try makeEvaluator()
+        // Files the notebook saves itself (checkpoints) go beside the report.
+        if let output { evaluator.outputDirectory = output }
         let terminal = TerminalOutput(figuresFolder: TerminalOutput.temporaryFiguresFolder())
         let run = try NotebookRun(notebook: notebook, evaluator: evaluator, overrides: overrides)
         let cells = notebook.cells
