@@ -171,4 +171,13 @@ final class ReportTests: XCTestCase {
         let notebook = try NotebookParser.notebook(from: text, path: "s.ainb")
         XCTAssertEqual(notebook.cells.map(\.code), ["x = 1\n", "print(x)\n", "s = \"\"\"\n```\n\"\"\"\n"])
     }
+
+    func testLanguageLiteralsEscapeInterpolationButFrontMatterDoesNot() {
+        XCTAssertEqual(ParamValue.string("a {b}\n\"c\"").literal, "\"a \\{b\\}\\n\\\"c\\\"\"")
+        XCTAssertEqual(ParamValue.string("a {b}").yaml, "\"a {b}\"")
+        XCTAssertEqual(ParamValue.list([.number("1e-4"), .bool(true), .string("x")]).literal, "[1e-4, true, \"x\"]")
+        XCTAssertTrue(ParamValue.isNumber("-2.5E+3"))
+        XCTAssertFalse(ParamValue.isNumber("1e"))
+        XCTAssertFalse(ParamValue.isNumber("."))
+    }
 }
