@@ -21,11 +21,13 @@ let package = Package(
     targets: [
         .target(name: "Tensor", swiftSettings: native),
         .target(name: "Neural", dependencies: ["Tensor"], swiftSettings: native),
-        .target(name: "Graphics", swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "Graphics", dependencies: ["CZlib"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
         .target(name: "Faces", dependencies: ["Tensor"], swiftSettings: native),
         .target(name: "Script", dependencies: ["Tensor", "Neural", "Faces", "Graphics"], swiftSettings: native),
         .target(name: "Notebook", dependencies: ["Script"], swiftSettings: native),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .executableTarget(name: "ScriptFuzz", dependencies: ["Script"], swiftSettings: native),
         .executableTarget(
             name: "ainb",
             dependencies: [
@@ -34,9 +36,9 @@ let package = Package(
             ],
             swiftSettings: native),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")], swiftSettings: native),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural"], swiftSettings: native),
-        .testTarget(name: "GraphicsTests", dependencies: ["Graphics"], swiftSettings: native),
-        .testTarget(name: "FacesTests", dependencies: ["Faces"], swiftSettings: native),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural"], resources: [.copy("Fixtures")], swiftSettings: native),
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"], swiftSettings: native),
+        .testTarget(name: "FacesTests", dependencies: ["Faces"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], swiftSettings: native),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"], swiftSettings: native),
     ],

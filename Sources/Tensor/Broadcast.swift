@@ -6,7 +6,7 @@ enum Broadcast {
         _ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float
     ) throws -> Tensor {
         if a.shape == b.shape {
-            var out = [Float](unsafeUninitializedCapacity: a.count) { buffer, initialized in
+            let out = [Float](unsafeUninitializedCapacity: a.count) { buffer, initialized in
                 a.scalars.withUnsafeBufferPointer { pa in
                     b.scalars.withUnsafeBufferPointer { pb in
                         for i in 0..<pa.count { buffer[i] = f(pa[i], pb[i]) }
@@ -14,7 +14,6 @@ enum Broadcast {
                 }
                 initialized = a.count
             }
-            _ = out.count
             return Tensor(uncheckedShape: a.shape, scalars: out)
         }
         if b.count == 1 && b.rank <= a.rank {

@@ -36,6 +36,15 @@ private func geometry(
     return g
 }
 
+/// Pooling padding of at most half the kernel, as PyTorch requires: every window then
+/// holds at least one input value (a window of padding alone has no maximum).
+private func checkPoolPadding(_ op: String, kernel: (Int, Int), padding: (Int, Int)) throws {
+    guard padding.0 <= kernel.0 / 2, padding.1 <= kernel.1 / 2 else {
+        throw TensorError.invalidArgument(
+            "\(op): padding (\(padding.0), \(padding.1)) must be at most half the kernel (\(kernel.0), \(kernel.1))")
+    }
+}
+
 /// A 2-D convolution (cross-correlation, as in every deep-learning library).
 public func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil,
@@ -62,36 +71,18 @@ public func conv2d(
 /// Max pooling; windows that overlap the padding ignore it. The gradient goes to
 /// the first largest element of each window.
 public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
+    try checkPoolPadding("max_pool2d", kernel: kernel, padding: padding)
     let g = try geometry("max_pool2d", x, kernel: kernel, stride: stride ?? kernel, padding: padding)
     let (oh, ow) = (g.outH, g.outW)
     let planes = g.batch * g.channels
     var out = [Float](repeating: 0, count: planes * oh * ow)
     var argmax = [Int32](repeating: 0, count: planes * oh * ow)
+    let windowCost = g.height * g.width + oh * ow * g.kernelH * g.kernelW
     x.scalars.withUnsafeBufferPointer { src in
         out.withUnsafeMutableBufferPointer { dst in
             argmax.withUnsafeMutableBufferPointer { arg in
-                for p in 0..<planes {
-                    let plane = p * g.height * g.width
-                    for i in 0..<oh {
-                        let y0 = i * g.strideH - g.padH
-                        for j in 0..<ow {
-                            let x0 = j * g.strideW - g.padW
-                            var best = -Float.infinity, at = -1
-                            for dy in 0..<g.kernelH {
-                                let y = y0 + dy
-                                guard y >= 0 && y < g.height else { continue }
-                                for dx in 0..<g.kernelW {
-                                    let xx = x0 + dx
-                                    guard xx >= 0 && xx < g.width else { continue }
-                                    let v = src[plane + y * g.width + xx]
-                                    if v > best || at < 0 { best = v; at = y * g.width + xx }
-                                }
-                            }
-                            let o = (p * oh + i) * ow + j
-                            dst[o] = best
-                            arg[o] = Int32(at)
-                        }
-                    }
+                Parallel.forEachRange(planes, cost: windowCost) { range in
+                    PoolKernels.maxForward(src.baseAddress!, dst.baseAddress!, arg.baseAddress!, g, planes: range)
                 }
             }
         }
@@ -100,11 +91,11 @@ public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil
     return result.recording("max_pool2d", [x]) { grad, _ in
         var dx = [Float](repeating: 0, count: x.count)
         grad.scalars.withUnsafeBufferPointer { gs in
-            for p in 0..<planes {
-                let plane = p * g.height * g.width
-                for o in 0..<(oh * ow) {
-                    let k = p * oh * ow + o
-                    dx[plane + Int(argmax[k])] += gs[k]
+            argmax.withUnsafeBufferPointer { arg in
+                dx.withUnsafeMutableBufferPointer { d in
+                    Parallel.forEachRange(planes, cost: g.height * g.width + oh * ow) { range in
+                        PoolKernels.maxBackward(gs.baseAddress!, arg.baseAddress!, d.baseAddress!, g, planes: range)
+                    }
                 }
             }
         }
@@ -114,34 +105,29 @@ public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil
 
 /// Average pooling; padded positions count as zeros in the average (PyTorch's default).
 public func avgPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
+    try checkPoolPadding("avg_pool2d", kernel: kernel, padding: padding)
     let g = try geometry("avg_pool2d", x, kernel: kernel, stride: stride ?? kernel, padding: padding)
     let (oh, ow) = (g.outH, g.outW)
     let planes = g.batch * g.channels
-    let scale = 1 / Float(g.kernelH * g.kernelW)
-    func windows(_ body: (_ plane: Int, _ out: Int, _ input: Int) -> Void) {
-        for p in 0..<planes {
-            for i in 0..<oh {
-                for j in 0..<ow {
-                    let o = (p * oh + i) * ow + j
-                    for dy in 0..<g.kernelH {
-                        let y = i * g.strideH - g.padH + dy
-                        guard y >= 0 && y < g.height else { continue }
-                        for dx in 0..<g.kernelW {
-                            let xx = j * g.strideW - g.padW + dx
-                            guard xx >= 0 && xx < g.width else { continue }
-                            body(p, o, (p * g.height + y) * g.width + xx)
-                        }
-                    }
-                }
+    let windowCost = g.height * g.width + oh * ow * g.kernelH * g.kernelW
+    var out = [Float](repeating: 0, count: planes * oh * ow)
+    x.scalars.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+            Parallel.forEachRange(planes, cost: windowCost) { range in
+                PoolKernels.avgForward(src.baseAddress!, dst.baseAddress!, g, planes: range)
             }
         }
     }
-    var out = [Float](repeating: 0, count: planes * oh * ow)
-    x.scalars.withUnsafeBufferPointer { src in windows { _, o, k in out[o] += src[k] * scale } }
     let result = Tensor(uncheckedShape: [g.batch, g.channels, oh, ow], scalars: out)
     return result.recording("avg_pool2d", [x]) { grad, _ in
         var dx = [Float](repeating: 0, count: x.count)
-        grad.scalars.withUnsafeBufferPointer { gs in windows { _, o, k in dx[k] += gs[o] * scale } }
+        grad.scalars.withUnsafeBufferPointer { gs in
+            dx.withUnsafeMutableBufferPointer { d in
+                Parallel.forEachRange(planes, cost: windowCost) { range in
+                    PoolKernels.avgBackward(gs.baseAddress!, d.baseAddress!, g, planes: range)
+                }
+            }
+        }
         return [Tensor(uncheckedShape: x.shape, scalars: dx)]
     }
 }

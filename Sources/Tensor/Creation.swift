@@ -2,17 +2,16 @@ import Foundation
 
 /// Tensors made from nothing but a shape, a range or a seed.
 extension Tensor {
-    /// A tensor of zeros.
-    public static func zeros(_ shape: [Int]) -> Tensor {
-        Tensor(uncheckedShape: shape, scalars: [Float](repeating: 0, count: Shape.count(shape)))
-    }
+    /// A tensor of zeros (a negative extent is taken as 0, here and in every creation function).
+    public static func zeros(_ shape: [Int]) -> Tensor { full(shape, 0) }
 
     /// A tensor of ones.
     public static func ones(_ shape: [Int]) -> Tensor { full(shape, 1) }
 
     /// A tensor filled with one value.
     public static func full(_ shape: [Int], _ value: Float) -> Tensor {
-        Tensor(uncheckedShape: shape, scalars: [Float](repeating: value, count: Shape.count(shape)))
+        let shape = Shape.clamped(shape)
+        return Tensor(uncheckedShape: shape, scalars: [Float](repeating: value, count: Shape.count(shape)))
     }
 
     /// Values from `start` up to, not including, `end`, `step` apart.
@@ -20,8 +19,9 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError.invalidArgument("arange needs a finite, non-zero step")
         }
-        let n = Swift.max(0, Int((Double(end - start) / Double(step)).rounded(.up)))
-        return Tensor((0..<n).map { start + Float($0) * step })
+        // Counted and stepped in double precision, as PyTorch does, then rounded once.
+        let n = Swift.max(0, Int(((Double(end) - Double(start)) / Double(step)).rounded(.up)))
+        return Tensor((0..<n).map { Float(Double(start) + Double($0) * Double(step)) })
     }
 
     /// `count` values evenly spaced from `start` to `end`, both included.
@@ -34,6 +34,7 @@ extension Tensor {
 
     /// The n×n identity matrix.
     public static func eye(_ n: Int) -> Tensor {
+        let n = Swift.max(0, n)
         var t = zeros([n, n])
         for i in 0..<n { t.scalars[i * n + i] = 1 }
         return t
@@ -41,7 +42,8 @@ extension Tensor {
 
     /// Uniform values in [low, high).
     public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1, using rng: inout RandomGenerator) -> Tensor {
-        Tensor(uncheckedShape: shape, scalars: (0..<Shape.count(shape)).map { _ in rng.nextFloat(in: low, high) })
+        let shape = Shape.clamped(shape)
+        return Tensor(uncheckedShape: shape, scalars: (0..<Shape.count(shape)).map { _ in rng.nextFloat(in: low, high) })
     }
 
     /// Uniform values in [0, 1) from a seed.
@@ -52,7 +54,8 @@ extension Tensor {
 
     /// Normal values (mean 0, standard deviation 1 unless given).
     public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1, using rng: inout RandomGenerator) -> Tensor {
-        Tensor(uncheckedShape: shape, scalars: (0..<Shape.count(shape)).map { _ in mean + std * rng.nextNormal() })
+        let shape = Shape.clamped(shape)
+        return Tensor(uncheckedShape: shape, scalars: (0..<Shape.count(shape)).map { _ in mean + std * rng.nextNormal() })
     }
 
     /// Standard normal values from a seed.
@@ -64,6 +67,7 @@ extension Tensor {
     /// Ones with probability `p`, zeros otherwise.
     public static func bernoulli(_ shape: [Int], p: Float, using rng: inout RandomGenerator) throws -> Tensor {
         guard p >= 0 && p <= 1 else { throw TensorError.invalidArgument("bernoulli needs 0 <= p <= 1, got \(p)") }
+        let shape = Shape.clamped(shape)
         return Tensor(uncheckedShape: shape, scalars: (0..<Shape.count(shape)).map { _ in rng.nextFloat() < p ? 1 : 0 })
     }
 
@@ -78,6 +82,7 @@ extension Tensor {
     /// standard deviations, scaled so that the result has standard deviation √(2 / fanIn).
     public static func heNormal(_ shape: [Int], fanIn: Int, using rng: inout RandomGenerator) -> Tensor {
         // 0.8796... is the standard deviation of a standard normal truncated to [-2, 2].
+        let shape = Shape.clamped(shape)
         let std = Float((2.0 / Double(Swift.max(1, fanIn))).squareRoot() / 0.879_625_661_034_239_78)
         let values = (0..<Shape.count(shape)).map { _ -> Float in
             while true {

@@ -6,6 +6,13 @@
 /// dropped from the result, as in NumPy. Leading axes must be equal, or one
 /// operand must be 2-D.
 public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    // Vector operands: check against the shapes as given, so errors name them.
+    if a.rank == 1 || b.rank == 1 {
+        let inner = a.rank >= 1 ? a.shape[a.rank - 1] : -1
+        let bInner = b.rank == 1 ? b.shape[0] : (b.rank >= 2 ? b.shape[b.rank - 2] : -2)
+        guard a.rank >= 1, b.rank >= 1, inner == bInner else { throw TensorError.shapeMismatch(op: "matmul", a.shape, b.shape) }
+    }
+    if a.rank == 1 && b.rank == 1 { return try (a * b).sum() }
     if a.rank == 1 {
         let out = try matmul(try a.reshaped([1, a.count]), b)
         var shape = out.shape; shape.remove(at: shape.count - 2)
@@ -73,6 +80,11 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor 
     let result = Tensor(uncheckedShape: [rows, outputs], scalars: out)
     let inputs3: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recording("linear", inputs3) { g, needs in
+        if GradMode.isEnabled {
+            // createGraph: the backward is recorded too, so it can be differentiated again.
+            return [needs[0] ? try matmul(g, weight) : nil, needs[1] ? try matmul(g.transposed(), x) : nil]
+                + (bias != nil ? [needs[2] ? try g.sum(axes: [0]) : nil] : [])
+        }
         var grads: [Tensor?] = []
         // dx = g · W  ([N, out] · [out, in])
         grads.append(needs[0] ? Kernels.gemm(g, weight, transA: false, transB: false) : nil)

@@ -42,47 +42,66 @@ public func batchNorm(
         throw TensorError.invalidArgument("batch_norm in training needs more than one value per channel, got shape \(Shape.describe(x.shape))")
     }
     var mean = [Float](repeating: 0, count: c), invStd = [Float](repeating: 0, count: c)
-    x.scalars.withUnsafeBufferPointer { src in
-        for ch in 0..<c {
-            if training {
-                var sum: Double = 0, squares: Double = 0
-                for b in 0..<n {
-                    let base = (b * c + ch) * spatial
-                    var s: Float = 0
-                    for i in 0..<spatial { s += src[base + i] }
-                    sum += Double(s)
+    if training {
+        // Per-channel batch statistics, channels spread over the threads.
+        var sums = [Double](repeating: 0, count: 2 * c)
+        x.scalars.withUnsafeBufferPointer { src in
+            sums.withUnsafeMutableBufferPointer { out in
+                let src = src.baseAddress!, out = out.baseAddress!
+                Parallel.forEachRange(c, cost: 2 * n * spatial) { channels in
+                    for ch in channels {
+                        var sum: Double = 0, squares: Double = 0
+                        for b in 0..<n {
+                            let plane = src + (b * c + ch) * spatial
+                            var s: Float = 0
+                            for i in 0..<spatial { s += plane[i] }
+                            sum += Double(s)
+                        }
+                        let mu = sum / Double(m), muf = Float(mu)
+                        for b in 0..<n {
+                            let plane = src + (b * c + ch) * spatial
+                            var s: Float = 0
+                            for i in 0..<spatial { let d = plane[i] - muf; s += d * d }
+                            squares += Double(s)
+                        }
+                        out[2 * ch] = mu
+                        out[2 * ch + 1] = squares
+                    }
                 }
-                let mu = sum / Double(m)
-                for b in 0..<n {
-                    let base = (b * c + ch) * spatial
-                    var s: Float = 0
-                    let muf = Float(mu)
-                    for i in 0..<spatial { let d = src[base + i] - muf; s += d * d }
-                    squares += Double(s)
-                }
-                let variance = squares / Double(m)
-                mean[ch] = Float(mu)
-                invStd[ch] = Float(1 / (variance + Double(epsilon)).squareRoot())
-                statistics.mean.scalars[ch] = (1 - momentum) * statistics.mean.scalars[ch] + momentum * Float(mu)
-                statistics.variance.scalars[ch] = (1 - momentum) * statistics.variance.scalars[ch]
-                    + momentum * Float(squares / Double(m - 1))
-            } else {
-                mean[ch] = statistics.mean.scalars[ch]
-                invStd[ch] = 1 / (statistics.variance.scalars[ch] + epsilon).squareRoot()
             }
+        }
+        for ch in 0..<c {
+            let mu = sums[2 * ch], squares = sums[2 * ch + 1]
+            let variance = squares / Double(m)
+            mean[ch] = Float(mu)
+            invStd[ch] = Float(1 / (variance + Double(epsilon)).squareRoot())
+            statistics.mean.scalars[ch] = (1 - momentum) * statistics.mean.scalars[ch] + momentum * Float(mu)
+            statistics.variance.scalars[ch] = (1 - momentum) * statistics.variance.scalars[ch]
+                + momentum * Float(squares / Double(m - 1))
+        }
+    } else {
+        for ch in 0..<c {
+            mean[ch] = statistics.mean.scalars[ch]
+            invStd[ch] = 1 / (statistics.variance.scalars[ch] + epsilon).squareRoot()
         }
     }
     var normalized = [Float](repeating: 0, count: x.count)
     var out = [Float](repeating: 0, count: x.count)
+    let gammas = scale.scalars, betas = offset.scalars
     x.scalars.withUnsafeBufferPointer { src in
-        for b in 0..<n {
-            for ch in 0..<c {
-                let base = (b * c + ch) * spatial
-                let (mu, s, gamma, beta) = (mean[ch], invStd[ch], scale.scalars[ch], offset.scalars[ch])
-                for i in 0..<spatial {
-                    let h = (src[base + i] - mu) * s
-                    normalized[base + i] = h
-                    out[base + i] = h * gamma + beta
+        normalized.withUnsafeMutableBufferPointer { hat in
+            out.withUnsafeMutableBufferPointer { dst in
+                let (src, hat, dst) = (src.baseAddress!, hat.baseAddress!, dst.baseAddress!)
+                Parallel.forEachRange(n * c, cost: 2 * spatial) { planes in
+                    for plane in planes {
+                        let ch = plane % c, base = plane * spatial
+                        let (mu, s, gamma, beta) = (mean[ch], invStd[ch], gammas[ch], betas[ch])
+                        for i in 0..<spatial {
+                            let h = (src[base + i] - mu) * s
+                            hat[base + i] = h
+                            dst[base + i] = h * gamma + beta
+                        }
+                    }
                 }
             }
         }
@@ -91,12 +110,21 @@ public func batchNorm(
     return result.recording("batch_norm", [x, scale, offset]) { grad, needs in
         var sumG = [Float](repeating: 0, count: c), sumGH = [Float](repeating: 0, count: c)
         grad.scalars.withUnsafeBufferPointer { g in
-            for b in 0..<n {
-                for ch in 0..<c {
-                    let base = (b * c + ch) * spatial
-                    var s: Float = 0, sh: Float = 0
-                    for i in 0..<spatial { s += g[base + i]; sh += g[base + i] * normalized[base + i] }
-                    sumG[ch] += s; sumGH[ch] += sh
+            normalized.withUnsafeBufferPointer { hat in
+                sumG.withUnsafeMutableBufferPointer { sg in
+                    sumGH.withUnsafeMutableBufferPointer { sgh in
+                        let (g, hat, sg, sgh) = (g.baseAddress!, hat.baseAddress!, sg.baseAddress!, sgh.baseAddress!)
+                        Parallel.forEachRange(c, cost: 2 * n * spatial) { channels in
+                            for ch in channels {
+                                for b in 0..<n {
+                                    let base = (b * c + ch) * spatial
+                                    var s: Float = 0, sh: Float = 0
+                                    for i in 0..<spatial { s += g[base + i]; sh += g[base + i] * hat[base + i] }
+                                    sg[ch] += s; sgh[ch] += sh
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -104,16 +132,21 @@ public func batchNorm(
         if needs[0] {
             var values = [Float](repeating: 0, count: x.count)
             grad.scalars.withUnsafeBufferPointer { g in
-                for b in 0..<n {
-                    for ch in 0..<c {
-                        let base = (b * c + ch) * spatial
-                        let k = scale.scalars[ch] * invStd[ch]
-                        if training {
-                            // dx = γ/σ · (g − mean(g) − x̂ · mean(g·x̂))
-                            let mg = sumG[ch] / Float(m), mgh = sumGH[ch] / Float(m)
-                            for i in 0..<spatial { values[base + i] = k * (g[base + i] - mg - normalized[base + i] * mgh) }
-                        } else {
-                            for i in 0..<spatial { values[base + i] = k * g[base + i] }
+                normalized.withUnsafeBufferPointer { hat in
+                    values.withUnsafeMutableBufferPointer { v in
+                        let (g, hat, v) = (g.baseAddress!, hat.baseAddress!, v.baseAddress!)
+                        Parallel.forEachRange(n * c, cost: 2 * spatial) { planes in
+                            for plane in planes {
+                                let ch = plane % c, base = plane * spatial
+                                let k = gammas[ch] * invStd[ch]
+                                if training {
+                                    // dx = γ/σ · (g − mean(g) − x̂ · mean(g·x̂))
+                                    let mg = sumG[ch] / Float(m), mgh = sumGH[ch] / Float(m)
+                                    for i in 0..<spatial { v[base + i] = k * (g[base + i] - mg - hat[base + i] * mgh) }
+                                } else {
+                                    for i in 0..<spatial { v[base + i] = k * g[base + i] }
+                                }
+                            }
                         }
                     }
                 }

@@ -47,9 +47,11 @@ public struct RandomGenerator: RandomNumberGenerator {
         low + (high - low) * nextFloat()
     }
 
-    /// An integer uniform in 0..<n (n > 0), without modulo bias.
+    /// An integer uniform in 0..<n, without modulo bias (Lemire's method, as Swift's
+    /// `next(upperBound:)`); 0 when n <= 1, drawing nothing when n <= 0.
     public mutating func nextInt(below n: Int) -> Int {
-        Int(truncatingIfNeeded: next(upperBound: UInt64(n)))
+        guard n > 0 else { return 0 }
+        return Int(truncatingIfNeeded: next(upperBound: UInt64(n)))
     }
 
     /// A standard normal float (mean 0, standard deviation 1).
@@ -69,7 +71,7 @@ public struct RandomGenerator: RandomNumberGenerator {
 
     /// A seeded permutation of 0..<n (Fisher–Yates).
     public mutating func permutation(_ n: Int) -> [Int] {
-        var p = Array(0..<n)
+        var p = Array(0..<Swift.max(0, n))
         if n > 1 {
             for i in stride(from: n - 1, to: 0, by: -1) {
                 p.swapAt(i, nextInt(below: i + 1))

@@ -15,41 +15,42 @@ extension Tensor {
         for a in axes { kept[a] = 1 }
         for (i, n) in shape.enumerated() where !axes.contains(i) { dropped.append(n) }
         let reducedCount = axes.reduce(1) { $0 * shape[$1] }
-        if let first = axes.first, axes.last! - first + 1 == axes.count {
-            let outer = shape[..<first].reduce(1, *)
-            return Plan(source: self, outer: outer, reduced: reducedCount,
-                        inner: count / Swift.max(1, outer * reducedCount), keptShape: kept, droppedShape: dropped)
+        // Sizes come from the shape, not from dividing the count: an axis may be empty.
+        if let first = axes.first, let last = axes.last, last - first + 1 == axes.count {
+            return Plan(source: self, outer: shape[..<first].reduce(1, *), reduced: reducedCount,
+                        inner: shape[(last + 1)...].reduce(1, *), keptShape: kept, droppedShape: dropped)
         }
         if axes.isEmpty {
             return Plan(source: self, outer: count, reduced: 1, inner: 1, keptShape: kept, droppedShape: dropped)
         }
         let others = (0..<rank).filter { !axes.contains($0) }
         let moved = try self.detached.permuted(others + axes)
-        return Plan(source: moved, outer: count / Swift.max(1, reducedCount), reduced: reducedCount, inner: 1,
+        return Plan(source: moved, outer: dropped.reduce(1, *), reduced: reducedCount, inner: 1,
                     keptShape: kept, droppedShape: dropped)
     }
 
-    /// Reduces [outer, reduced, inner] along the middle with `combine`, starting each output at `initial`.
-    private static func reduce(_ p: Plan, initial: Float, _ combine: (Float, Float) -> Float) -> [Float] {
-        var out = [Float](repeating: initial, count: p.outer * p.inner)
+    /// Sums [outer, reduced, inner] along the middle, accumulating in double precision so
+    /// that long sums (millions of values) keep float32 accuracy.
+    private static func sumReduce(_ p: Plan) -> [Float] {
+        var acc = [Double](repeating: 0, count: p.outer * p.inner)
         p.source.scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
+            acc.withUnsafeMutableBufferPointer { dst in
                 for o in 0..<p.outer {
                     let row = o * p.inner
                     for r in 0..<p.reduced {
                         let base = (o * p.reduced + r) * p.inner
-                        for i in 0..<p.inner { dst[row + i] = combine(dst[row + i], src[base + i]) }
+                        for i in 0..<p.inner { dst[row + i] += Double(src[base + i]) }
                     }
                 }
             }
         }
-        return out
+        return acc.map { Float($0) }
     }
 
     /// The sum over `axes` (nil: all axes).
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
         let p = try plan(axes)
-        let values = Self.reduce(p, initial: 0, +)
+        let values = Self.sumReduce(p)
         let out = Tensor(uncheckedShape: keepDims ? p.keptShape : p.droppedShape, scalars: values)
         let (inputShape, kept) = (shape, p.keptShape)
         return out.recording("sum", [self]) { g, _ in [try g.reshaped(kept).broadcast(to: inputShape)] }
@@ -58,7 +59,8 @@ extension Tensor {
     /// The mean over `axes` (nil: all axes).
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
         let p = try plan(axes)
-        return try sum(axes: axes, keepDims: keepDims) * (1 / Float(Swift.max(1, p.reduced)))
+        // Over no elements the mean is NaN, as in PyTorch and NumPy.
+        return try sum(axes: axes, keepDims: keepDims) * (1 / Float(p.reduced))
     }
 
     /// The largest value over `axes`; the gradient goes to the first largest element.
@@ -75,17 +77,20 @@ extension Tensor {
     public func argmax(axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
         let source = axis == nil ? try detached.reshaped([count]) : detached
         let p = try source.plan(axis.map { [$0] })
+        guard p.reduced > 0 else { throw TensorError.invalidArgument("argmax over an empty axis of shape \(Shape.describe(shape))") }
         let (_, indices) = Self.select(p) { $0 > $1 }
-        return Tensor(uncheckedShape: keepDims && axis != nil ? p.keptShape : p.droppedShape,
+        // Over the flattened tensor, keepDims keeps every axis as 1, as in PyTorch.
+        let keptShape = axis == nil ? [Int](repeating: 1, count: rank) : p.keptShape
+        return Tensor(uncheckedShape: keepDims ? keptShape : p.droppedShape,
                       scalars: indices.map(Float.init))
     }
 
-    /// The variance over `axes`; `unbiased` divides by n − 1 instead of n.
+    /// The variance over `axes`; `unbiased` divides by n − 1 instead of n (NaN for one value, as in PyTorch).
     public func variance(axes: [Int]? = nil, keepDims: Bool = false, unbiased: Bool = false) throws -> Tensor {
         let p = try plan(axes)
         let centered = try self - mean(axes: axes, keepDims: true)
         let n = Float(p.reduced)
-        let divisor = unbiased ? Swift.max(n - 1, 1) : n
+        let divisor = unbiased ? n - 1 : n
         return try (centered * centered).sum(axes: axes, keepDims: keepDims) * (1 / divisor)
     }
 
@@ -110,8 +115,8 @@ extension Tensor {
     }
 
     private func extreme(axes: [Int]?, keepDims: Bool, op: String, _ better: @escaping (Float, Float) -> Bool) throws -> Tensor {
-        guard count > 0 else { throw TensorError.invalidArgument("\(op) of an empty tensor") }
         let p = try plan(axes)
+        guard p.reduced > 0 else { throw TensorError.invalidArgument("\(op) over an empty axis of shape \(Shape.describe(shape))") }
         let (values, indices) = Self.select(p, better)
         let out = Tensor(uncheckedShape: keepDims ? p.keptShape : p.droppedShape, scalars: values)
         let inputShape = shape
@@ -127,7 +132,7 @@ extension Tensor {
                     }
                 }
             }
-            let contiguous = resolved.isEmpty || resolved.last! - resolved.first! + 1 == resolved.count
+            let contiguous = resolved.isEmpty || resolved[resolved.count - 1] - resolved[0] + 1 == resolved.count
             if contiguous { return [Tensor(uncheckedShape: inputShape, scalars: flat)] }
             let others = (0..<inputShape.count).filter { !resolved.contains($0) }
             let order = others + resolved

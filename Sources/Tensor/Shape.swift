@@ -4,6 +4,9 @@ public enum Shape {
     @inlinable
     public static func count(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 
+    /// The shape with negative extents replaced by 0 (for creation functions that cannot throw).
+    public static func clamped(_ shape: [Int]) -> [Int] { shape.map { Swift.max(0, $0) } }
+
     /// Row-major strides of a shape, in elements.
     public static func strides(_ shape: [Int]) -> [Int] {
         var strides = [Int](repeating: 1, count: shape.count)

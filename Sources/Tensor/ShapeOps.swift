@@ -87,11 +87,13 @@ extension Tensor {
         return try sliced(ranges).reshaped(newShape)
     }
 
-    /// The rows (positions of axis 0) at `indices`, in that order; repeats allowed.
+    /// The rows (positions of axis 0) at `indices`, in that order; repeats allowed,
+    /// negative indices count from the end.
     public func gathering(_ indices: [Int]) throws -> Tensor {
         guard rank >= 1 else { throw TensorError.invalidArgument("cannot index a scalar") }
-        let n = shape[0], row = count / Swift.max(n, 1)
-        for i in indices where i < 0 || i >= n { throw TensorError.indexOutOfRange(index: i, axis: 0, size: n) }
+        let n = shape[0], row = shape.dropFirst().reduce(1, *)
+        for i in indices where i < -n || i >= n { throw TensorError.indexOutOfRange(index: i, axis: 0, size: n) }
+        let indices = indices.map { $0 < 0 ? $0 + n : $0 }
         var out = [Float](repeating: 0, count: indices.count * row)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in

@@ -67,9 +67,9 @@ public func sigmoid(_ x: Tensor) -> Tensor {
     }
 }
 
-/// max(x, 0); its gradient at 0 is 0, as in PyTorch.
+/// max(x, 0); its gradient at 0 is 0, as in PyTorch; NaN stays NaN.
 public func relu(_ x: Tensor) -> Tensor {
-    let out = x.map { $0 > 0 ? $0 : 0 }
+    let out = x.map { $0 > 0 || $0.isNaN ? $0 : 0 }
     return out.recording("relu", [x]) { g, _ in
         if GradMode.isEnabled { return [try g * x.detached.map { $0 > 0 ? 1 : 0 }] }
         return [g.zipMap(x) { gv, xv in xv > 0 ? gv : 0 }]
@@ -79,14 +79,18 @@ public func relu(_ x: Tensor) -> Tensor {
 /// GELU in its exact form x·Φ(x), with Φ the standard normal distribution function.
 public func gelu(_ x: Tensor) -> Tensor {
     let out = x.map { v in 0.5 * v * (1 + Foundation.erf(v * 0.707_106_781_186_547_5)) }
-    return out.recording("gelu", [x]) { g, _ in
-        // d/dx x·Φ(x) = Φ(x) + x·φ(x)
-        let local = x.detached.map { v in
-            let cdf = 0.5 * (1 + Foundation.erf(v * 0.707_106_781_186_547_5))
-            let pdf = Foundation.exp(-0.5 * v * v) * 0.398_942_280_401_432_7
-            return cdf + v * pdf
-        }
-        return [try g * local]
+    return out.recording("gelu", [x]) { g, _ in [try g * geluDerivative(x)] }
+}
+
+/// d/dx x·Φ(x) = Φ(x) + x·φ(x), itself differentiable once more: φ(x)·(2 − x²).
+private func geluDerivative(_ x: Tensor) -> Tensor {
+    let out = x.detached.map { v in
+        let cdf = 0.5 * (1 + Foundation.erf(v * 0.707_106_781_186_547_5))
+        let pdf = Foundation.exp(-0.5 * v * v) * 0.398_942_280_401_432_7
+        return cdf + v * pdf
+    }
+    return out.recording("gelu_derivative", [x]) { g, _ in
+        [try g * x.detached.map { v in Foundation.exp(-0.5 * v * v) * 0.398_942_280_401_432_7 * (2 - v * v) }]
     }
 }
 
@@ -121,21 +125,42 @@ public func compare(_ a: Tensor, _ comparison: Comparison, _ b: Tensor) throws -
 }
 
 /// Picks `a` where `condition` is non-zero and `b` elsewhere, all broadcast together.
+///
+/// The value not picked never enters the result or its gradient, so a NaN or an
+/// infinity there (say `where(x > 0, log(x), 0)`) does not leak through.
 public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
-    guard let ab = Shape.broadcast(a.shape, b.shape), let shape = Shape.broadcast(condition.shape, ab) else {
+    guard let ab = Shape.broadcast(a.shape, b.shape) else {
         throw TensorError.shapeMismatch(op: "where", a.shape, b.shape)
     }
+    guard let shape = Shape.broadcast(condition.shape, ab) else {
+        throw TensorError.shapeMismatch(op: "where condition", condition.shape, ab)
+    }
     let mask = try condition.detached.broadcast(to: shape).map { $0 != 0 ? 1 : 0 }
-    let inverse = mask.map { 1 - $0 }
-    return try mask * a + inverse * b
+    let left = try a.detached.broadcast(to: shape), right = try b.detached.broadcast(to: shape)
+    var out = [Float](repeating: 0, count: mask.count)
+    mask.scalars.withUnsafeBufferPointer { m in
+        left.scalars.withUnsafeBufferPointer { l in
+            right.scalars.withUnsafeBufferPointer { r in
+                for i in 0..<m.count { out[i] = m[i] != 0 ? l[i] : r[i] }
+            }
+        }
+    }
+    let result = Tensor(uncheckedShape: shape, scalars: out)
+    let (shapeA, shapeB) = (a.shape, b.shape)
+    return result.recording("where", [a, b]) { g, needs in
+        [needs[0] ? try (g * mask).sum(toShape: shapeA) : nil,
+         needs[1] ? try (g * mask.map { 1 - $0 }).sum(toShape: shapeB) : nil]
+    }
 }
 
 /// The larger of two tensors, elementwise (the gradient goes to `a` on ties).
 public func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try `where`(try compare(a, .greaterEqual, b), a, b)
+    guard Shape.broadcast(a.shape, b.shape) != nil else { throw TensorError.shapeMismatch(op: "maximum", a.shape, b.shape) }
+    return try `where`(try compare(a, .greaterEqual, b), a, b)
 }
 
 /// The smaller of two tensors, elementwise (the gradient goes to `a` on ties).
 public func minimum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try `where`(try compare(a, .lessEqual, b), a, b)
+    guard Shape.broadcast(a.shape, b.shape) != nil else { throw TensorError.shapeMismatch(op: "minimum", a.shape, b.shape) }
+    return try `where`(try compare(a, .lessEqual, b), a, b)
 }

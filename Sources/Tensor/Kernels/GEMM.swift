@@ -2,7 +2,19 @@
 ///
 /// op(A) is M×K and op(B) is K×N. Without transposition, element (i, p) of A is
 /// `a[i * lda + p]`; with it, A is stored K×M and the element is `a[p * lda + i]`.
+///
+/// How it is fast: B is packed into panels of 32 columns (K×32, zero-padded),
+/// and a 6×32 register tile (twelve 16-wide accumulators) runs over K with one
+/// fused multiply-add per accumulator and step, broadcasting A straight from its
+/// rows (a transposed A is packed into 6-row panels first). K is cut into blocks
+/// so a panel's block stays in L1; work is split over (row block × panel group)
+/// jobs on `Parallel`'s threads.
 public enum GEMM {
+    static let mr = 6
+    static let nr = 32
+    static let kc = 256
+    typealias V = SIMD16<Float>
+
     public static func multiply(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, transA: Bool,
@@ -10,28 +22,228 @@ public enum GEMM {
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
         guard m > 0, n > 0 else { return }
-        if !accumulate {
-            for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+        guard k > 0 else {
+            if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+            return
         }
-        guard k > 0 else { return }
-        // Pack B as a contiguous K×N row-major panel so the inner loop runs along N.
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
-        defer { packedB.deallocate() }
-        for p in 0..<k {
-            for j in 0..<n {
-                packedB[p * n + j] = transB ? b[j * ldb + p] : b[p * ldb + j]
+        let tilesM = (m + mr - 1) / mr
+        let panelsN = (n + nr - 1) / nr
+        let work = m * n * k
+        let threads = work < 48_000 ? 1 : Parallel.threadCount
+
+        let (rowTiles, groupPanels) = plan(tilesM: tilesM, panelsN: panelsN, threads: threads)
+        let rowBlocks = (tilesM + rowTiles - 1) / rowTiles
+        let panelGroups = (panelsN + groupPanels - 1) / groupPanels
+        // With one row block each panel has one user: its job packs it locally.
+        let sharedB = rowBlocks > 1
+
+        let bSize = sharedB ? panelsN * nr * k : 0
+        let aSize = transA ? tilesM * mr * k : 0
+        Scratch.with(bSize + aSize) { shared in
+            let packedB = shared, packedA = shared + bSize
+            // Pack what several jobs share, in parallel when it is big.
+            let bItems = sharedB ? panelsN : 0
+            let aItems = transA ? tilesM : 0
+            let packThreads = (bSize + aSize) < 32_768 ? 1 : threads
+            Parallel.forEach(bItems + aItems, threads: packThreads) { item in
+                if item < bItems {
+                    packB(b, ldb: ldb, transB: transB, k: k, n: n, panel: item, kStart: 0, kCount: k,
+                          into: packedB + item * nr * k)
+                } else {
+                    let t = item - bItems
+                    packA(a, lda: lda, m: m, k: k, tile: t, into: packedA + t * mr * k)
+                }
+            }
+            Parallel.forEach(rowBlocks * panelGroups, threads: threads) { job in
+                let rb = job / panelGroups, pg = job % panelGroups
+                let tileStart = rb * rowTiles, tileEnd = min(tilesM, tileStart + rowTiles)
+                let panelStart = pg * groupPanels, panelEnd = min(panelsN, panelStart + groupPanels)
+                let local = sharedB ? 0 : (panelEnd - panelStart) * nr * min(k, kc)
+                Scratch.with(local) { localB in
+                    var pc = 0
+                    while pc < k {
+                        let kb = min(kc, k - pc)
+                        let load = accumulate || pc > 0
+                        if !sharedB {
+                            if !transB && (panelEnd - 1) * nr + nr <= n {
+                                // Whole panels from a row-major B: read each row's stretch
+                                // once, front to back (kind to the prefetcher when B is big).
+                                for p in 0..<kb {
+                                    let src = UnsafeRawPointer(b + (pc + p) * ldb + panelStart * nr)
+                                    for q in 0..<(panelEnd - panelStart) {
+                                        let d = UnsafeMutableRawPointer(localB + q * nr * kb + p * nr)
+                                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: q * 128, as: V.self), as: V.self)
+                                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: q * 128 + 64, as: V.self), toByteOffset: 64, as: V.self)
+                                    }
+                                }
+                            } else {
+                                for q in panelStart..<panelEnd {
+                                    packB(b, ldb: ldb, transB: transB, k: k, n: n, panel: q, kStart: pc, kCount: kb,
+                                          into: localB + (q - panelStart) * nr * kb)
+                                }
+                            }
+                        }
+                        for q in panelStart..<panelEnd {
+                            let panel = sharedB ? UnsafePointer(packedB + q * nr * k + pc * nr)
+                                : UnsafePointer(localB + (q - panelStart) * nr * kb)
+                            let j0 = q * nr, cols = min(nr, n - j0)
+                            for t in tileStart..<tileEnd {
+                                let i0 = t * mr, rows = min(mr, m - i0)
+                                if transA {
+                                    let p = UnsafePointer(packedA + t * mr * k + pc * mr)
+                                    micro(kb, p, p + 1, p + 2, p + 3, p + 4, p + 5, step: mr,
+                                          panel, c + i0 * ldc + j0, ldc, rows: rows, cols: cols, load: load)
+                                } else {
+                                    // Rows past the edge repeat the last row; their results are dropped.
+                                    let base = a + pc
+                                    @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { base + min(i0 + r, m - 1) * lda }
+                                    micro(kb, row(0), row(1), row(2), row(3), row(4), row(5), step: 1,
+                                          panel, c + i0 * ldc + j0, ldc, rows: rows, cols: cols, load: load)
+                                }
+                            }
+                        }
+                        pc += kb
+                    }
+                }
             }
         }
-        Parallel.forEach(min(m, Parallel.threadCount * 4)) { chunk in
-            let chunks = min(m, Parallel.threadCount * 4)
-            let start = m * chunk / chunks, end = m * (chunk + 1) / chunks
-            for i in start..<end {
-                let row = c + i * ldc
-                for p in 0..<k {
-                    let aip = transA ? a[p * lda + i] : a[i * lda + p]
-                    if aip == 0 { continue }
-                    let bp = packedB + p * n
-                    for j in 0..<n { row[j] += aip * bp[j] }
+    }
+
+    /// The job grid: row blocks of `rowTiles` tiles × groups of `groupPanels` panels,
+    /// cut until there are at least two jobs per thread.
+    static func plan(tilesM: Int, panelsN: Int, threads: Int) -> (rowTiles: Int, groupPanels: Int) {
+        var rowTiles = min(tilesM, 32), groupPanels = min(panelsN, 8)
+        func jobCount() -> Int { ((tilesM + rowTiles - 1) / rowTiles) * ((panelsN + groupPanels - 1) / groupPanels) }
+        if threads > 1 {
+            while jobCount() < 2 * threads && (rowTiles > 1 || groupPanels > 1) {
+                if rowTiles * mr >= groupPanels * nr && rowTiles > 1 || groupPanels == 1 {
+                    rowTiles = (rowTiles + 1) / 2
+                } else {
+                    groupPanels = (groupPanels + 1) / 2
+                }
+            }
+        }
+        return (rowTiles, groupPanels)
+    }
+
+    /// Packs rows kStart..<kStart+kCount of op(B)'s panel `panel` (32 columns, zero-padded) as kCount×32.
+    @inline(__always)
+    static func packB(
+        _ b: UnsafePointer<Float>, ldb: Int, transB: Bool, k: Int, n: Int,
+        panel: Int, kStart: Int, kCount: Int, into dst: UnsafeMutablePointer<Float>
+    ) {
+        let j0 = panel * nr, cols = min(nr, n - j0)
+        if !transB {
+            if cols == nr {
+                for p in 0..<kCount {
+                    let src = b + (kStart + p) * ldb + j0
+                    let d = UnsafeMutableRawPointer(dst + p * nr)
+                    d.storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: V.self), as: V.self)
+                    (d + 64).storeBytes(of: UnsafeRawPointer(src + 16).loadUnaligned(as: V.self), as: V.self)
+                }
+            } else {
+                for p in 0..<kCount {
+                    let src = b + (kStart + p) * ldb + j0, d = dst + p * nr
+                    for j in 0..<cols { d[j] = src[j] }
+                    for j in cols..<nr { d[j] = 0 }
+                }
+            }
+        } else {
+            // B is stored N×K: column j of op(B) is row j of storage, contiguous along K.
+            if cols < nr {
+                for p in 0..<kCount { (dst + p * nr + cols).update(repeating: 0, count: nr - cols) }
+            }
+            for j in 0..<cols {
+                let src = b + (j0 + j) * ldb + kStart
+                for p in 0..<kCount { dst[p * nr + j] = src[p] }
+            }
+        }
+    }
+
+    /// Packs the 6 rows of tile `tile` of a transposed A (stored K×M) as K×6, zero-padded.
+    @inline(__always)
+    static func packA(_ a: UnsafePointer<Float>, lda: Int, m: Int, k: Int, tile: Int, into dst: UnsafeMutablePointer<Float>) {
+        let i0 = tile * mr, rows = min(mr, m - i0)
+        if rows == mr {
+            for p in 0..<k {
+                let src = a + p * lda + i0, d = dst + p * mr
+                d[0] = src[0]; d[1] = src[1]; d[2] = src[2]; d[3] = src[3]; d[4] = src[4]; d[5] = src[5]
+            }
+        } else {
+            for p in 0..<k {
+                let src = a + p * lda + i0, d = dst + p * mr
+                for r in 0..<mr { d[r] = r < rows ? src[r] : 0 }
+            }
+        }
+    }
+
+    /// The 6×32 register tile: C[0..<rows, 0..<cols] (+)= A-rows · panel over `kb` steps.
+    /// Row r of A is read at `a_r[p * step]`.
+    @inline(__always)
+    static func micro(
+        _ kb: Int,
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>, step: Int,
+        _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
+        rows: Int, cols: Int, load: Bool
+    ) {
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        var pb = UnsafeRawPointer(b)
+        var off = 0
+        for _ in 0..<kb {
+            let b0 = pb.loadUnaligned(as: V.self)
+            let b1 = pb.loadUnaligned(fromByteOffset: 64, as: V.self)
+            var x = V(repeating: a0[off])
+            c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+            x = V(repeating: a1[off])
+            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+            x = V(repeating: a2[off])
+            c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+            x = V(repeating: a3[off])
+            c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+            x = V(repeating: a4[off])
+            c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
+            x = V(repeating: a5[off])
+            c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+            pb += 128
+            off += step
+        }
+        store(c, ldc, rows: rows, cols: cols, load: load, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
+    }
+
+    /// Writes (or adds) a 6×32 tile held in twelve vectors to C, clipped to rows × cols.
+    @inline(__always)
+    static func store(
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, cols: Int, load: Bool,
+        _ c00: V, _ c01: V, _ c10: V, _ c11: V, _ c20: V, _ c21: V,
+        _ c30: V, _ c31: V, _ c40: V, _ c41: V, _ c50: V, _ c51: V
+    ) {
+        if rows == mr && cols == nr {
+            @inline(__always) func put(_ r: Int, _ v0: V, _ v1: V) {
+                let p = UnsafeMutableRawPointer(c + r * ldc)
+                if load {
+                    p.storeBytes(of: p.loadUnaligned(as: V.self) + v0, as: V.self)
+                    p.storeBytes(of: p.loadUnaligned(fromByteOffset: 64, as: V.self) + v1, toByteOffset: 64, as: V.self)
+                } else {
+                    p.storeBytes(of: v0, as: V.self)
+                    p.storeBytes(of: v1, toByteOffset: 64, as: V.self)
+                }
+            }
+            put(0, c00, c01); put(1, c10, c11); put(2, c20, c21)
+            put(3, c30, c31); put(4, c40, c41); put(5, c50, c51)
+        } else {
+            withUnsafeTemporaryAllocation(of: V.self, capacity: 2 * mr) { tile in
+                tile[0] = c00; tile[1] = c01; tile[2] = c10; tile[3] = c11; tile[4] = c20; tile[5] = c21
+                tile[6] = c30; tile[7] = c31; tile[8] = c40; tile[9] = c41; tile[10] = c50; tile[11] = c51
+                let t = UnsafeRawPointer(tile.baseAddress!).assumingMemoryBound(to: Float.self)
+                for r in 0..<rows {
+                    let dst = c + r * ldc, src = t + r * nr
+                    if load {
+                        for j in 0..<cols { dst[j] += src[j] }
+                    } else {
+                        for j in 0..<cols { dst[j] = src[j] }
+                    }
                 }
             }
         }

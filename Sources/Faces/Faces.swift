@@ -1,2 +1,0 @@
-/// The Faces module of ainb.
-enum FacesModule {}

@@ -1,2 +1,0 @@
-/// The Graphics module of ainb: rasters, PNG, drawing and charts.
-enum GraphicsModule {}

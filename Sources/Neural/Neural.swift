@@ -1,2 +1,0 @@
-/// The Neural module of ainb.
-enum NeuralModule {}

@@ -1,0 +1,42 @@
+import Tensor
+
+/// Layers applied one after the other, each under its own name.
+public final class Sequential: Layer {
+    /// The named layers in order.
+    public let layers: [(String, Layer)]
+
+    /// A chain of named layers.
+    public init(_ layers: [(String, Layer)]) {
+        self.layers = layers
+    }
+
+    /// A chain of layers named by their position ("0", "1", ...), as PyTorch names them.
+    public convenience init(_ layers: [Layer]) {
+        self.init(layers.enumerated().map { (String($0.offset), $0.element) })
+    }
+
+    public override var children: [(String, Layer)] { layers }
+
+    public override func callAsFunction(_ x: Tensor) throws -> Tensor {
+        var h = x
+        for (_, layer) in layers { h = try layer(h) }
+        return h
+    }
+
+    public override func outputShape(_ input: [Int]) throws -> [Int] {
+        var s = input
+        for (_, layer) in layers { s = try layer.outputShape(s) }
+        return s
+    }
+
+    public override func summaryRows(prefix: String, input: [Int]) throws -> (rows: [SummaryRow], output: [Int]) {
+        var rows: [SummaryRow] = []
+        var s = input
+        for (name, layer) in layers {
+            let (r, out) = try layer.summaryRows(prefix: prefix.isEmpty ? name : prefix + "." + name, input: s)
+            rows += r
+            s = out
+        }
+        return (rows, s)
+    }
+}

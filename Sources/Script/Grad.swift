@@ -1,0 +1,178 @@
+import Tensor
+
+/// The derivative of a function, made by `grad`.
+///
+/// Called with numbers, it runs the function once per differentiated argument on
+/// numbers that carry a derivative (forward mode, exact, in double precision).
+/// If the function does something only the engine can differentiate (a tensor
+/// operation), or is called with tensors, it runs on tensors that require
+/// gradients and asks the engine's reverse-mode autodiff.
+final class GradFunction: Function {
+    let f: Value
+    /// Which arguments: positions or parameter names.
+    let wrt: [Value]
+    /// True when `wrt` was one argument (the result is one gradient, not a list).
+    let single: Bool
+
+    /// The function itself when the derivative can run without arrays (one number argument, wrt 0).
+    private let direct: UserFunction?
+
+    init(f: Value, wrt: [Value], single: Bool, name: String) {
+        self.f = f
+        self.wrt = wrt
+        self.single = single
+        if case .function(let fn) = f, let u = fn as? UserFunction, single, wrt.count == 1, case .number(0) = wrt[0] {
+            direct = u
+        } else {
+            direct = nil
+        }
+        super.init(name: "grad(\(name))")
+    }
+
+    private func positions(_ argc: Int) throws -> [Int] {
+        try wrt.map { w in
+            if case .string(let n) = w {
+                guard case .function(let fn) = f, let u = fn as? UserFunction, let i = u.proto.paramNames.firstIndex(of: n) else {
+                    throw ScriptError("\(name): the function has no parameter '\(n)'")
+                }
+                guard i < argc else { throw ScriptError("\(name): argument '\(n)' was not given") }
+                return i
+            }
+            let i = try Ops.integer(w, "a position in wrt")
+            guard i >= 0 && i < argc else {
+                throw ScriptError("\(name): wrt position \(i) is out of range for \(argc) argument\(argc == 1 ? "" : "s")")
+            }
+            return i
+        }
+    }
+
+    override func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {
+        let ps = try positions(args.count)
+        if ps.allSatisfy({ if case .number = args[$0] { return true }; return false }) {
+            do {
+                var grads: [Value] = []
+                for p in ps {
+                    var a = args
+                    if case .number(let x) = args[p] { a[p] = .dual(x, 1) }
+                    let out = try rt.call(f, a, named: named, at: pos)
+                    switch out {
+                    case .dual(_, let d): grads.append(.number(d))
+                    case .number: grads.append(.number(0))
+                    default: throw DualUnsupported()
+                    }
+                }
+                return single ? grads[0] : .list(grads)
+            } catch is DualUnsupported {
+                // Fall through to the engine.
+            }
+        }
+        return try engine(args, named, ps, rt, pos)
+    }
+
+    /// Reverse mode through the tensor engine.
+    private func engine(_ args: [Value], _ named: [(String, Value)], _ ps: [Int], _ rt: Runtime, _ pos: Pos) throws -> Value {
+        var inputs = args
+        var leaves: [Tensor] = []
+        var nested = false
+        for p in ps {
+            let t = try Ops.tensor(args[p])
+            if t.requiresGrad { nested = true }
+            let leaf = t.requiresGrad ? t : t.requiringGrad()
+            inputs[p] = .tensor(leaf)
+            leaves.append(leaf)
+        }
+        return try GradMode.with(enabled: true) {
+            let out = try rt.call(f, inputs, named: named, at: pos)
+            let y: Tensor
+            switch out {
+            case .tensor(let t): y = t.tensor
+            case .number(let n): y = Tensor(Float(n))
+            default: throw ScriptError("\(name): the function must return a number or a one-element tensor, got \(Format.article(out))")
+            }
+            guard y.count == 1 else {
+                throw ScriptError("\(name): the function must return a single number, got a tensor of shape \(Shape.describe(y.shape))")
+            }
+            let grads = try gradients(of: y, wrt: leaves, createGraph: nested)
+            let values: [Value] = zip(ps, grads).map { p, g in
+                if case .number = args[p], let v = g.item { return .number(Double(v)) }
+                return .tensor(g)
+            }
+            return single ? values[0] : .list(values)
+        }
+    }
+
+    /// One number in, one derivative out, without arrays: the common case in loops.
+    func derivative(at x: Double, _ rt: Runtime, at pos: Pos) throws -> Value {
+        if let u = direct {
+            do {
+                let out = try u.invoke(argc: 1, rt, at: pos) { frame in frame[0] = .dual(x, 1) }
+                switch out {
+                case .dual(_, let d): return .number(d)
+                case .number: return .number(0)
+                default: break
+                }
+            } catch is DualUnsupported {}
+        }
+        return try call([.number(x)], named: [], rt, at: pos)
+    }
+}
+
+extension Registry {
+    static func registerAutodiff(_ r: Registry) {
+        r.add("grad", "autodiff", [.required("f", "function"), .optional("wrt", "position, parameter name, or a list of them", .number(0))],
+              returns: "function",
+              summary: "The derivative of f: a function that returns the gradient of f's result at its arguments.",
+              details: """
+              f must return a single number (or a one-element tensor). By default the gradient is with respect to the \
+              first argument; `wrt: 1` or `wrt: "b"` picks another, and a list (`wrt: [0, 1]`) gives a list of gradients. \
+              Numbers in give numbers out (exact, forward mode); tensors in give tensors out (the engine's reverse-mode \
+              autodiff). grad(grad(f)) gives second derivatives.
+              """,
+              example: "df = grad(fn(x) (x - 3)^2)\ndf(10)   # 14") { a in
+            let f = try a.function(0)
+            let w = a.value(1)
+            let single: Bool
+            let wrt: [Value]
+            if case .list(let items) = w { wrt = items; single = false } else { wrt = [w]; single = true }
+            guard !wrt.isEmpty else { throw ScriptError("argument 'wrt' of grad must name at least one argument") }
+            let name: String
+            if case .function(let fn) = f { name = fn.name } else { name = "f" }
+            return .function(GradFunction(f: f, wrt: wrt, single: single, name: name))
+        }
+        r.add("descend", "autodiff", [.required("f", "function"), .required("from", "number or tensor"),
+                                      .optional("lr", "number", .number(0.1)), .optional("steps", "number", .number(100))],
+              returns: "list",
+              summary: "Gradient descent on f from a starting point: returns the path [x0, x1, ..., x_steps].",
+              details: "Each step is x = x - lr * grad(f)(x). `.last` of the path is where it ended.",
+              example: "path = descend(fn(x) (x - 3)^2, from: 10, lr: 0.1, steps: 30)\npath.last") { a in
+            let f = try a.function(0)
+            let lr = try a.number(2)
+            let steps = try a.int(3)
+            guard steps >= 0 && steps <= 10_000_000 else { throw ScriptError("argument 'steps' of descend must be between 0 and 10000000, got \(steps)") }
+            let g = GradFunction(f: f, wrt: [.number(0)], single: true, name: (f.functionName ?? "f"))
+            var x = a.value(1)
+            if case .list = x { x = .tensor(try Ops.tensor(x)) }
+            guard Ops.number(x) != nil || { if case .tensor = x { return true }; return false }() else {
+                throw ScriptError("argument 'from' of descend must be a number or a tensor, got \(Format.article(x))")
+            }
+            var path: [Value] = [x]
+            let pos = Pos(line: 0, column: 0)
+            for _ in 0..<steps {
+                try a.rt.checkCancelled()
+                let d: Value
+                if case .number(let n) = x { d = try g.derivative(at: n, a.rt, at: pos) } else { d = try g.call([x], named: [], a.rt, at: pos) }
+                if case .tensor(let t) = x, case .tensor(let dt) = d {
+                    x = .tensor(try (t.tensor.detached - dt.tensor.detached * Float(lr)))
+                } else {
+                    x = try Ops.binary("-", x, try Ops.binary("*", .number(lr), d))
+                }
+                path.append(x)
+            }
+            return .list(path)
+        }
+    }
+}
+
+extension Value {
+    var functionName: String? { if case .function(let f) = self { return f.name }; return nil }
+}

@@ -1,0 +1,204 @@
+/// The kinds of tokens the lexer produces.
+enum TokenKind: Equatable {
+    case number(Double)
+    case string([StringPart])
+    case identifier(String)
+    case keyword(Keyword)
+    case op(String)          // operators and punctuation: + - * / % ^ @ == != < <= > >= = . .. , : ( ) [ ] { }
+    case newline
+    case eof
+    case error(String)
+}
+
+/// A piece of a string literal: plain text, or code to interpolate.
+enum StringPart: Equatable {
+    case text(String)
+    case code(String, line: Int, column: Int)
+}
+
+/// Reserved words.
+enum Keyword: String, CaseIterable {
+    case fn, `if`, `else`, `for`, `in`, `while`, `break`, `continue`, `return`, and, or, not, `true`, `false`, `nil`
+}
+
+/// A token with its position (line and column of its first character).
+struct Token {
+    var kind: TokenKind
+    var line: Int
+    var column: Int
+    /// The token's source text (for messages).
+    var text: String
+}
+
+/// Turns source text into tokens. Newlines end statements except inside `(` or `[`,
+/// and after a token that cannot end an expression (an operator or a comma).
+struct Lexer {
+    private let chars: [Character]
+    private var i = 0
+    private var line: Int
+    private var column: Int
+    private var brackets: [Character] = []
+    private(set) var tokens: [Token] = []
+    /// True when the input ended inside a string literal.
+    private(set) var unterminatedString = false
+
+    init(_ source: String, line: Int = 1, column: Int = 1) {
+        self.chars = Array(source)
+        self.line = line
+        self.column = column
+    }
+
+    /// All tokens, ending with `.eof`.
+    static func tokenize(_ source: String, line: Int = 1, column: Int = 1) -> (tokens: [Token], unterminatedString: Bool, openBrackets: Int) {
+        var lexer = Lexer(source, line: line, column: column)
+        lexer.run()
+        return (lexer.tokens, lexer.unterminatedString, lexer.brackets.count)
+    }
+
+    private var peek: Character? { i < chars.count ? chars[i] : nil }
+    private func peek(_ k: Int) -> Character? { i + k < chars.count ? chars[i + k] : nil }
+
+    private mutating func advance() -> Character {
+        let c = chars[i]
+        i += 1
+        if c == "\n" { line += 1; column = 1 } else { column += 1 }
+        return c
+    }
+
+    private static let continuing: Set<String> = ["+", "-", "*", "/", "%", "^", "@", "==", "!=", "<", "<=", ">", ">=", "=", "..", ",", ".", ":", "(", "[", "{"]
+
+    private var lastContinues: Bool {
+        guard let last = tokens.last else { return true }
+        switch last.kind {
+        case .op(let o): return Self.continuing.contains(o)
+        case .keyword(let k): return k == .and || k == .or || k == .not
+        case .newline: return true
+        default: return false
+        }
+    }
+
+    private mutating func add(_ kind: TokenKind, _ line: Int, _ column: Int, _ text: String) {
+        tokens.append(Token(kind: kind, line: line, column: column, text: text))
+    }
+
+    mutating func run() {
+        while let c = peek {
+            let (l, col) = (line, column)
+            if c == "\n" {
+                _ = advance()
+                if let top = brackets.last, top != "{" { continue }
+                if lastContinues { continue }
+                add(.newline, l, col, "newline")
+                continue
+            }
+            if c == " " || c == "\t" || c == "\r" { _ = advance(); continue }
+            if c == "#" {
+                while let d = peek, d != "\n" { _ = advance() }
+                continue
+            }
+            if c.isNumber && c.isASCII {
+                lexNumber(l, col)
+                continue
+            }
+            if c.isLetter || c == "_" {
+                var s = ""
+                while let d = peek, d.isLetter || d.isNumber || d == "_" { s.append(advance()) }
+                if let k = Keyword(rawValue: s) { add(.keyword(k), l, col, s) } else { add(.identifier(s), l, col, s) }
+                continue
+            }
+            if c == "\"" || c == "'" { lexString(quote: c, l, col); continue }
+            _ = advance()
+            let two = String(c) + (peek.map(String.init) ?? "")
+            if ["==", "!=", "<=", ">=", ".."].contains(two) {
+                _ = advance()
+                add(.op(two), l, col, two)
+                continue
+            }
+            switch c {
+            case "(", "[", "{":
+                brackets.append(c)
+                add(.op(String(c)), l, col, String(c))
+            case ")", "]", "}":
+                let open: Character = c == ")" ? "(" : (c == "]" ? "[" : "{")
+                if brackets.last == open { brackets.removeLast() }
+                add(.op(String(c)), l, col, String(c))
+            case "+", "-", "*", "/", "%", "^", "@", "<", ">", "=", ".", ",", ":", ";":
+                if c == ";" { add(.newline, l, col, ";") } else { add(.op(String(c)), l, col, String(c)) }
+            default:
+                add(.error("unexpected character '\(c)'"), l, col, String(c))
+            }
+        }
+        add(.eof, line, column, "end of input")
+    }
+
+    private mutating func lexNumber(_ l: Int, _ col: Int) {
+        var s = ""
+        while let d = peek, d.isASCII && (d.isNumber || d == "_") { let ch = advance(); if ch != "_" { s.append(ch) } }
+        // A fraction, but not the start of a range `1..5`.
+        if peek == ".", peek(1) != ".", !(peek(1)?.isLetter ?? false) {
+            s.append(advance())
+            while let d = peek, d.isASCII && (d.isNumber || d == "_") { let ch = advance(); if ch != "_" { s.append(ch) } }
+        }
+        if let e = peek, e == "e" || e == "E",
+           let n = peek(1), n.isNumber || ((n == "-" || n == "+") && (peek(2)?.isNumber ?? false)) {
+            s.append(advance())
+            if peek == "-" || peek == "+" { s.append(advance()) }
+            while let d = peek, d.isASCII && d.isNumber { s.append(advance()) }
+        }
+        if let v = Double(s) { add(.number(v), l, col, s) } else { add(.error("malformed number '\(s)'"), l, col, s) }
+    }
+
+    private mutating func lexString(quote: Character, _ l: Int, _ col: Int) {
+        _ = advance()
+        var parts: [StringPart] = []
+        var text = ""
+        let interpolates = quote == "\""
+        while true {
+            guard let c = peek else {
+                unterminatedString = true
+                add(.error("unterminated string"), l, col, String(quote))
+                return
+            }
+            if c == quote { _ = advance(); break }
+            if c == "\\" {
+                _ = advance()
+                guard let e = peek else { continue }
+                _ = advance()
+                switch e {
+                case "n": text.append("\n")
+                case "t": text.append("\t")
+                case "r": text.append("\r")
+                case "0": text.append("\0")
+                default: text.append(e)   // \\ \" \' \{ \}
+                }
+                continue
+            }
+            if interpolates && c == "{" {
+                if peek(1) == "{" { _ = advance(); _ = advance(); text.append("{"); continue }
+                _ = advance()
+                let (cl, cc) = (line, column)
+                var code = ""
+                var depth = 0
+                var closed = false
+                while let d = peek {
+                    if d == "}" && depth == 0 { _ = advance(); closed = true; break }
+                    if d == "{" { depth += 1 }
+                    if d == "}" { depth -= 1 }
+                    if d == quote { break }
+                    code.append(advance())
+                }
+                if !closed {
+                    if peek == nil { unterminatedString = true; add(.error("unterminated string"), l, col, String(quote)); return }
+                    add(.error("missing '}' in string interpolation"), cl, cc - 1, "{")
+                }
+                if !text.isEmpty { parts.append(.text(text)); text = "" }
+                parts.append(.code(code, line: cl, column: cc))
+                continue
+            }
+            if interpolates && c == "}" && peek(1) == "}" { _ = advance(); _ = advance(); text.append("}"); continue }
+            text.append(advance())
+        }
+        if !text.isEmpty || parts.isEmpty { parts.append(.text(text)) }
+        add(.string(parts), l, col, "string")
+    }
+}

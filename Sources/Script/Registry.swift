@@ -1,0 +1,319 @@
+import Tensor
+
+/// One parameter of a builtin: its name, the type it expects (as users read it),
+/// and its default (absent when the argument is required).
+public struct BuiltinParameter {
+    public let name: String
+    public let type: String
+    /// The default, or nil when required.
+    let defaultValue: Value?
+    /// True for a parameter that takes every remaining positional argument.
+    public let variadic: Bool
+
+    public var isRequired: Bool { defaultValue == nil && !variadic }
+
+    /// The default as source text, for docs.
+    public var defaultText: String? { defaultValue.map(Format.repr) }
+
+    /// A required parameter.
+    static func required(_ name: String, _ type: String) -> BuiltinParameter {
+        BuiltinParameter(name: name, type: type, defaultValue: nil, variadic: false)
+    }
+    /// A parameter with a default.
+    static func optional(_ name: String, _ type: String, _ value: Value) -> BuiltinParameter {
+        BuiltinParameter(name: name, type: type, defaultValue: value, variadic: false)
+    }
+    /// A parameter that collects the remaining positional arguments.
+    static func variadic(_ name: String, _ type: String) -> BuiltinParameter {
+        BuiltinParameter(name: name, type: type, defaultValue: nil, variadic: true)
+    }
+}
+
+/// A builtin's declaration: everything `help`, completion and docs/builtins.md show.
+public struct BuiltinDoc {
+    public let name: String
+    /// The module section it belongs to: core, math, tensor, nn, neural, faces, graphics.
+    public let module: String
+    public let parameters: [BuiltinParameter]
+    public let returns: String
+    public let summary: String
+    public let details: String
+    public let example: String
+
+    /// `name(a, b: 2, values...) -> type`.
+    public var signature: String {
+        let params = parameters.map { p -> String in
+            if p.variadic { return "\(p.name)..." }
+            if let d = p.defaultText { return "\(p.name): \(d)" }
+            return p.name
+        }
+        return "\(name)(\(params.joined(separator: ", "))) -> \(returns)"
+    }
+
+    /// The text `help(name)` prints.
+    public var helpText: String {
+        var out = signature + "\n  " + summary
+        if !details.isEmpty {
+            out += "\n\n" + details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+        }
+        let typed = parameters.map { "  \($0.name): \($0.type)" + ($0.defaultText.map { " = \($0)" } ?? "") }
+        if !typed.isEmpty { out += "\n\nParameters:\n" + typed.joined(separator: "\n") }
+        if !example.isEmpty {
+            out += "\n\nExample:\n" + example.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        }
+        return out
+    }
+}
+
+/// The arguments of one builtin call, matched to its parameters.
+struct Arguments {
+    let doc: BuiltinDoc
+    var values: [Value?]
+    var rest: [Value]
+    let rt: Runtime
+
+    private func fail(_ i: Int, _ expected: String, _ v: Value) -> ScriptError {
+        ScriptError("argument '\(doc.parameters[i].name)' of \(doc.name) must be \(expected), got \(Format.article(v))")
+    }
+
+    /// The argument, or nil when omitted with a nil default.
+    func value(_ i: Int) -> Value { values[i] ?? .null }
+    func isNil(_ i: Int) -> Bool { if case .null = value(i) { return true }; return false }
+
+    func number(_ i: Int) throws -> Double {
+        let v = value(i)
+        if case .dual = v { throw DualUnsupported() }
+        guard let n = Ops.number(v) else { throw fail(i, "a number", v) }
+        return n
+    }
+
+    func float(_ i: Int) throws -> Float { Float(try number(i)) }
+
+    func int(_ i: Int) throws -> Int {
+        let v = value(i)
+        if case .dual = v { throw DualUnsupported() }
+        guard let n = Ops.number(v), n.rounded() == n, abs(n) < 1e15 else { throw fail(i, "a whole number", v) }
+        return Int(n)
+    }
+
+    func optionalInt(_ i: Int) throws -> Int? { isNil(i) ? nil : try int(i) }
+
+    func seed(_ i: Int) throws -> UInt64 {
+        let n = try int(i)
+        guard n >= 0 else { throw fail(i, "a seed >= 0", value(i)) }
+        return UInt64(n)
+    }
+
+    func bool(_ i: Int) throws -> Bool {
+        guard case .bool(let b) = value(i) else { throw fail(i, "true or false", value(i)) }
+        return b
+    }
+
+    func string(_ i: Int) throws -> String {
+        guard case .string(let s) = value(i) else { throw fail(i, "a string", value(i)) }
+        return s
+    }
+
+    func tensor(_ i: Int) throws -> Tensor {
+        let v = value(i)
+        switch v {
+        case .tensor(let t): return t.tensor
+        case .number, .list, .bool, .range: return try Ops.tensor(v)
+        case .dual: throw DualUnsupported()
+        default: throw fail(i, "a tensor", v)
+        }
+    }
+
+    func function(_ i: Int) throws -> Value {
+        guard case .function = value(i) else { throw fail(i, "a function", value(i)) }
+        return value(i)
+    }
+
+    func list(_ i: Int) throws -> [Value] {
+        let v = value(i)
+        if case .list(let items) = v { return items }
+        throw fail(i, "a list", v)
+    }
+
+    /// A shape: a list of whole numbers, or one whole number.
+    func shape(_ i: Int) throws -> [Int] {
+        let v = value(i)
+        let items: [Value]
+        switch v {
+        case .list(let xs): items = xs
+        case .number: items = [v]
+        case .tensor(let t) where t.tensor.rank <= 1: items = t.tensor.scalars.map { .number(Double($0)) }
+        default: throw fail(i, "a shape (a list of whole numbers)", v)
+        }
+        let dims = try items.map { item -> Int in
+            guard let n = Ops.number(item), n.rounded() == n, n >= 0, n < 1e15 else { throw fail(i, "a shape (a list of whole numbers >= 0)", v) }
+            return Int(n)
+        }
+        guard dims.count <= 16 else { throw fail(i, "a shape of at most 16 axes", v) }
+        return dims
+    }
+
+    /// Axes: nil, one whole number or a list of them.
+    func axes(_ i: Int) throws -> [Int]? {
+        let v = value(i)
+        switch v {
+        case .null: return nil
+        case .number: return [try int(i)]
+        case .list(let xs):
+            return try xs.map { x in
+                guard let n = Ops.number(x), n.rounded() == n, abs(n) < 1e9 else { throw fail(i, "an axis or a list of axes", v) }
+                return Int(n)
+            }
+        default: throw fail(i, "an axis or a list of axes", v)
+        }
+    }
+
+    /// A (low, high) pair from a range `a..b` or a list `[a, b]`.
+    func interval(_ i: Int) throws -> (Double, Double) {
+        let v = value(i)
+        switch v {
+        case .range(let r): return (r.start, r.end)
+        case .list(let xs) where xs.count == 2:
+            if let a = Ops.number(xs[0]), let b = Ops.number(xs[1]) { return (a, b) }
+        case .number(let n): return (n, n)
+        default: break
+        }
+        throw fail(i, "an interval like 1.5..2", v)
+    }
+}
+
+/// A function implemented in Swift and declared in the registry.
+final class Builtin: Function {
+    let doc: BuiltinDoc
+    let body: (Arguments) throws -> Value
+
+    init(doc: BuiltinDoc, body: @escaping (Arguments) throws -> Value) {
+        self.doc = doc
+        self.body = body
+        super.init(name: doc.name)
+    }
+
+    override func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {
+        let params = doc.parameters
+        var values = [Value?](repeating: nil, count: params.count)
+        var rest: [Value] = []
+        var p = 0
+        for a in args {
+            while p < params.count && params[p].variadic == false && values[p] != nil { p += 1 }
+            guard p < params.count else {
+                let most = params.filter { !$0.variadic }.count
+                throw ScriptError("\(name)() takes at most \(most) argument\(most == 1 ? "" : "s") (\(args.count) given)")
+            }
+            if params[p].variadic { rest.append(a) } else { values[p] = a; p += 1 }
+        }
+        for (n, v) in named {
+            guard let i = params.firstIndex(where: { $0.name == n && !$0.variadic }) else {
+                throw ScriptError("\(name)() has no parameter '\(n)'" + Suggest.didYouMean(n, params.map(\.name)))
+            }
+            if values[i] != nil { throw ScriptError("\(name)() got two values for '\(n)'") }
+            values[i] = v
+        }
+        for (i, param) in params.enumerated() where values[i] == nil && !param.variadic {
+            guard let d = param.defaultValue else {
+                throw ScriptError("\(name)() is missing the argument '\(param.name)'")
+            }
+            values[i] = d
+        }
+        return try body(Arguments(doc: doc, values: values, rest: rest, rt: rt))
+    }
+}
+
+/// Every name a program can call, declared once with its documentation.
+///
+/// Each module's bindings live in their own file (`BuiltinsTensor.swift`, ...) as a
+/// function that registers them; `Registry.modules` lists those functions.
+public final class Registry {
+    /// The registry every session uses.
+    nonisolated(unsafe) public static let shared = Registry(modules: Registry.modules)
+
+    /// The binding files, in the order their sections appear in the docs.
+    static let modules: [(name: String, title: String, register: (Registry) -> Void)] = [
+        ("core", "Core: printing, help, lists and strings", Registry.registerCore),
+        ("math", "Math on numbers", Registry.registerMath),
+        ("tensor", "Tensors: creation, arithmetic, reductions, shapes", Registry.registerTensor),
+        ("nn", "Neural-network ops on tensors", Registry.registerNN),
+        ("autodiff", "Gradients and optimisation", Registry.registerAutodiff),
+    ]
+
+    private(set) var ordered: [Builtin] = []
+    private var byName: [String: Builtin] = [:]
+    /// Module name → section title, in order.
+    public private(set) var sections: [(name: String, title: String)] = []
+
+    init(modules: [(name: String, title: String, register: (Registry) -> Void)]) {
+        for m in modules {
+            sections.append((m.name, m.title))
+            m.register(self)
+        }
+    }
+
+    /// Declares a builtin. Declaring one name twice keeps the last (a later module may refine an earlier binding).
+    func add(_ name: String, _ module: String, _ parameters: [BuiltinParameter], returns: String,
+             summary: String, details: String = "", example: String = "",
+             _ body: @escaping (Arguments) throws -> Value) {
+        let doc = BuiltinDoc(name: name, module: module, parameters: parameters, returns: returns,
+                             summary: summary, details: details, example: example)
+        let b = Builtin(doc: doc, body: body)
+        if let old = byName[name] { ordered.removeAll { $0 === old } }
+        ordered.append(b)
+        byName[name] = b
+    }
+
+    func function(_ name: String) -> Builtin? { byName[name] }
+
+    /// The declaration of a builtin.
+    public func doc(_ name: String) -> BuiltinDoc? { byName[name]?.doc }
+    /// Every builtin's declaration, in registration order.
+    public var docs: [BuiltinDoc] { ordered.map(\.doc) }
+    /// Every builtin's name.
+    public var names: [String] { ordered.map(\.name) }
+    func names(inModule module: String) -> [String] { ordered.filter { $0.doc.module == module }.map(\.name) }
+
+    /// The overview `help()` prints: every builtin by section with its summary.
+    public var overview: String {
+        var out = "ainb builtins. help(\"name\") or `ainb help NAME` shows one in full.\n"
+        for s in sections {
+            let items = ordered.filter { $0.doc.module == s.name }
+            guard !items.isEmpty else { continue }
+            out += "\n\(s.title)\n"
+            let width = items.map(\.name.count).max() ?? 0
+            for b in items {
+                out += "  " + b.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + b.doc.summary + "\n"
+            }
+        }
+        out += "\nThe language itself: `ainb help language`."
+        return out
+    }
+
+    /// docs/builtins.md: generated from the declarations, never edited by hand.
+    public var markdown: String {
+        var out = "# ainb builtins\n\n"
+        out += "<!-- Generated from the builtin registry by `ainb help --markdown`; do not edit. -->\n\n"
+        out += "Every function a program can call. `help(\"name\")` in a notebook or the REPL prints the same text.\n"
+        for s in sections {
+            let items = ordered.filter { $0.doc.module == s.name }
+            guard !items.isEmpty else { continue }
+            out += "\n## \(s.title)\n\n"
+            out += items.map { "[`\($0.name)`](#\($0.name.lowercased()))" }.joined(separator: " · ") + "\n"
+            for b in items {
+                let d = b.doc
+                out += "\n### \(d.name)\n\n```\n\(d.signature)\n```\n\n\(d.summary)\n"
+                if !d.details.isEmpty { out += "\n\(d.details)\n" }
+                if !d.parameters.isEmpty {
+                    out += "\n| parameter | type | default |\n|---|---|---|\n"
+                    for p in d.parameters {
+                        let def = p.variadic ? "(any number)" : (p.defaultText.map { "`\($0)`" } ?? "required")
+                        out += "| `\(p.name)` | \(p.type) | \(def.replacingOccurrences(of: "|", with: "\\|")) |\n"
+                    }
+                }
+                if !d.example.isEmpty { out += "\nExample:\n\n```ainb\n\(d.example)\n```\n" }
+            }
+        }
+        return out
+    }
+}

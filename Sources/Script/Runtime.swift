@@ -1,0 +1,397 @@
+import Tensor
+
+/// How a statement ended: normally, or by `break`, `continue` or `return`.
+enum Flow {
+    case normal, breakLoop, continueLoop, returned
+}
+
+/// `break`, `continue` or `return` leaving an `if` used as a value.
+struct ControlSignal: Error {
+    let flow: Flow
+}
+
+/// A compiled expression.
+typealias Eval = (Runtime) throws -> Value
+/// A compiled statement.
+typealias Exec = (Runtime) throws -> Flow
+
+/// The global variables of a session: a name table and a growable slot array.
+final class Globals {
+    private(set) var storage: UnsafeMutablePointer<Value?>
+    /// For each slot, an unretained pointer to the function it holds when that function is
+    /// pinned (kept alive by the runtime for the session): calls skip reference counting.
+    private(set) var pinned: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    private(set) var capacity: Int
+    private(set) var names: [String] = []
+    private(set) var index: [String: Int] = [:]
+    /// Tells the runtime where the slots moved.
+    var onResize: ((UnsafeMutablePointer<Value?>, UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> Void)?
+
+    init() {
+        capacity = 1024
+        storage = .allocate(capacity: capacity)
+        storage.initialize(repeating: nil, count: capacity)
+        pinned = .allocate(capacity: capacity)
+        pinned.initialize(repeating: nil, count: capacity)
+    }
+
+    deinit {
+        storage.deinitialize(count: capacity)
+        storage.deallocate()
+        pinned.deallocate()
+    }
+
+    /// The slot of `name`, made on first use.
+    func slot(_ name: String) -> Int {
+        if let i = index[name] { return i }
+        let i = names.count
+        if i == capacity {
+            let bigger = UnsafeMutablePointer<Value?>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: storage, count: capacity)
+            (bigger + capacity).initialize(repeating: nil, count: capacity)
+            storage.deallocate()
+            storage = bigger
+            let biggerPinned = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: capacity * 2)
+            biggerPinned.moveInitialize(from: pinned, count: capacity)
+            (biggerPinned + capacity).initialize(repeating: nil, count: capacity)
+            pinned.deallocate()
+            pinned = biggerPinned
+            capacity *= 2
+            onResize?(bigger, biggerPinned)
+        }
+        names.append(name)
+        index[name] = i
+        return i
+    }
+
+    func get(_ name: String) -> Value? { index[name].flatMap { storage[$0] } }
+    func set(_ name: String, _ value: Value?) {
+        let i = slot(name)
+        storage[i] = value
+        pinned[i] = nil
+    }
+
+    /// Stores a function that stays alive as long as the globals (builtins, top-level `fn`).
+    func setPinned(_ name: String, _ function: Function, keepAlive: inout [Function]) {
+        let i = slot(name)
+        storage[i] = .function(function)
+        keepAlive.append(function)
+        pinned[i] = Unmanaged.passUnretained(function).toOpaque()
+    }
+
+    /// Every name that currently holds a value, in the order first defined.
+    var defined: [(String, Value)] {
+        names.enumerated().compactMap { i, n in storage[i].map { (n, $0) } }
+    }
+}
+
+/// The machine state while a program runs: the value stack of frames, the
+/// current function's cells and captured variables, and limits.
+final class Runtime {
+    let stackBase: UnsafeMutablePointer<Value?>
+    let stackEnd: UnsafeMutablePointer<Value?>
+    /// The current frame's first slot.
+    var bp: UnsafeMutablePointer<Value?>
+    /// The first free slot.
+    var sp: UnsafeMutablePointer<Value?>
+    var cells = ContiguousArray<Cell>()
+    var upvalues = ContiguousArray<Cell>()
+    var returnValue: Value = .null
+    var depth = 0
+    /// The deepest nesting of user-function calls allowed.
+    var maxDepth = 5000
+    /// Steps left (loop iterations and calls); cancellation sets it to 0.
+    var budget = Int.max
+    /// The budget a run starts with (Int.max unless a fuzzer limits it).
+    var stepLimit = Int.max
+    var cancelRequested = false
+    /// The value of the last top-level expression statement.
+    var lastValue: Value?
+    let globals: Globals
+    /// The globals' slots (kept in step with `globals` when it grows).
+    var gp: UnsafeMutablePointer<Value?>
+    /// The globals' pinned-function pointers.
+    var gfn: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// Functions kept alive for the session so calls through `gfn` need no reference counting.
+    var keepAlive: [Function] = []
+    /// Where `print` and friends send output.
+    var output: (DisplayItem) -> Void = { _ in }
+    /// Records a metric.
+    var recordMetric: (String, Double) -> Void = { _, _ in }
+    /// Finds the text of a source line, for errors.
+    var sourceLine: (String, Int) -> String? = { _, _ in nil }
+    /// Names for "did you mean" suggestions.
+    var knownNames: () -> [String] = { [] }
+    /// Default directory for files builtins write.
+    var outputDirectory: String?
+    let stackSize: Int
+
+    init(globals: Globals, stackSize: Int = 1 << 18) {
+        self.globals = globals
+        self.gp = globals.storage
+        self.gfn = globals.pinned
+        self.stackSize = stackSize
+        stackBase = .allocate(capacity: stackSize)
+        stackBase.initialize(repeating: nil, count: stackSize)
+        stackEnd = stackBase + stackSize
+        bp = stackBase
+        sp = stackBase
+        globals.onResize = { [unowned self] p, f in self.gp = p; self.gfn = f }
+    }
+
+    deinit {
+        stackBase.deinitialize(count: stackSize)
+        stackBase.deallocate()
+    }
+
+    /// The most functions kept alive for fast global calls (bounds memory when a loop keeps assigning closures).
+    static let maxPinned = 10_000
+
+    /// Marks global `slot` as holding `fn`, kept alive for the session, so calls skip reference counting.
+    func pin(_ fn: Function, slot: Int) {
+        let raw = Unmanaged.passUnretained(fn).toOpaque()
+        if gfn[slot] == raw { return }
+        guard keepAlive.count < Runtime.maxPinned else { gfn[slot] = nil; return }
+        keepAlive.append(fn)
+        gfn[slot] = raw
+    }
+
+    /// Called when the budget runs out: cancellation, or a fuzzing step limit.
+    func interrupted() throws {
+        if cancelRequested {
+            throw ScriptError(ScriptError.cancelledMessage)
+        }
+        if budget < 0 && stepLimit != Int.max {
+            throw ScriptError("step budget of \(stepLimit) steps exhausted")
+        }
+        budget = Int.max
+    }
+
+    /// Counts one step; throws when cancelled or out of budget.
+    @inline(__always)
+    func tick() throws {
+        budget &-= 1
+        if budget < 0 { try interrupted() }
+    }
+
+    /// Throws if cancellation was requested: for long-running builtins.
+    public func checkCancelled() throws {
+        if cancelRequested { throw ScriptError(ScriptError.cancelledMessage) }
+    }
+
+    /// Clears the stack after an error left frames behind.
+    func unwindAll() {
+        var p = stackBase
+        while p < sp { p.pointee = nil; p += 1 }
+        bp = stackBase
+        sp = stackBase
+        depth = 0
+        cells = []
+        upvalues = []
+    }
+
+    /// Calls any function value with evaluated arguments.
+    func call(_ callee: Value, _ args: [Value], named: [(String, Value)] = [], at pos: Pos) throws -> Value {
+        guard case .function(let f) = callee else {
+            throw ScriptError("a \(callee.typeName) cannot be called")
+        }
+        return try f.call(args, named: named, self, at: pos)
+    }
+}
+
+/// What a user function is, independent of the closure's captured variables.
+/// Every field is a constant so calls read them without retaining.
+final class Prototype {
+    let name: String
+    let paramNames: [String]
+    let paramCount: Int
+    let defaults: [Eval?]
+    let frameSize: Int
+    let cellSlots: [Int]
+    let hasCells: Bool
+    let body: Eval
+    let file: String
+
+    init(name: String, paramNames: [String], defaults: [Eval?], frameSize: Int, cellSlots: [Int], body: @escaping Eval, file: String) {
+        self.name = name
+        self.paramNames = paramNames
+        self.paramCount = paramNames.count
+        self.defaults = defaults
+        self.frameSize = frameSize
+        self.cellSlots = cellSlots
+        self.hasCells = !cellSlots.isEmpty
+        self.body = body
+        self.file = file
+    }
+}
+
+/// A function written in ainb: its prototype and the variables it captured.
+final class UserFunction: Function {
+    let proto: Prototype
+    let captured: ContiguousArray<Cell>
+    let hasCaptured: Bool
+
+    init(proto: Prototype, captured: ContiguousArray<Cell>) {
+        self.proto = proto
+        self.captured = captured
+        self.hasCaptured = !captured.isEmpty
+        super.init(name: proto.name, isUser: true)
+    }
+
+    /// Runs the body in a frame whose argument slots (`argc` of them, from `rt.sp`) are already filled.
+    /// The caller has reserved the frame (rt.sp moved past it).
+    @inline(__always)
+    func enter(frame: UnsafeMutablePointer<Value?>, argc: Int, _ rt: Runtime) throws -> Value {
+        let proto = self.proto
+        let savedBp = rt.bp
+        rt.bp = frame
+        rt.depth += 1
+        let hasCells = proto.hasCells
+        let hasUpvalues = hasCaptured
+        var savedCells: ContiguousArray<Cell>?
+        var savedUpvalues: ContiguousArray<Cell>?
+        if hasUpvalues {
+            savedUpvalues = rt.upvalues
+            rt.upvalues = captured
+        }
+        defer {
+            rt.bp = savedBp
+            rt.depth -= 1
+            if let savedCells { rt.cells = savedCells }
+            if let savedUpvalues { rt.upvalues = savedUpvalues }
+        }
+        if argc < proto.paramCount {
+            for i in argc..<proto.paramCount {
+                guard let d = proto.defaults[i] else {
+                    throw ScriptError("\(name)() is missing the argument '\(proto.paramNames[i])'")
+                }
+                frame[i] = try d(rt)
+            }
+        }
+        if hasCells {
+            savedCells = rt.cells
+            var cells = ContiguousArray<Cell>()
+            cells.reserveCapacity(proto.cellSlots.count)
+            for slot in proto.cellSlots { cells.append(Cell(frame[slot])) }
+            rt.cells = cells
+        }
+        do {
+            return try proto.body(rt)
+        } catch let signal as ControlSignal where signal.flow == .returned {
+            return rt.returnValue
+        }
+    }
+
+    /// Reserves a frame, runs `fill` to put the arguments in, runs the body and frees the frame.
+    @inline(__always)
+    func invoke(argc: Int, _ rt: Runtime, at pos: Pos, _ fill: (UnsafeMutablePointer<Value?>) throws -> Void) throws -> Value {
+        let frame = rt.sp
+        let size = proto.frameSize
+        guard argc <= proto.paramCount else {
+            throw ScriptError("\(name)() takes \(proto.paramNames.count) argument\(proto.paramNames.count == 1 ? "" : "s") but \(argc) were given")
+        }
+        guard rt.depth < rt.maxDepth, rt.stackEnd - frame >= size else {
+            throw ScriptError("recursion too deep: more than \(rt.maxDepth) nested calls (in \(name))")
+        }
+        try rt.tick()
+        rt.sp = frame + size
+        defer {
+            var p = frame
+            while p < rt.sp { p.pointee = nil; p += 1 }
+            rt.sp = frame
+        }
+        try fill(frame)
+        return try enter(frame: frame, argc: argc, rt)
+    }
+
+    override func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {
+        var argc = args.count
+        if !named.isEmpty {
+            // Named arguments fill the parameters they name; the rest take their defaults.
+            var slots = [Value?](repeating: nil, count: proto.paramNames.count)
+            guard args.count <= slots.count else {
+                throw ScriptError("\(name)() takes \(slots.count) arguments but \(args.count) were given")
+            }
+            for (i, a) in args.enumerated() { slots[i] = a }
+            for (n, v) in named {
+                guard let i = proto.paramNames.firstIndex(of: n) else {
+                    throw ScriptError("\(name)() has no parameter '\(n)'" + Suggest.didYouMean(n, proto.paramNames))
+                }
+                if slots[i] != nil { throw ScriptError("\(name)() got two values for '\(n)'") }
+                slots[i] = v
+            }
+            argc = slots.count
+            return try invokeSparse(slots, rt, at: pos)
+        }
+        return try invoke(argc: argc, rt, at: pos) { frame in
+            for (i, a) in args.enumerated() { frame[i] = a }
+        }
+    }
+
+    /// Calls with some parameters missing in the middle (named arguments): defaults fill the holes in order.
+    private func invokeSparse(_ slots: [Value?], _ rt: Runtime, at pos: Pos) throws -> Value {
+        // Evaluate defaults in the callee frame, left to right, after the given values are in place.
+        let frame = rt.sp
+        let size = proto.frameSize
+        guard rt.depth < rt.maxDepth, rt.stackEnd - frame >= size else {
+            throw ScriptError("recursion too deep: more than \(rt.maxDepth) nested calls (in \(name))")
+        }
+        try rt.tick()
+        rt.sp = frame + size
+        defer {
+            var p = frame
+            while p < rt.sp { p.pointee = nil; p += 1 }
+            rt.sp = frame
+        }
+        for (i, v) in slots.enumerated() { frame[i] = v }
+        let savedBp = rt.bp
+        rt.bp = frame
+        let savedUp = rt.upvalues
+        if !captured.isEmpty { rt.upvalues = captured }
+        do {
+            defer { rt.bp = savedBp; rt.upvalues = savedUp }
+            for i in 0..<slots.count where slots[i] == nil {
+                guard let d = proto.defaults[i] else {
+                    throw ScriptError("\(name)() is missing the argument '\(proto.paramNames[i])'")
+                }
+                frame[i] = try d(rt)
+            }
+        }
+        return try enter(frame: frame, argc: slots.count, rt)
+    }
+}
+
+/// "Did you mean" suggestions by edit distance.
+enum Suggest {
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.lowercased()), b = Array(b.lowercased())
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+
+    /// The closest candidate within a small distance.
+    static func closest(_ name: String, _ candidates: [String]) -> String? {
+        let limit = max(1, min(3, name.count / 3 + 1))
+        var best: (String, Int)?
+        for c in candidates where c != name {
+            let d = distance(name, c)
+            if d <= limit && (best == nil || d < best!.1 || (d == best!.1 && c < best!.0)) { best = (c, d) }
+        }
+        return best?.0
+    }
+
+    /// "; did you mean 'x'?" or "".
+    static func didYouMean(_ name: String, _ candidates: [String]) -> String {
+        closest(name, candidates).map { "; did you mean '\($0)'?" } ?? ""
+    }
+}

@@ -1,2 +1,0 @@
-/// The Script module of ainb.
-enum ScriptModule {}

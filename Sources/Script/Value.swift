@@ -1,0 +1,162 @@
+import Tensor
+
+/// A value of the ainb language.
+///
+/// Numbers are unboxed doubles; everything larger sits behind one reference so
+/// the enum stays small and copying a value is cheap.
+public enum Value {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case list([Value])
+    case record(Record)
+    case range(RangeValue)
+    case function(Function)
+    case tensor(TensorBox)
+    case host(any HostObject)
+    /// A number carrying a derivative: how `grad` differentiates functions of numbers exactly.
+    case dual(Double, Double)
+
+    /// Wraps a tensor.
+    public static func tensor(_ t: Tensor) -> Value { .tensor(TensorBox(t)) }
+
+    /// The name of this value's type as users see it.
+    public var typeName: String {
+        switch self {
+        case .null: return "nil"
+        case .bool: return "bool"
+        case .number, .dual: return "number"
+        case .string: return "string"
+        case .list: return "list"
+        case .record: return "record"
+        case .range: return "range"
+        case .function: return "function"
+        case .tensor: return "tensor"
+        case .host(let h): return h.typeName
+        }
+    }
+
+    /// Whether a condition holds: false for `false`, `nil`, and a one-element tensor equal to 0.
+    @inline(__always)
+    func truthy() throws -> Bool {
+        if case .bool(let b) = self { return b }
+        return try slowTruth()
+    }
+
+    private func slowTruth() throws -> Bool {
+        switch self {
+        case .null: return false
+        case .tensor(let t):
+            guard t.tensor.count == 1 else {
+                throw ScriptError("a tensor of shape \(Shape.describe(t.tensor.shape)) is ambiguous as a condition; use any() or all()")
+            }
+            return t.tensor.scalars[0] != 0
+        default: return true
+        }
+    }
+}
+
+/// A tensor held by reference inside a `Value`.
+public final class TensorBox {
+    public let tensor: Tensor
+    public init(_ tensor: Tensor) { self.tensor = tensor }
+}
+
+/// Named fields in the order they were written: `{name: "x", lr: 0.1}`.
+public struct Record {
+    public var keys: [String]
+    public var values: [Value]
+
+    public init(_ fields: [(String, Value)] = []) {
+        keys = fields.map(\.0)
+        values = fields.map(\.1)
+    }
+
+    /// The value of a field, if present.
+    public subscript(key: String) -> Value? {
+        get { keys.firstIndex(of: key).map { values[$0] } }
+        set {
+            if let i = keys.firstIndex(of: key) {
+                if let newValue { values[i] = newValue } else { keys.remove(at: i); values.remove(at: i) }
+            } else if let newValue {
+                keys.append(key); values.append(newValue)
+            }
+        }
+    }
+}
+
+/// `start..end`: integers from start up to (not including) end when iterated or
+/// indexed, and the interval [start, end) when a builtin draws a random number from it.
+public final class RangeValue {
+    public let start: Double
+    public let end: Double
+    public let step: Double
+
+    public init(start: Double, end: Double, step: Double = 1) {
+        self.start = start; self.end = end; self.step = step
+    }
+
+    /// How many values iteration yields.
+    public var count: Int {
+        guard step != 0, start.isFinite, end.isFinite else { return 0 }
+        let n = ((end - start) / step).rounded(.up)
+        return n > 0 ? Int(min(n, Double(Int32.max))) : 0
+    }
+
+    /// The i-th value (no bounds check).
+    public func value(at i: Int) -> Double { start + Double(i) * step }
+}
+
+/// A variable captured by a closure: shared between the frame that owns it and the closures.
+final class Cell {
+    var value: Value?
+    init(_ value: Value? = nil) { self.value = value }
+}
+
+/// An object provided by a builtin (a model, a dataset, a figure, a history).
+///
+/// Members, indexing, operators, iteration and display are optional: the defaults
+/// say the object does not support them.
+public protocol HostObject: AnyObject {
+    /// The type name shown in messages and summaries, e.g. "model".
+    var typeName: String { get }
+    /// A member `x.name`, or nil if there is none.
+    func member(_ name: String) throws -> Value?
+    /// The members completions offer after `x.`.
+    var memberNames: [String] { get }
+    /// How the value shows in the REPL and in reports.
+    func display() -> [DisplayItem]
+    /// A one-line summary for `:vars`.
+    var summary: String { get }
+    /// `x[index]`, or nil when the object cannot be indexed.
+    func index(_ index: Value) throws -> Value?
+    /// `x op other` (or `other op x` when `reversed`), or nil when not supported.
+    func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value?
+    /// The items `for` walks over and `len` counts, or nil when not iterable.
+    func elements() throws -> [Value]?
+}
+
+extension HostObject {
+    public func member(_ name: String) throws -> Value? { nil }
+    public var memberNames: [String] { [] }
+    public func display() -> [DisplayItem] { [.text(summary)] }
+    public var summary: String { "<\(typeName)>" }
+    public func index(_ index: Value) throws -> Value? { nil }
+    public func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value? { nil }
+    public func elements() throws -> [Value]? { nil }
+}
+
+/// Anything that can be called: user functions, builtins, and functions builtins return.
+public class Function {
+    /// The name shown in messages and stack traces.
+    public let name: String
+    /// True for functions written in ainb (the call fast path checks this instead of casting).
+    let isUser: Bool
+    init(name: String, isUser: Bool = false) { self.name = name; self.isUser = isUser }
+
+    /// Calls with evaluated arguments.
+    func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {
+        throw ScriptError("'\(name)' cannot be called")
+    }
+}

@@ -1,0 +1,151 @@
+/// GEMM whose A operand is read through offset tables instead of being laid out:
+/// A(i, p) = origin[rowOffsets[i] + kOffsets[p]].
+///
+/// This is how convolution runs without unfolding its input (im2col): with rows
+/// as output pixels and K as (channel, ky, kx), the two tables address the
+/// input window of each pixel directly. B comes already packed in GEMM's panel
+/// layout (`GEMM.packB`), the same for every row block.
+///
+/// With `outRows`, C(i, j) goes to c[outRows[i] + j · outColumnStride] instead
+/// of c[i · ldc + j] (how a [pixels, filters] product lands in NCHW directly),
+/// and K is not blocked, so each tile is written once.
+extension GEMM {
+    static func multiplyImplicit(
+        m: Int, n: Int, k: Int,
+        origin: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>, kOffsets: UnsafePointer<Int>,
+        packedB: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+        outRows: UnsafePointer<Int>? = nil, outColumnStride: Int = 1
+    ) {
+        guard m > 0, n > 0, k > 0 else { return }
+        let tilesM = (m + mr - 1) / mr
+        let panelsN = (n + nr - 1) / nr
+        let threads = m * n * k < 48_000 ? 1 : Parallel.threadCount
+        let (rowTiles, groupPanels) = plan(tilesM: tilesM, panelsN: panelsN, threads: threads)
+        let rowBlocks = (tilesM + rowTiles - 1) / rowTiles
+        let panelGroups = (panelsN + groupPanels - 1) / groupPanels
+        Parallel.forEach(rowBlocks * panelGroups, threads: threads) { job in
+            let rb = job / panelGroups, pg = job % panelGroups
+            let tileStart = rb * rowTiles, tileEnd = min(tilesM, tileStart + rowTiles)
+            let panelStart = pg * groupPanels, panelEnd = min(panelsN, panelStart + groupPanels)
+            let blockK = outRows == nil ? kc : k
+            var pc = 0
+            while pc < k {
+                let kb = min(blockK, k - pc)
+                let load = accumulate || pc > 0
+                let offsets = kOffsets + pc
+                for q in panelStart..<panelEnd {
+                    let panel = packedB + q * nr * k + pc * nr
+                    let j0 = q * nr, cols = min(nr, n - j0)
+                    for t in tileStart..<tileEnd {
+                        let i0 = t * mr, rows = min(mr, m - i0)
+                        @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { origin + rowOffsets[min(i0 + r, m - 1)] }
+                        if let outRows {
+                            microIndexedScatter(kb, row(0), row(1), row(2), row(3), row(4), row(5), offsets, panel,
+                                                c + j0 * outColumnStride, outRows + i0, outColumnStride,
+                                                rows: rows, cols: cols, load: load)
+                        } else {
+                            microIndexed(kb, row(0), row(1), row(2), row(3), row(4), row(5), offsets,
+                                         panel, c + i0 * ldc + j0, ldc, rows: rows, cols: cols, load: load)
+                        }
+                    }
+                }
+                pc += kb
+            }
+        }
+    }
+
+    /// The 6×32 register tile with A(r, p) = a_r[offsets[p]].
+    @inline(__always)
+    static func microIndexed(
+        _ kb: Int,
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>,
+        _ offsets: UnsafePointer<Int>,
+        _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
+        rows: Int, cols: Int, load: Bool
+    ) {
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        var pb = UnsafeRawPointer(b)
+        for p in 0..<kb {
+            let off = offsets[p]
+            let b0 = pb.loadUnaligned(as: V.self)
+            let b1 = pb.loadUnaligned(fromByteOffset: 64, as: V.self)
+            var x = V(repeating: a0[off])
+            c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+            x = V(repeating: a1[off])
+            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+            x = V(repeating: a2[off])
+            c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+            x = V(repeating: a3[off])
+            c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+            x = V(repeating: a4[off])
+            c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
+            x = V(repeating: a5[off])
+            c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+            pb += 128
+        }
+        store(c, ldc, rows: rows, cols: cols, load: load, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
+    }
+    /// `microIndexed` writing C(r, j) to c[outRows[r] + j · columnStride].
+    @inline(__always)
+    static func microIndexedScatter(
+        _ kb: Int,
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>,
+        _ offsets: UnsafePointer<Int>,
+        _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ outRows: UnsafePointer<Int>, _ columnStride: Int,
+        rows: Int, cols: Int, load: Bool
+    ) {
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        var pb = UnsafeRawPointer(b)
+        for p in 0..<kb {
+            let off = offsets[p]
+            let b0 = pb.loadUnaligned(as: V.self)
+            let b1 = pb.loadUnaligned(fromByteOffset: 64, as: V.self)
+            var x = V(repeating: a0[off])
+            c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+            x = V(repeating: a1[off])
+            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+            x = V(repeating: a2[off])
+            c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+            x = V(repeating: a3[off])
+            c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+            x = V(repeating: a4[off])
+            c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
+            x = V(repeating: a5[off])
+            c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+            pb += 128
+        }
+        withUnsafeTemporaryAllocation(of: V.self, capacity: 2 * mr) { tile in
+            tile[0] = c00; tile[1] = c01; tile[2] = c10; tile[3] = c11; tile[4] = c20; tile[5] = c21
+            tile[6] = c30; tile[7] = c31; tile[8] = c40; tile[9] = c41; tile[10] = c50; tile[11] = c51
+            let t = UnsafeRawPointer(tile.baseAddress!).assumingMemoryBound(to: Float.self)
+            if rows == mr && outRows[5] - outRows[0] == 5 {
+                // Six neighbouring outputs: six contiguous floats per column.
+                let dst = c + outRows[0]
+                for j in 0..<cols {
+                    let d = dst + j * columnStride
+                    if load {
+                        d[0] += t[j]; d[1] += t[nr + j]; d[2] += t[2 * nr + j]
+                        d[3] += t[3 * nr + j]; d[4] += t[4 * nr + j]; d[5] += t[5 * nr + j]
+                    } else {
+                        d[0] = t[j]; d[1] = t[nr + j]; d[2] = t[2 * nr + j]
+                        d[3] = t[3 * nr + j]; d[4] = t[4 * nr + j]; d[5] = t[5 * nr + j]
+                    }
+                }
+            } else {
+                for r in 0..<rows {
+                    let dst = c + outRows[r], src = t + r * nr
+                    if load {
+                        for j in 0..<cols { dst[j * columnStride] += src[j] }
+                    } else {
+                        for j in 0..<cols { dst[j * columnStride] = src[j] }
+                    }
+                }
+            }
+        }
+    }
+}
