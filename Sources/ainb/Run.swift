@@ -21,7 +21,7 @@ struct Run: ParsableCommand {
         Examples:
           ainb run notebooks/02-gradient-descent.ainb
           ainb run notebooks/ -o out/
-          ainb run notebooks/04-keypoints.ainb --set data=~/kaggle/training.csv --set epochs=3
+          ainb run notebooks/04-keypoints.ainb --set data=~/kaggle/training.csv
         """)
 
     @Argument(help: ArgumentHelp("Notebooks to run; a folder runs its .ainb files in name order.", valueName: "notebook"))

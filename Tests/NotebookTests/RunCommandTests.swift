@@ -93,6 +93,31 @@ final class RunCommandTests: XCTestCase {
                           result.stderr.range(of: "failing: cell 1")?.lowerBound ?? result.stderr.startIndex)
     }
 
+    func testCtrlCStopsARunWithoutTouchingTheReport() throws {
+        let folder = try scratch(["descent.ainb"])
+        XCTAssertEqual(try Ainb.run(["run", "descent.ainb", "-o", "out", "--quiet"], directory: folder).status, 0)
+        let before = try TestSupport.files(in: folder + "/out")
+        try "```ainb\nprint(\"looping\")\nwhile true { }\n```\n".write(toFile: folder + "/descent.ainb", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Ainb.binary())
+        process.arguments = ["run", "descent.ainb", "-o", "out"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains("looping") {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertEqual(try TestSupport.files(in: folder + "/out"), before)
+    }
+
     func testAKilledRunLeavesThePreviousReportWhole() throws {
         let folder = try scratch(["descent.ainb"])
         XCTAssertEqual(try Ainb.run(["run", "descent.ainb", "-o", "out", "--quiet"], directory: folder).status, 0)
