@@ -91,7 +91,8 @@ public enum ReportExporter {
             switch item {
             case .text(let text):
                 pendingText += text
-                if !text.hasSuffix("\n") { pendingText += "\n" }
+                // A text ending in a carriage return is a progress line redrawn in place.
+                if !text.hasSuffix("\n") && !text.hasSuffix("\r") { pendingText += "\n" }
             case .table(let headers, let rows):
                 flushText()
                 blocks.append(markdownTable(headers: headers, rows: rows))
@@ -103,6 +104,7 @@ public enum ReportExporter {
                 blocks.append("![\(escapeAlt(caption))](\(percentEncoded("\(name)-assets/\(file)")))\n")
             }
         }
+        if pendingText.hasSuffix("\r") { pendingText += "\n" }
         flushText()
         if !result.metrics.isEmpty {
             blocks.append(markdownTable(headers: ["metric", "value"],

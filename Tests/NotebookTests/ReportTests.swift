@@ -160,7 +160,7 @@ final class ReportTests: XCTestCase {
     func testTextOutputsKeepOnlyTheFinalStateOfProgressBars() throws {
         let cell = Cell(index: 1, code: "x\n", fenceLine: 1, codeLine: 2)
         let notebook = Notebook(path: "p.ainb", name: "p", blocks: [.cell(cell)])
-        let result = CellResult(cell: cell, status: .ran, outputs: [.text("epoch 1 [##  ]\repoch 1 [####]\n"), .text("```")])
+        let result = CellResult(cell: cell, status: .ran, outputs: [.text("epoch 1 [#   ]\r"), .text("epoch 1 [##  ]\repoch 1 [####]\n"), .text("```")])
         let outcome = RunOutcome(notebook: notebook, params: [], results: [result], metrics: [], stoppedAt: nil)
         XCTAssertEqual(ReportExporter.report(outcome).markdown, "```ainb\nx\n```\n\n````\nepoch 1 [####]\n```\n````\n")
     }
