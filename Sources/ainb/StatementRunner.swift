@@ -9,8 +9,9 @@ import Notebook
 final class StatementRunner {
     /// The evaluator to cancel on Ctrl-C.
     let evaluator: CellEvaluator
-    /// Stack size of the worker thread: deep recursion in user code must not crash.
-    static let stackSize = 512 << 20
+    /// Stack size of the worker thread. The language runs deep recursion on its own large
+    /// stack; this one only needs room for the runner and any evaluator's first frames.
+    static let stackSize = 64 << 20
 
     init(evaluator: CellEvaluator) {
         self.evaluator = evaluator

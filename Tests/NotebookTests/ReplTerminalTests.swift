@@ -55,6 +55,30 @@ final class ReplStdinTests: XCTestCase {
     }
 }
 
+/// Step mode without a terminal: answers come from standard input.
+final class StepStdinTests: XCTestCase {
+    func testStepRunsSkipsAndQuitsFromStdin() throws {
+        let notebook = TestSupport.fixtures + "/real/descent.ainb"
+        // Run cell 1, skip cell 2, run cell 3.
+        let result = try Ainb.run(["step", notebook, "--set", "steps=1"], input: "\ns\n\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("Gradient descent\n================"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("step 1: x = 8.6\n"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("step 2"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("(skipped)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("lr = 0.1, steps = 1"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("end of descent\n"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("\u{1B}["), "no ANSI without a terminal")
+    }
+
+    func testStepQuitsOnQ() throws {
+        let result = try Ainb.run(["step", TestSupport.fixtures + "/real/descent.ainb"], input: "q\n")
+        XCTAssertEqual(result.status, 0)
+        XCTAssertFalse(result.stdout.contains("step 1"))
+        XCTAssertFalse(result.stdout.contains("cell 2/3"))
+    }
+}
+
 /// The REPL and step mode in a pseudo-terminal: completion, multi-line input, Ctrl-C.
 final class ReplTerminalTests: XCTestCase {
     func testTabCompletesBuiltinsVariablesAndHistoryIsKept() throws {
