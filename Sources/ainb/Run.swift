@@ -54,7 +54,7 @@ struct Run: ParsableCommand {
 
         StatementRunner.installInterruptHandler()
         var failures = 0
-        for (path, result) in parsed {
+        for (_, result) in parsed {
             switch result {
             case .failure(let error):
                 writeErr("\(error)\n")
@@ -63,7 +63,6 @@ struct Run: ParsableCommand {
                 let mine = overrides.filter { name, _ in notebook.params.contains { $0.name == name } }
                 if try !runNotebook(notebook, overrides: mine) { failures += 1 }
             }
-            _ = path
         }
         if failures > 0 { throw ExitCode(1) }
     }
