@@ -66,7 +66,8 @@ public enum ReportExporter {
                     }
                 }
                 if parts.isEmpty { continue }
-                if needsBlankLine { md += "\n" }
+                // Outputs (a table, a figure) must not run into a paragraph above them.
+                if needsBlankLine || (!cell.options.echo && !md.isEmpty && !md.hasSuffix("\n\n")) { md += "\n" }
                 md += parts.joined(separator: "\n")
                 needsBlankLine = parts.count > 1 || !cell.options.echo
             }
