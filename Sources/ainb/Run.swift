@@ -42,6 +42,16 @@ struct Run: ParsableCommand {
     func run() throws {
         let paths = try NotebookFiles.expand(notebooks)
         let overrides = try NotebookFiles.overrides(sets)
+        if output != nil {
+            var seen: [String: String] = [:]
+            for path in paths {
+                let name = Notebook.name(ofPath: path)
+                if let other = seen[name] {
+                    throw CLIError("\(other) and \(path) would both write the report \(name).md; run them with different -o folders")
+                }
+                seen[name] = path
+            }
+        }
         var parsed: [(String, Result<Notebook, Error>)] = []
         for path in paths { parsed.append((path, Result { try NotebookFiles.read(path) })) }
 
