@@ -128,8 +128,10 @@ final class ReplTerminalTests: XCTestCase {
         terminal.expect("ainb> ")
         terminal.send("n = 0\r")
         terminal.expect("ainb> ")
-        terminal.send("while true { n = n + 1 }\r")
-        Thread.sleep(forTimeInterval: 0.5)
+        // Wait until the loop runs ("spin" + "ning" so the echo of the line does not match).
+        terminal.send("print(\"spin\" + \"ning\"); while true { n = n + 1 }\r")
+        terminal.expect("spinning")
+        Thread.sleep(forTimeInterval: 0.2)
         terminal.send("\u{3}")
         terminal.expect("cancelled")
         terminal.expect("ainb> ")
