@@ -113,6 +113,10 @@ final class RunCommandTests: XCTestCase {
             seen += String(decoding: chunk, as: UTF8.self)
         }
         process.interrupt()
+        // A run that ignores Ctrl-C fails the test instead of hanging it.
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130)
         XCTAssertEqual(try TestSupport.files(in: folder + "/out"), before)
