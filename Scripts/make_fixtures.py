@@ -255,6 +255,12 @@ def reduction():
         cases.append(case(f"variance_unbiased_{axes}", "variance", [x],
                           lambda x, axes, keepDims, unbiased: x.var(dim=axes, keepdim=keepDims, correction=1),
                           params={"axes": axes, "keepDims": False, "unbiased": True}))
+    x5 = distinct(2, 2, 3, 2, 3)
+    for op, fn in [("sum", torch.sum), ("mean", torch.mean), ("max", torch.amax), ("min", torch.amin)]:
+        for keep in [False, True]:
+            cases.append(case(f"{op}_5d_three_runs_{keep}", op, [x5],
+                              lambda x, axes, keepDims, fn=fn: fn(x, dim=axes, keepdim=keepDims),
+                              params={"axes": [0, 2, 4], "keepDims": keep}))
     for axis in [None, 0, 1, -1]:
         for keep in [False, True]:
             cases.append(case(f"argmax_{axis}_{keep}", "argmax", [x],

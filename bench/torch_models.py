@@ -195,8 +195,8 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def bench_training(name, steps=5, warmup=1, seed=0):
-    torch.set_num_threads(2)
+def bench_training(name, steps=5, warmup=1, seed=0, threads=2):
+    torch.set_num_threads(threads)
     torch.manual_seed(seed)
     if name == "train-keypoints":
         model, batch = keypoint_resnet(), 32
@@ -230,16 +230,53 @@ def bench_training(name, steps=5, warmup=1, seed=0):
             "images_per_s": round(batch / median, 2), "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
+def profile_layers(name, threads=2):
+    """Forward and backward time of each top-level layer and res-block part, like
+    `AINB_BENCH_LAYERS=1 ainb bench NAME`."""
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model, batch = (keypoint_resnet(), 32) if name == "train-keypoints" else (emotion_resnet(5), 64)
+    model.train()
+    x = torch.rand(batch, 1, 96, 96)
+
+    def measure(label, layer, inp):
+        inp = inp.detach().requires_grad_(True)
+        t0 = time.perf_counter()
+        y = layer(inp)
+        t1 = time.perf_counter()
+        y.backward(torch.ones_like(y))
+        t2 = time.perf_counter()
+        print(f"{label:34s} fwd {1e3 * (t1 - t0):8.1f} ms  bwd {1e3 * (t2 - t1):8.1f} ms")
+        return y.detach(), t1 - t0, t2 - t1
+
+    tf = tb = 0.0
+    for lname, layer in model.named_children():
+        if isinstance(layer, ResBlock):
+            for sub, block in layer.named_children():
+                x, f, b = measure(f"{lname}.{sub} (whole)", block, x)
+                tf += f
+                tb += b
+        else:
+            x, f, b = measure(lname, layer, x)
+            tf += f
+            tb += b
+    print(f"{'total (top level)':34s} fwd {1e3 * tf:8.1f} ms  bwd {1e3 * tb:8.1f} ms")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", choices=["train-keypoints", "train-emotions"])
     ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--layers", action="store_true", help="with --bench: per-layer forward/backward times")
     ap.add_argument("--check", help="an ainb checkpoint to load and run")
     ap.add_argument("--model", choices=["keypoints", "emotions"], default="keypoints")
     ap.add_argument("--input", help="safetensors with 'input' (and 'output' to compare against)")
     args = ap.parse_args()
-    if args.bench:
-        print(json.dumps(bench_training(args.bench, steps=args.steps)))
+    if args.bench and args.layers:
+        profile_layers(args.bench, threads=args.threads)
+    elif args.bench:
+        print(json.dumps(bench_training(args.bench, steps=args.steps, threads=args.threads)))
     elif args.check:
         torch.set_num_threads(2)
         model = keypoint_resnet() if args.model == "keypoints" else emotion_resnet()

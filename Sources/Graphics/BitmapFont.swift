@@ -144,3 +144,82 @@ extension BitmapFont {
         return TextSize(width: width * s, height: height * s, ascent: ascent * s)
     }
 }
+
+extension BitmapFont {
+    /// A glyph's inked columns as a bitmap at a whole-number scale, row-major, `width * scale` wide and `9 * scale` tall.
+    ///
+    /// Scales 2 and 4 use the EPX ("Scale2x") rule and scale 3 its 3× form, which round off the
+    /// stair steps of diagonals instead of just enlarging them; other scales repeat pixels.
+    static func bitmap(_ g: Glyph, scale: Int) -> [Bool] {
+        var w = g.width, h = 9
+        var bits = [Bool](repeating: false, count: w * h)
+        for r in 0..<h {
+            for c in 0..<w { bits[r * w + c] = g.rows[r] & (1 << UInt8(4 - (c + g.firstColumn))) != 0 }
+        }
+        var remaining = max(1, scale)
+        while remaining > 1 {
+            if remaining % 2 == 0 {
+                bits = scale2x(bits, w, h); w *= 2; h *= 2; remaining /= 2
+            } else if remaining % 3 == 0 {
+                bits = scale3x(bits, w, h); w *= 3; h *= 3; remaining /= 3
+            } else {
+                bits = repeatPixels(bits, w, h, remaining); w *= remaining; h *= remaining; remaining = 1
+            }
+        }
+        return bits
+    }
+
+    private static func at(_ b: [Bool], _ w: Int, _ h: Int, _ x: Int, _ y: Int) -> Bool {
+        x >= 0 && y >= 0 && x < w && y < h && b[y * w + x]
+    }
+
+    static func scale2x(_ b: [Bool], _ w: Int, _ h: Int) -> [Bool] {
+        var out = [Bool](repeating: false, count: 4 * w * h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let p = b[y * w + x]
+                let a = at(b, w, h, x, y - 1), bb = at(b, w, h, x + 1, y)
+                let c = at(b, w, h, x - 1, y), d = at(b, w, h, x, y + 1)
+                var e0 = p, e1 = p, e2 = p, e3 = p
+                if c == a && c != d && a != bb { e0 = a }
+                if a == bb && a != c && bb != d { e1 = bb }
+                if d == c && d != bb && c != a { e2 = c }
+                if bb == d && bb != a && d != c { e3 = d }
+                let o = 2 * y * 2 * w + 2 * x
+                out[o] = e0; out[o + 1] = e1; out[o + 2 * w] = e2; out[o + 2 * w + 1] = e3
+            }
+        }
+        return out
+    }
+
+    static func scale3x(_ b: [Bool], _ w: Int, _ h: Int) -> [Bool] {
+        var out = [Bool](repeating: false, count: 9 * w * h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let e = b[y * w + x]
+                let a = at(b, w, h, x - 1, y - 1), bb = at(b, w, h, x, y - 1), c = at(b, w, h, x + 1, y - 1)
+                let d = at(b, w, h, x - 1, y), f = at(b, w, h, x + 1, y)
+                let g = at(b, w, h, x - 1, y + 1), hh = at(b, w, h, x, y + 1), i = at(b, w, h, x + 1, y + 1)
+                var o = [Bool](repeating: e, count: 9)
+                if bb != hh && d != f {
+                    o[0] = d == bb ? d : e
+                    o[1] = (d == bb && e != c) || (bb == f && e != a) ? bb : e
+                    o[2] = bb == f ? f : e
+                    o[3] = (d == bb && e != g) || (d == hh && e != a) ? d : e
+                    o[5] = (bb == f && e != i) || (hh == f && e != c) ? f : e
+                    o[6] = d == hh ? d : e
+                    o[7] = (d == hh && e != i) || (hh == f && e != g) ? hh : e
+                    o[8] = hh == f ? f : e
+                }
+                for k in 0..<9 { out[(3 * y + k / 3) * 3 * w + 3 * x + k % 3] = o[k] }
+            }
+        }
+        return out
+    }
+
+    static func repeatPixels(_ b: [Bool], _ w: Int, _ h: Int, _ f: Int) -> [Bool] {
+        var out = [Bool](repeating: false, count: f * f * w * h)
+        for y in 0..<(h * f) { for x in 0..<(w * f) { out[y * w * f + x] = b[(y / f) * w + x / f] } }
+        return out
+    }
+}

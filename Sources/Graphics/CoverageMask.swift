@@ -130,7 +130,7 @@ struct CoverageMask {
         let weight = 1 / Double(samples)
         var acc = [Double](repeating: 0, count: width)
         var crossings: [(x: Double, dir: Int)] = []
-        let minY = pts.map(\.y).min()!, maxY = pts.map(\.y).max()!
+        let minY = pts.map(\.y).min() ?? 0, maxY = pts.map(\.y).max() ?? 0
         let ys = max(y0, pixelIndex(minY.rounded(.down))), ye = min(y0 + height, pixelIndex(maxY.rounded(.up)) + 1)
         guard ys < ye else { return }
         for y in ys..<ye {

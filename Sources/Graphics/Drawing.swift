@@ -16,8 +16,8 @@ extension RGBAImage {
         let finite = points.filter(\.isFinite)
         guard !finite.isEmpty, width > 0, width.isFinite else { return }
         let hw = width / 2
-        var mask = CoverageMask(minX: finite.map(\.x).min()! - hw, minY: finite.map(\.y).min()! - hw,
-                                maxX: finite.map(\.x).max()! + hw, maxY: finite.map(\.y).max()! + hw,
+        var mask = CoverageMask(minX: (finite.map(\.x).min() ?? 0) - hw, minY: (finite.map(\.y).min() ?? 0) - hw,
+                                maxX: (finite.map(\.x).max() ?? 0) + hw, maxY: (finite.map(\.y).max() ?? 0) + hw,
                                 canvasWidth: self.width, canvasHeight: height, clip: clip)
         if points.count == 1 {
             mask.addSegment(points[0], points[0], halfWidth: hw)
@@ -81,8 +81,8 @@ extension RGBAImage {
     public mutating func fillPolygon(_ points: [Point], color: Color) {
         let finite = points.filter(\.isFinite)
         guard finite.count >= 3 else { return }
-        var mask = CoverageMask(minX: finite.map(\.x).min()!, minY: finite.map(\.y).min()!,
-                                maxX: finite.map(\.x).max()!, maxY: finite.map(\.y).max()!,
+        var mask = CoverageMask(minX: finite.map(\.x).min() ?? 0, minY: finite.map(\.y).min() ?? 0,
+                                maxX: finite.map(\.x).max() ?? 0, maxY: finite.map(\.y).max() ?? 0,
                                 canvasWidth: width, canvasHeight: height)
         mask.addPolygon(finite)
         mask.composite(into: &self, color: color)

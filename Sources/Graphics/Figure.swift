@@ -8,6 +8,8 @@ public struct Figure: Equatable, Sendable {
         case plot(Plot)
         case heatmap(Heatmap)
         case imageGrid(ImageGrid)
+        /// Several figures side by side, `columns` per row, each with its own title and size.
+        case panels([Figure], columns: Int)
     }
 
     public var content: Content
@@ -44,6 +46,7 @@ public struct Figure: Equatable, Sendable {
         case .plot: natural = (640 * effectiveScale, 480 * effectiveScale)
         case .heatmap(let h): natural = HeatmapRenderer(map: h, title: title, textScale: effectiveScale).naturalSize()
         case .imageGrid(let g): natural = ImageGridRenderer(grid: g, title: title, textScale: effectiveScale).naturalSize()
+        case .panels(let figures, let columns): natural = PanelLayout(figures: figures, columns: columns, title: title, scale: effectiveScale).naturalSize()
         }
         let w = min(Figure.maximumSide, max(16, width ?? natural.0))
         let h = min(Figure.maximumSide, max(16, height ?? natural.1))
@@ -54,14 +57,20 @@ public struct Figure: Equatable, Sendable {
     public func render() -> RGBAImage {
         let (w, h) = size
         var image = RGBAImage(width: w, height: h, fill: Style.background)
-        let frame = Rect(x: 0, y: 0, width: Double(w), height: Double(h))
+        draw(on: &image, in: Rect(x: 0, y: 0, width: Double(w), height: Double(h)))
+        return image
+    }
+
+    /// Draws the figure into `frame` of an existing canvas (the background is left as it is).
+    func draw(on image: inout RGBAImage, in frame: Rect) {
         let ts = effectiveScale
         switch content {
         case .plot(let p): PlotRenderer(plot: p, title: title, textScale: ts).draw(on: &image, in: frame)
         case .heatmap(let m): HeatmapRenderer(map: m, title: title, textScale: ts).draw(on: &image, in: frame)
         case .imageGrid(let g): ImageGridRenderer(grid: g, title: title, textScale: ts).draw(on: &image, in: frame)
+        case .panels(let figures, let columns):
+            PanelLayout(figures: figures, columns: columns, title: title, scale: ts).draw(on: &image, in: frame)
         }
-        return image
     }
 
     /// The figure as PNG bytes (8-bit RGB).
@@ -109,8 +118,53 @@ extension Figure {
         Figure(.heatmap(map), title: title, width: width, height: height)
     }
 
+    /// Figures side by side (e.g. loss and accuracy), `columns` per row; sized by the panels unless a size is given.
+    public static func panels(_ figures: [Figure], columns: Int? = nil, title: String? = nil,
+                              width: Int? = nil, height: Int? = nil) -> Figure {
+        Figure(.panels(figures, columns: columns ?? max(1, figures.count)), title: title, width: width, height: height)
+    }
+
     /// An image grid figure, sized by its content unless a size is given.
     public static func grid(_ grid: ImageGrid, title: String? = nil, width: Int? = nil, height: Int? = nil) -> Figure {
         Figure(.imageGrid(grid), title: title, width: width, height: height)
+    }
+}
+
+/// Lays out figures in rows and columns under an optional overall title.
+struct PanelLayout {
+    let figures: [Figure]
+    let columns: Int
+    let title: String?
+    let scale: Int
+
+    private var cols: Int { max(1, min(columns, max(1, figures.count))) }
+    private var rows: Int { max(1, (figures.count + cols - 1) / cols) }
+    private var cellWidth: Int { figures.map(\.size.width).max() ?? 16 }
+    private var cellHeight: Int { figures.map(\.size.height).max() ?? 16 }
+    private var titleHeight: Int {
+        guard let t = title, !t.isEmpty else { return 0 }
+        return BitmapFont.measure(t, scale: scale + 1).height + Int(Style.outerPad + Style.titlePad) * scale
+    }
+
+    func naturalSize() -> (Int, Int) {
+        (cols * cellWidth, titleHeight + rows * cellHeight)
+    }
+
+    func draw(on image: inout RGBAImage, in frame: Rect) {
+        if let t = title, !t.isEmpty {
+            image.drawText(t, at: Point(frame.minX + frame.width / 2, frame.minY + Style.outerPad * Double(scale)),
+                           scale: scale + 1, color: Style.text, align: .center)
+        }
+        // Panels share the frame's space equally when the figure was given a size of its own.
+        let (nw, nh) = naturalSize()
+        let sx = frame.width / Double(max(1, nw)), sy = (frame.height - Double(titleHeight)) / Double(max(1, nh - titleHeight))
+        for (i, figure) in figures.enumerated() {
+            let r = i / cols, c = i % cols
+            let size = figure.size
+            let w = (Double(cellWidth) * sx).rounded(.down), h = (Double(cellHeight) * sy).rounded(.down)
+            let x = frame.minX + Double(c) * w, y = frame.minY + Double(titleHeight) + Double(r) * h
+            let fw = min(w, Double(size.width) * sx).rounded(.down), fh = min(h, Double(size.height) * sy).rounded(.down)
+            figure.draw(on: &image, in: Rect(x: x + ((w - fw) / 2).rounded(.down), y: y, width: fw, height: fh))
+        }
     }
 }

@@ -121,3 +121,23 @@ struct ImageGridRenderer {
         }
     }
 }
+
+extension GridCell {
+    /// A cell from float pixel values (see `GrayImage(width:height:values:range:)`) and keypoints given as
+    /// flat x, y pairs as keypoint files store them (`[x0, y0, x1, y1, …]`; missing ones as NaN are skipped).
+    public init(width: Int, height: Int, values: [Float], range: ClosedRange<Float>? = nil, title: String? = nil,
+                keypoints: [Float] = [], predicted: [Float] = []) throws {
+        self.init(image: try GrayImage(width: width, height: height, values: values, range: range), title: title,
+                  points: Point.pairs(keypoints.map(Double.init)), predicted: Point.pairs(predicted.map(Double.init)))
+    }
+}
+
+extension Point {
+    /// Points from flat x, y pairs (`[x0, y0, x1, y1, …]`); pairs with a non-finite value and a trailing odd value are skipped.
+    public static func pairs(_ flat: [Double]) -> [Point] {
+        stride(from: 0, to: flat.count - 1, by: 2).compactMap { i in
+            let p = Point(flat[i], flat[i + 1])
+            return p.isFinite ? p : nil
+        }
+    }
+}

@@ -111,7 +111,7 @@ struct PlotRenderer {
         let longestCategory = categoryLabels.map { Double(BitmapFont.measure($0, scale: textScale).width) }.max() ?? 0
 
         var yMap = AxisMap(lo: yl.lowerBound, hi: yl.upperBound, scale: plot.yScale, start: bottom, end: top)
-        var yTicks = yMap.ticks(target: max(2, Int((bottom - top) / (45 * s))))
+        var yTicks = yMap.ticks(target: max(2, Int((bottom - top) / (55 * s))))
         yTicks = yTicks.filter { $0.value >= yl.lowerBound - 1e-12 * abs(yl.lowerBound) && $0.value <= yl.upperBound + 1e-12 * abs(yl.upperBound) }
         let yLabelWidth = yTicks.map { Double(BitmapFont.measure($0.label, scale: textScale).width) }.max() ?? 0
 
@@ -127,7 +127,7 @@ struct PlotRenderer {
                 rotateCategories = true
                 bottom -= longestCategory - fontH
                 yMap.start = bottom
-                yTicks = yMap.ticks(target: max(2, Int((bottom - top) / (45 * s))))
+                yTicks = yMap.ticks(target: max(2, Int((bottom - top) / (55 * s))))
             }
         }
 

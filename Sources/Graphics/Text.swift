@@ -59,20 +59,16 @@ extension RGBAImage {
             let lineTop = lineIndex * BitmapFont.lineHeight
             for ch in line {
                 let g = BitmapFont.glyph(for: ch)
-                for row in 0..<9 {
-                    let bits = g.rows[row]
-                    if bits == 0 { continue }
-                    for col in 0..<g.width where bits & (1 << UInt8(4 - (col + g.firstColumn))) != 0 {
-                        let u = (pen + col) * s, v = (lineTop + row) * s
-                        for dy in 0..<s {
-                            for dx in 0..<s {
-                                if rotated {
-                                    // (u, v) in text space → x = v, y = (textWidth - 1 - u)
-                                    blend(x: ox + v + dy, y: oy + size.width - 1 - (u + dx), color)
-                                } else {
-                                    blend(x: ox + u + dx, y: oy + v + dy, color)
-                                }
-                            }
+                let bitmap = BitmapFont.bitmap(g, scale: s)
+                let bw = g.width * s
+                for v0 in 0..<(9 * s) {
+                    for u0 in 0..<bw where bitmap[v0 * bw + u0] {
+                        let u = pen * s + u0, v = lineTop * s + v0
+                        if rotated {
+                            // (u, v) in text space → x = v, y = (textWidth - 1 - u)
+                            blend(x: ox + v, y: oy + size.width - 1 - u, color)
+                        } else {
+                            blend(x: ox + u, y: oy + v, color)
                         }
                     }
                 }

@@ -38,6 +38,26 @@ public enum Ticks {
         return 10 * base
     }
 
+    /// The round step whose tick count inside `lo...hi` is closest to `target + 1` (ties: the larger step;
+    /// steps of 2.5 need to be clearly closer).
+    static func bestStep(from lo: Double, to hi: Double, target: Int) -> Double {
+        let raw = (hi - lo) / Double(max(1, target))
+        let around = niceStep(raw)
+        guard around.isFinite, around > 0 else { return around }
+        let e = Int(log10(around).rounded(.down))
+        var best = around, bestScore = Double.infinity
+        for power in [e - 1, e, e + 1] {
+            for m in mantissas.dropLast() {
+                let step = m * pow10(power)
+                let count = (hi / step + 1e-9).rounded(.down) - (lo / step - 1e-9).rounded(.up) + 1
+                // Steps of 2.5 give busier labels (0.25, 0.75): take them only when clearly better.
+                let score = abs(count - Double(target + 1)) + (m == 2.5 ? 1.5 : 0)
+                if score < bestScore || (score == bestScore && step > best) { best = step; bestScore = score }
+            }
+        }
+        return best
+    }
+
     /// 10 to an integer power, exactly where Double can represent it.
     static func pow10(_ e: Int) -> Double {
         var v = 1.0
@@ -50,7 +70,7 @@ public enum Ticks {
     /// Ticks with round values covering `lo...hi`, about `target` of them.
     public static func linear(from lo: Double, to hi: Double, target: Int) -> [Tick] {
         guard lo.isFinite, hi.isFinite, hi > lo else { return [] }
-        let step = niceStep((hi - lo) / Double(max(1, target)))
+        let step = bestStep(from: lo, to: hi, target: target)
         let first = (lo / step - 1e-9).rounded(.up)
         let last = (hi / step + 1e-9).rounded(.down)
         guard last >= first, last - first < 1000 else { return [] }

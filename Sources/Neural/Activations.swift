@@ -7,6 +7,7 @@ public final class Activation: Layer {
         case relu, gelu, sigmoid, softmax, tanh
     }
 
+    /// The function applied.
     public let function: Function
 
     /// A layer applying `function`.

@@ -5,11 +5,17 @@ import Tensor
 /// `momentum` follows PyTorch's convention (the weight of the new batch):
 /// Keras' momentum 0.99 is 0.01 here. Keras' epsilon is 1e-3 (PyTorch's 1e-5).
 public final class BatchNorm: Layer {
+    /// γ, the per-channel scale.
     public let weight: Parameter
+    /// β, the per-channel offset.
     public let bias: Parameter
+    /// The running mean used in evaluation mode (a buffer).
     public let runningMean: Parameter
+    /// The running variance used in evaluation mode (a buffer).
     public let runningVar: Parameter
+    /// The weight of each new batch in the running statistics.
     public let momentum: Float
+    /// Added to the variance before the square root.
     public let epsilon: Float
 
     /// A batch norm over `channels` with γ = 1, β = 0, mean 0 and variance 1.

@@ -12,9 +12,13 @@ public final class Conv2D: Layer {
         case explicit(Int, Int)
     }
 
+    /// The kernel, [out, in, kh, kw].
     public let weight: Parameter
+    /// One bias per output channel (nil without bias).
     public let bias: Parameter?
+    /// Steps between windows (height, width).
     public let stride: (Int, Int)
+    /// Zeros on each side (height, width).
     public let padding: (Int, Int)
 
     /// A convolution with Glorot-uniform kernel and zero bias, drawn from `rng`.

@@ -2,7 +2,9 @@ import Tensor
 
 /// A fully connected layer: y = x · Wᵀ + b, `weight` [out, in] as in PyTorch.
 public final class Dense: Layer {
+    /// The weight, [out, in].
     public let weight: Parameter
+    /// One bias per output (nil without bias).
     public let bias: Parameter?
 
     /// A dense layer with Glorot-uniform weight and zero bias, drawn from `rng`.

@@ -2,6 +2,7 @@ import Tensor
 
 /// Inverted dropout with its own seeded generator; the identity in evaluation mode.
 public final class Dropout: Layer {
+    /// The probability of zeroing each value.
     public let rate: Float
     private var rng: RandomGenerator
 

@@ -5,7 +5,9 @@ import Tensor
 /// together for a batch of faces, and save and load as one checkpoint
 /// (names prefixed `keypoints.` and `emotions.`).
 public final class FaceModel: Layer {
+    /// Maps faces to 30 keypoint values.
     public let keypoints: Layer
+    /// Maps faces to emotion logits.
     public let emotions: Layer
 
     /// Fuses two trained (or fresh) models.

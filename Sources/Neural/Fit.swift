@@ -3,7 +3,9 @@ import Tensor
 
 /// Where a batch sits in training, for an on-the-fly batch transform.
 public struct BatchContext: Sendable {
+    /// The epoch, from 1.
     public var epoch: Int
+    /// The batch within the epoch, from 1.
     public var batch: Int
     /// A seed unique to this epoch and batch, for seeded augmentation.
     public var seed: UInt64
@@ -14,15 +16,19 @@ public typealias BatchTransform = (_ images: Tensor, _ targets: Targets, _ conte
 
 /// The options of `fit`, with Keras-like defaults.
 public struct FitOptions {
+    /// Passes over the training data.
     public var epochs = 1
+    /// Images per optimizer step.
     public var batchSize = 32
     /// Seeds the shuffling (and the batch transform's context seeds).
     public var seed: UInt64 = 0
+    /// Shuffle the training data each epoch.
     public var shuffle = true
     /// The last fraction of the data held out for validation (as Keras does), when no validation set is given.
     public var validationSplit: Float = 0
     /// A separate validation set.
     public var validationData: (images: Tensor, targets: Targets)?
+    /// The learning rate per epoch, from the optimizer's rate.
     public var schedule: LearningRateSchedule = .constant
     /// Clip gradients to this global norm.
     public var clipNorm: Float?
@@ -46,18 +52,25 @@ public struct FitOptions {
 
 /// What one epoch did.
 public struct EpochRecord: Equatable, Sendable {
+    /// The epoch, from 1.
     public var epoch: Int
+    /// The mean training loss over the epoch's batches.
     public var loss: Float
     /// "rmse" for regression, "accuracy" for classification (on the training batches).
     public var metrics: [String: Float]
+    /// The loss on the validation data, in evaluation mode.
     public var validationLoss: Float?
+    /// The metrics on the validation data.
     public var validationMetrics: [String: Float]
+    /// The learning rate used in this epoch.
     public var learningRate: Float
+    /// Wall-clock time of the epoch, validation included.
     public var seconds: Double
 }
 
 /// The record of a `fit` run.
 public struct History: Sendable {
+    /// One record per epoch run.
     public var epochs: [EpochRecord] = []
     /// The epoch (1-based) with the lowest monitored loss.
     public var bestEpoch: Int?

@@ -13,6 +13,14 @@ public struct KeypointErrors: Equatable, Sendable {
     /// Mean distance divided by each face's inter-ocular distance (true eye centres).
     public var normalized: Float
 
+    /// Kaggle's 15 keypoints in column order; value 2k is point k's x, 2k + 1 its y.
+    public static let keypointNames = [
+        "left_eye_center", "right_eye_center", "left_eye_inner_corner", "left_eye_outer_corner",
+        "right_eye_inner_corner", "right_eye_outer_corner", "left_eyebrow_inner_end", "left_eyebrow_outer_end",
+        "right_eyebrow_inner_end", "right_eyebrow_outer_end", "nose_tip", "mouth_left_corner",
+        "mouth_right_corner", "mouth_center_top_lip", "mouth_center_bottom_lip",
+    ]
+
     /// Errors of `prediction` against `target`, both [N, 2·points].
     public init(prediction: Tensor, target: Tensor) throws {
         guard prediction.shape == target.shape, prediction.rank == 2, prediction.shape[1] % 2 == 0, prediction.shape[1] >= 4 else {

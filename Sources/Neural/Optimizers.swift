@@ -186,18 +186,33 @@ public final class Adam: Optimizer {
         let bc2Sqrt = Float((1 - Foundation.pow(Double(b2), t)).squareRoot())
         let stepSize = lr / bc1
         let decoupled = self.decoupled
-        slot.first.withUnsafeMutableBufferPointer { m in
-            slot.second.withUnsafeMutableBufferPointer { v in
-                for i in 0..<w.count {
-                    var d = g[i]
-                    if decoupled { w[i] *= 1 - lr * wd } else { d += wd * w[i] }
-                    m[i] = b1 * m[i] + (1 - b1) * d
-                    v[i] = b2 * v[i] + (1 - b2) * d * d
-                    w[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+        slot.first.withUnsafeMutableBufferPointer { mBuffer in
+            slot.second.withUnsafeMutableBufferPointer { vBuffer in
+                guard let wp = w.baseAddress, let gp = g.baseAddress,
+                      let m = mBuffer.baseAddress, let v = vBuffer.baseAddress else { return }
+                chunked(w.count) { range in
+                    for i in range {
+                        var d = gp[i]
+                        if decoupled { wp[i] *= 1 - lr * wd } else { d += wd * wp[i] }
+                        m[i] = b1 * m[i] + (1 - b1) * d
+                        v[i] = b2 * v[i] + (1 - b2) * d * d
+                        wp[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+                    }
                 }
             }
         }
     }
+}
+
+/// Runs `body` over 0..<count in chunks spread over the cores (serially when small).
+func chunked(_ count: Int, _ body: (Range<Int>) -> Void) {
+    let size = 1 << 16
+    let chunks = (count + size - 1) / size
+    if chunks <= 1 {
+        body(0..<count)
+        return
+    }
+    Parallel.forEach(chunks) { c in body((c * size)..<min(count, (c + 1) * size)) }
 }
 
 /// Scales gradients so that their global L2 norm is at most `maxNorm`

@@ -8,7 +8,9 @@ func pooledSize(_ n: Int, _ k: Int, _ s: Int, op: String) throws -> Int {
 
 /// Max pooling over windows (stride defaults to the window, as in Keras).
 public final class MaxPool2D: Layer {
+    /// The window (height, width).
     public let kernel: (Int, Int)
+    /// Steps between windows (height, width).
     public let stride: (Int, Int)
 
     /// A max pool with the given window and stride.
@@ -32,7 +34,9 @@ public final class MaxPool2D: Layer {
 
 /// Average pooling over windows (stride defaults to the window, as in Keras).
 public final class AvgPool2D: Layer {
+    /// The window (height, width).
     public let kernel: (Int, Int)
+    /// Steps between windows (height, width).
     public let stride: (Int, Int)
 
     /// An average pool with the given window and stride.
@@ -56,6 +60,7 @@ public final class AvgPool2D: Layer {
 
 /// Zeros around the height and width axes (Keras' ZeroPadding2D).
 public final class ZeroPad2D: Layer {
+    /// Zeros added on each side (height, width).
     public let padding: (Int, Int)
 
     /// Pads `padding.0` rows above and below and `padding.1` columns left and right.

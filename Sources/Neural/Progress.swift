@@ -25,17 +25,24 @@ struct ProgressBar {
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(images) / elapsed : 0
         let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-        let width = 24
-        let filled = total > 0 ? width * done / total : width
-        let bar = String(repeating: "=", count: filled) + (filled < width ? ">" + String(repeating: " ", count: width - filled - 1) : "")
-        let line = String(format: "\rEpoch %d/%d %d/%d [%@] loss %.4f  %.1f img/s  ETA %@ ",
-                          epoch, epochs, done, total, bar, loss, rate, Self.clock(eta))
+        let line = "\r" + progressLine(epoch: epoch, epochs: epochs, batch: done, batches: total, loss: loss,
+                                        imagesPerSecond: rate, eta: eta) + " "
         FileHandle.standardError.write(Data(line.utf8))
         if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
     static func clock(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
+}
+
+/// The text of the training progress bar: epoch, batch i/n, a bar, running loss, images/s and ETA.
+public func progressLine(epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Double, imagesPerSecond: Double, eta: Double) -> String {
+    let width = 24
+    let filled = batches > 0 ? min(width, width * batch / batches) : width
+    let bar = String(repeating: "=", count: filled) + (filled < width ? ">" + String(repeating: " ", count: width - filled - 1) : "")
+    return "Epoch \(epoch)/\(epochs) \(batch)/\(batches) [\(bar)] "
+        + String(format: "loss %.4f  %.1f img/s", loss, imagesPerSecond) + "  ETA \(ProgressBar.clock(eta))"
 }

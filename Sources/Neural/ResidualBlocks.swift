@@ -125,8 +125,11 @@ private func residualSummary(
 
 /// The course's res-block: one convolution block and two identity blocks.
 public final class ResBlock: Layer {
+    /// The convolution block (halves the size).
     public let conv: ConvolutionBlock
+    /// The first identity block.
     public let id1: IdentityBlock
+    /// The second identity block.
     public let id2: IdentityBlock
 
     /// A res-block from `inChannels` with filters (f1, f2, f3); it outputs f3 channels at half the size.

@@ -58,7 +58,11 @@ public func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor {
             // d/da a^b = b · a^(b−1)
             grads[0] = try (g * b * pow(a, b - 1)).sum(toShape: a.shape)
         }
-        if needs[1] {
+        if needs[1] && GradMode.isEnabled {
+            // createGraph: a^b · ln a through recorded ops (ln a taken as 0 where a <= 0).
+            let positive = try compare(a, .greater, Tensor(0))
+            grads[1] = try (g * pow(a, b) * log(try `where`(positive, a, Tensor(1)))).sum(toShape: b.shape)
+        } else if needs[1] {
             // d/db a^b = a^b · ln a (taken as 0 where a^b is 0)
             let lnA = Tensor(uncheckedShape: a.shape, scalars: a.scalars.map { $0 > 0 ? Foundation.log($0) : 0 })
             grads[1] = try (g * out.detached * lnA).sum(toShape: b.shape)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reverse-mode automatic differentiation.
 ///
 /// Every operation run while recording is on, with at least one input that is
@@ -20,10 +22,14 @@ public final class GradNode {
     let backward: ((Tensor, [Bool]) throws -> [Tensor?])?
 
     nonisolated(unsafe) private static var counter = 0
+    private static let counterLock = NSLock()
 
     init(op: String, inputs: [GradNode?], backward: ((Tensor, [Bool]) throws -> [Tensor?])?) {
+        // Tensors may be made on several threads (data loading beside training): numbers stay unique.
+        Self.counterLock.lock()
         Self.counter += 1
         self.sequence = Self.counter
+        Self.counterLock.unlock()
         self.op = op
         self.inputs = inputs
         self.backward = backward
@@ -128,6 +134,7 @@ public func gradients(of output: Tensor, wrt: [Tensor], seed: Tensor? = nil, cre
             guard relevant.contains(id), let backward = node.backward, let grad = grads[id] else { continue }
             if !targets.contains(id) { grads[id] = nil }
             let needs = node.inputs.map { $0.map { relevant.contains(ObjectIdentifier($0)) } ?? false }
+            if createGraph { try checkSecondOrder(node, grad: grad, needs: needs) }
             let inputGrads = try backward(grad, needs)
             for (input, inputGrad) in zip(node.inputs, inputGrads) {
                 guard let input, let inputGrad else { continue }
@@ -143,5 +150,30 @@ public func gradients(of output: Tensor, wrt: [Tensor], seed: Tensor? = nil, cre
     }
     return zip(wrt, zeros).map { tensor, zero in
         tensor.node.flatMap { grads[ObjectIdentifier($0)] } ?? zero
+    }
+}
+
+/// Refuses, under `createGraph`, a backward pass that would cut the recorded graph.
+///
+/// conv2d, batch_norm and the pooling ops compute their gradients with raw kernels:
+/// the values are right, but they would not depend on what they mathematically
+/// depend on (the incoming gradient, and for conv2d the other operand, for
+/// batch_norm the input), so a second derivative through them would be silently wrong.
+private func checkSecondOrder(_ node: GradNode, grad: Tensor, needs: [Bool]) throws {
+    let tracked = node.inputs.map { $0 != nil }
+    let cut: Bool
+    switch node.op {
+    case "max_pool2d", "avg_pool2d":
+        cut = grad.node != nil
+    case "conv2d":
+        cut = grad.node != nil || (needs[0] && tracked[1]) || (needs[1] && tracked[0])
+    case "batch_norm":
+        cut = grad.node != nil || tracked[0] || (needs[0] && (tracked[1]))
+    default:
+        cut = false
+    }
+    if cut {
+        throw TensorError.invalidArgument(
+            "\(node.op) has no second derivative: gradients through it cannot be differentiated again (createGraph)")
     }
 }

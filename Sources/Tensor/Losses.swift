@@ -45,6 +45,13 @@ public func crossEntropy(_ logits: Tensor, labels: [Int], weights: [Float]? = ni
     for (row, label) in labels.enumerated() { loss -= w[row] * logProbs.scalars[row * c + label] }
     let result = Tensor(loss / total)
     return result.recording("cross_entropy", [logits]) { g, _ in
+        if GradMode.isEnabled {
+            // createGraph: the same gradient through recorded ops, so it can be differentiated again.
+            var onehot = [Float](repeating: 0, count: n * c)
+            for (row, label) in labels.enumerated() { onehot[row * c + label] = 1 }
+            let rowWeights = Tensor(uncheckedShape: [n, 1], scalars: w.map { $0 / total })
+            return [try (softmax(logits) - Tensor(uncheckedShape: logits.shape, scalars: onehot)) * rowWeights * g]
+        }
         // d/dlogits = (softmax − onehot) · w / Σw
         var d = logProbs.scalars.map { Foundation.exp($0) }
         for row in 0..<n {

@@ -29,9 +29,17 @@ extension Tensor {
                     keptShape: kept, droppedShape: dropped)
     }
 
-    /// Sums [outer, reduced, inner] along the middle, accumulating in double precision so
-    /// that long sums (millions of values) keep float32 accuracy.
+    /// Sums [outer, reduced, inner] along the middle with float32 accuracy for long sums:
+    /// blocks of 256 values add in float SIMD lanes (16 per lane), blocks add in double.
     private static func sumReduce(_ p: Plan) -> [Float] {
+        if p.inner == 1 {
+            var out = [Float](repeating: 0, count: p.outer)
+            p.source.scalars.withUnsafeBufferPointer { src in
+                guard let base = src.baseAddress else { return }
+                for o in 0..<p.outer { out[o] = Float(rowSum(base + o * p.reduced, p.reduced)) }
+            }
+            return out
+        }
         var acc = [Double](repeating: 0, count: p.outer * p.inner)
         p.source.scalars.withUnsafeBufferPointer { src in
             acc.withUnsafeMutableBufferPointer { dst in
@@ -47,20 +55,60 @@ extension Tensor {
         return acc.map { Float($0) }
     }
 
+    /// The sum of n contiguous floats: SIMD lanes within blocks of 256, blocks added in double.
+    @inline(__always)
+    private static func rowSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
+        var total: Double = 0
+        var start = 0
+        while start < n {
+            let end = Swift.min(n, start + 256)
+            var lanes = SIMD16<Float>()
+            var j = start
+            while j + 16 <= end {
+                lanes += UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self)
+                j += 16
+            }
+            var block = Double(lanes.sum())
+            while j < end { block += Double(x[j]); j += 1 }
+            total += block
+            start = end
+        }
+        return total
+    }
+
     /// The sum over `axes` (nil: all axes).
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
-        let p = try plan(axes)
-        let values = Self.sumReduce(p)
-        let out = Tensor(uncheckedShape: keepDims ? p.keptShape : p.droppedShape, scalars: values)
-        let (inputShape, kept) = (shape, p.keptShape)
+        let resolved = try Shape.axes(axes, rank: rank)
+        var kept = shape
+        for a in resolved { kept[a] = 1 }
+        let dropped = shape.enumerated().filter { !resolved.contains($0.offset) }.map(\.element)
+        // Axes that are not adjacent are summed one adjacent run at a time, last run
+        // first, so that no run needs the tensor permuted.
+        var runs: [[Int]] = []
+        for a in resolved {
+            if let last = runs.last?.last, last + 1 == a { runs[runs.count - 1].append(a) } else { runs.append([a]) }
+        }
+        var values = detached
+        for run in runs.reversed() {
+            let p = try values.plan(run)
+            values = Tensor(uncheckedShape: p.keptShape, scalars: Self.sumReduce(p))
+        }
+        if runs.isEmpty { values = detached }
+        let out = Tensor(uncheckedShape: keepDims ? kept : dropped, scalars: values.scalars)
+        let inputShape = shape
         return out.recording("sum", [self]) { g, _ in [try g.reshaped(kept).broadcast(to: inputShape)] }
+    }
+
+    /// How many values each output of a reduction over `axes` combines.
+    private func reducedCount(_ axes: [Int]?) throws -> Int {
+        try Shape.axes(axes, rank: rank).reduce(1) { $0 * shape[$1] }
     }
 
     /// The mean over `axes` (nil: all axes).
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
-        let p = try plan(axes)
+        let n = try reducedCount(axes)
         // Over no elements the mean is NaN, as in PyTorch and NumPy.
-        return try sum(axes: axes, keepDims: keepDims) * (1 / Float(p.reduced))
+        return try sum(axes: axes, keepDims: keepDims) * (1 / Float(n))
     }
 
     /// The largest value over `axes`; the gradient goes to the first largest element.
@@ -87,9 +135,8 @@ extension Tensor {
 
     /// The variance over `axes`; `unbiased` divides by n − 1 instead of n (NaN for one value, as in PyTorch).
     public func variance(axes: [Int]? = nil, keepDims: Bool = false, unbiased: Bool = false) throws -> Tensor {
-        let p = try plan(axes)
         let centered = try self - mean(axes: axes, keepDims: true)
-        let n = Float(p.reduced)
+        let n = Float(try reducedCount(axes))
         let divisor = unbiased ? n - 1 : n
         return try (centered * centered).sum(axes: axes, keepDims: keepDims) * (1 / divisor)
     }
@@ -133,13 +180,22 @@ extension Tensor {
                 }
             }
             let contiguous = resolved.isEmpty || resolved[resolved.count - 1] - resolved[0] + 1 == resolved.count
-            if contiguous { return [Tensor(uncheckedShape: inputShape, scalars: flat)] }
             let others = (0..<inputShape.count).filter { !resolved.contains($0) }
             let order = others + resolved
-            let movedShape = order.map { inputShape[$0] }
+            let layoutShape = contiguous ? inputShape : order.map { inputShape[$0] }
+            let outShape = g.shape
+            let scattered = Tensor(uncheckedShape: layoutShape, scalars: flat).recording("\(op)_backward", [g]) { gg, _ in
+                // Under createGraph: the gradient of the scatter picks the same elements back.
+                var picked = [Float](repeating: 0, count: p.outer * p.inner)
+                for o in 0..<p.outer {
+                    for i in 0..<p.inner { picked[o * p.inner + i] = gg.scalars[(o * p.reduced + indices[o * p.inner + i]) * p.inner + i] }
+                }
+                return [Tensor(uncheckedShape: outShape, scalars: picked)]
+            }
+            if contiguous { return [scattered] }
             var inverse = [Int](repeating: 0, count: order.count)
             for (i, a) in order.enumerated() { inverse[a] = i }
-            return [try Tensor(uncheckedShape: movedShape, scalars: flat).permuted(inverse)]
+            return [try scattered.permuted(inverse)]
         }
     }
 }

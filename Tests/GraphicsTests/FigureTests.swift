@@ -208,3 +208,46 @@ final class FigureTests: XCTestCase {
         XCTAssertLessThan(l, 400)
     }
 }
+
+final class PanelTests: XCTestCase {
+    func testPanelsDrawEachFigureExactlyAsOnItsOwn() {
+        let a = historyFigure()
+        let b = Figure.heatmap(.confusionMatrix([[5, 1], [2, 7]], classes: ["cat", "dog"]), title: "CM")
+        let both = Figure.panels([a, b])
+        let image = both.render()
+        XCTAssertEqual(image.width, a.size.width * 2)     // cells as wide as the widest panel
+        XCTAssertEqual(image.height, max(a.size.height, b.size.height))
+        let left = a.render(), right = b.render()
+        let offset = a.size.width + (a.size.width - b.size.width) / 2
+        for y in stride(from: 0, to: left.height, by: 3) { for x in stride(from: 0, to: left.width, by: 3) {
+            XCTAssertEqual(image[x, y], left[x, y]); if image[x, y] != left[x, y] { return }
+        } }
+        for y in stride(from: 0, to: right.height, by: 2) { for x in stride(from: 0, to: right.width, by: 2) {
+            XCTAssertEqual(image[offset + x, y], right[x, y]); if image[offset + x, y] != right[x, y] { return }
+        } }
+        XCTAssertEqual(both.pngData(), both.pngData())
+    }
+
+    func testPanelsWrapIntoRowsUnderATitle() {
+        let small = Figure.lines([.line([1, 2, 3])], width: 200, height: 150)
+        let grid = Figure.panels([small, small, small], columns: 2, title: "Three")
+        let size = grid.size
+        XCTAssertEqual(size.width, 400)
+        XCTAssertGreaterThan(size.height, 300)
+        XCTAssertLessThan(size.height, 360)
+        _ = Figure.panels([]).render()
+    }
+}
+
+final class GridCellTests: XCTestCase {
+    func testCellsFromFloatsAndFlatKeypointPairs() throws {
+        let values = (0..<16).map { Float($0) / 15 }
+        let cell = try GridCell(width: 4, height: 4, values: values, title: "t", keypoints: [1, 2, .nan, 3, 3, 0, 9],
+                                predicted: [0.5, 0.5])
+        XCTAssertEqual(cell.image.pixels.first, 0)
+        XCTAssertEqual(cell.image.pixels.last, 255)
+        XCTAssertEqual(cell.points, [Point(1, 2), Point(3, 0)])
+        XCTAssertEqual(cell.predicted, [Point(0.5, 0.5)])
+        XCTAssertThrowsError(try GridCell(width: 4, height: 4, values: [1, 2]))
+    }
+}

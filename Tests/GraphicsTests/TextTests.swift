@@ -23,7 +23,7 @@ final class TextTests: XCTestCase {
         }
     }
 
-    func testScaleTwoIsScaleOneDoubled() {
+    func testScaleTwoIsScaleOneDoubledWithSmoothedDiagonals() {
         let one = BitmapFont.measure("Hello, 123", scale: 1)
         let two = BitmapFont.measure("Hello, 123", scale: 2)
         XCTAssertEqual(two.width, 2 * one.width)
@@ -31,7 +31,17 @@ final class TextTests: XCTestCase {
         var a = RGBAImage(width: 80, height: 20), b = RGBAImage(width: 160, height: 40)
         a.drawText("Hello, 123", at: Point(0, 0), scale: 1)
         b.drawText("Hello, 123", at: Point(0, 0), scale: 2)
-        for y in 0..<20 { for x in 0..<80 { XCTAssertEqual(a[x, y], b[2 * x + 1, 2 * y + 1]) } }
+        // Every inked pixel at 1x keeps ink in its 2×2 block at 2x; blank areas stay blank
+        // except where diagonals are smoothed (a block with an inked neighbour).
+        for y in 0..<20 { for x in 0..<80 {
+            let block = [b[2 * x, 2 * y], b[2 * x + 1, 2 * y], b[2 * x, 2 * y + 1], b[2 * x + 1, 2 * y + 1]]
+            if a[x, y] == .black {
+                XCTAssertTrue(block.contains(.black), "(\(x), \(y))")
+            } else if block.contains(.black) {
+                let neighbours = [a[x - 1, y], a[x + 1, y], a[x, y - 1], a[x, y + 1]]
+                XCTAssertTrue(neighbours.contains(.black), "(\(x), \(y))")
+            }
+        } }
     }
 
     func testAlignmentPlacesTheBoxAroundTheAnchor() {

@@ -15,6 +15,14 @@ final class CourseModelTests: XCTestCase {
         XCTAssertEqual(emotionResNet(classes: 5).parameterCount, 1_174_021)
     }
 
+    func testKeypointSummaryTotals() throws {
+        let text = try summary(keypointResNet(), input: [1, 96, 96])
+        XCTAssertTrue(text.contains("Total params: 18,016,286"), text)
+        XCTAssertTrue(text.contains("fc1 (Dense)"), text)
+        XCTAssertTrue(text.contains("(None, 2048)"), text)
+        XCTAssertTrue(text.contains("out (Dense)                          (None, 30)            61,470"), text)
+    }
+
     func testKeypointHeadIsLinearUnlessAskedForReLU() {
         XCTAssertEqual(keypointResNet().layers.last?.0, "out")
         XCTAssertEqual(keypointResNet(outputReLU: true).layers.last?.0, "out_relu")

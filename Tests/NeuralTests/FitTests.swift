@@ -162,6 +162,11 @@ final class FitTests: XCTestCase {
         XCTAssertEqual(after, snapshots.last, "weights and running statistics are those before the bad batch")
     }
 
+    func testProgressLineShowsEpochBatchLossSpeedAndETA() {
+        let line = progressLine(epoch: 2, epochs: 5, batch: 12, batches: 24, loss: 0.12345, imagesPerSecond: 41.27, eta: 75)
+        XCTAssertEqual(line, "Epoch 2/5 12/24 [============>           ] loss 0.1235  41.3 img/s  ETA 1:15")
+    }
+
     func testPredictRunsInBatchesWithoutATape() throws {
         let (x, _) = try regressionData()
         let model = smallModel()

@@ -46,6 +46,19 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
+    func testLargeParametersUpdateInParallelChunksLikeSmallOnes() throws {
+        let n = 150_000
+        let big = Parameter(Tensor.randn([n], seed: 1))
+        let parts = try (0..<3).map { k in Parameter(try big.value.sliced([SliceRange(start: k * 50_000, end: (k + 1) * 50_000)])) }
+        let adamBig = Adam(learningRate: 0.01), adamParts = Adam(learningRate: 0.01)
+        for step in 0..<3 {
+            let g = Tensor.randn([n], seed: UInt64(10 + step))
+            try adamBig.update([big], gradients: [g])
+            try adamParts.update(parts, gradients: try (0..<3).map { k in try g.sliced([SliceRange(start: k * 50_000, end: (k + 1) * 50_000)]) })
+        }
+        XCTAssertEqual(big.value.scalars, parts.flatMap { $0.value.scalars })
+    }
+
     func testGradientClippingScalesToTheGlobalNorm() throws {
         let (clipped, norm) = try clipGradients([Tensor([3, 0]), Tensor([0, 4])], maxNorm: 1)
         XCTAssertEqual(norm, 5, accuracy: 1e-6)

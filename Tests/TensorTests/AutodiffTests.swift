@@ -108,3 +108,17 @@ final class AutodiffTests: XCTestCase {
         }
     }
 }
+
+final class ConcurrentTapeTests: XCTestCase {
+    func testNodesMadeOnSeveralThreadsGetDistinctNumbers() throws {
+        let count = 2000
+        var sequences = [Int](repeating: 0, count: count)
+        sequences.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: count) { i in
+                base[i] = Tensor([Float(i)]).requiringGrad().node?.sequence ?? -1
+            }
+        }
+        XCTAssertEqual(Set(sequences).count, count)
+    }
+}
