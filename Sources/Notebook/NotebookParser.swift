@@ -4,7 +4,8 @@
 /// at most 3 spaces (a backtick fence's info string has no backticks); it closes at a line
 /// of the same character, at least as long, with nothing but spaces after it; an unclosed
 /// prose fence runs to the end of the file. A fence whose info string's first word is
-/// `ainb` is a cell; every other fence, and everything outside fences, is prose.
+/// `ainb` is a cell; every other fence, and everything outside fences, is prose. As in
+/// CommonMark, a fence inside an HTML comment (`<!-- … -->`) is not a fence.
 public enum NotebookParser {
     /// Parses `source` read from `path`; returns the notebook and every error found.
     public static func parse(_ source: String, path: String) -> (notebook: Notebook, errors: [NotebookError]) {
@@ -144,6 +145,19 @@ private struct Parser {
         }
         var cellCount = 0
         while index < lines.count {
+            // An HTML comment is an HTML block in CommonMark: fences inside it are not fences.
+            let body = lines[index].drop(while: { $0 == " " })
+            if lines[index].count - body.count <= 3, body.hasPrefix("<!--") {
+                var end = index
+                var text = body.dropFirst(4)
+                while !text.contains("-->") && end + 1 < lines.count {
+                    end += 1
+                    text = lines[end]
+                }
+                for i in index...end { prose += rawLines[i] }
+                index = end + 1
+                continue
+            }
             guard let fence = Fence.opening(lines[index]) else {
                 prose += rawLines[index]
                 index += 1

@@ -66,7 +66,8 @@ public enum ReportExporter {
                     }
                 }
                 if parts.isEmpty { continue }
-                if needsBlankLine { md += "\n" }
+                // Outputs (a table, a figure) must not run into a paragraph above them.
+                if needsBlankLine || (!cell.options.echo && !md.isEmpty && !md.hasSuffix("\n\n")) { md += "\n" }
                 md += parts.joined(separator: "\n")
                 needsBlankLine = parts.count > 1 || !cell.options.echo
             }
@@ -91,7 +92,8 @@ public enum ReportExporter {
             switch item {
             case .text(let text):
                 pendingText += text
-                if !text.hasSuffix("\n") { pendingText += "\n" }
+                // A text ending in a carriage return is a progress line redrawn in place.
+                if !text.hasSuffix("\n") && !text.hasSuffix("\r") { pendingText += "\n" }
             case .table(let headers, let rows):
                 flushText()
                 blocks.append(markdownTable(headers: headers, rows: rows))
@@ -103,6 +105,7 @@ public enum ReportExporter {
                 blocks.append("![\(escapeAlt(caption))](\(percentEncoded("\(name)-assets/\(file)")))\n")
             }
         }
+        if pendingText.hasSuffix("\r") { pendingText += "\n" }
         flushText()
         if !result.metrics.isEmpty {
             blocks.append(markdownTable(headers: ["metric", "value"],

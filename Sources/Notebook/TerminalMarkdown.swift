@@ -22,9 +22,15 @@ public struct TerminalMarkdown {
     public func render(_ markdown: String) -> String {
         var out: [String] = []
         var fence: Fence?
+        var inComment = false
         for rawLine in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = rawLine
             if line.last == "\r" { line = line.dropLast() }
+            // HTML comments are invisible in rendered markdown: hide them here too.
+            if fence == nil && (inComment || line.drop(while: { $0 == " " }).hasPrefix("<!--")) {
+                inComment = !line.contains("-->")
+                continue
+            }
             if let open = fence {
                 if open.isClosed(by: line) {
                     fence = nil

@@ -8,8 +8,8 @@ struct Check: ParsableCommand {
         abstract: "Check notebooks without running them.",
         discussion: """
         Reports every error in the notebook format (front matter, cell fences and options) \
-        and in every cell's code, each with the notebook's file:line:col. Exits non-zero if \
-        any notebook has an error.
+        and in every cell's code (except cells marked error=true, which are meant to fail), \
+        each with the notebook's file:line:col. Exits non-zero if any notebook has an error.
         """)
 
     @Argument(help: ArgumentHelp("Notebooks to check; a folder checks its .ainb files.", valueName: "notebook"))
@@ -27,7 +27,8 @@ struct Check: ParsableCommand {
             let (notebook, formatErrors) = NotebookParser.parse(text, path: path)
             var messages: [(line: Int, column: Int, text: String)] = formatErrors.map { ($0.line, $0.column, $0.description) }
             let evaluator = try makeEvaluator()
-            for cell in notebook.cells {
+            // A cell marked error=true is expected to fail, possibly on purpose with a syntax error.
+            for cell in notebook.cells where !cell.options.error {
                 for failure in evaluator.diagnose(cell.code, file: path, line: cell.codeLine) {
                     messages.append((failure.line ?? cell.codeLine, failure.column ?? 0, failure.description))
                 }

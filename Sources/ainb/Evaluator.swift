@@ -1,6 +1,6 @@
 import Notebook
 
-/// A fresh evaluator for a notebook or a REPL session.
+/// A fresh evaluator for a notebook or a REPL session: the language's session.
 func makeEvaluator() throws -> CellEvaluator {
-    throw CLIError("the language is not built yet")
+    ScriptEvaluator()
 }

@@ -92,7 +92,7 @@ final class ReadlineSource: LineSource {
     func read(prompt: String) -> LineInput {
         pending = nil
         _ = ainb_take_interrupts()
-        rl_callback_handler_install(prompt) { line in
+        rl_callback_handler_install(Self.markingInvisible(prompt)) { line in
             guard let source = ReadlineSource.current else { return }
             if let line {
                 source.pending = .line(String(cString: line))
@@ -127,6 +127,25 @@ final class ReadlineSource: LineSource {
         let result = pending ?? .end
         if result == .end { writeOut("\n") }
         return result
+    }
+
+    /// The prompt with each ANSI escape sequence between readline's "invisible" markers
+    /// (\u{1} … \u{2}), so readline knows the prompt's width on screen.
+    static func markingInvisible(_ prompt: String) -> String {
+        var out = ""
+        var inEscape = false
+        for scalar in prompt.unicodeScalars {
+            if scalar == "\u{1B}" {
+                out.unicodeScalars.append("\u{1}")
+                inEscape = true
+            }
+            out.unicodeScalars.append(scalar)
+            if inEscape, scalar.properties.isAlphabetic {
+                out.unicodeScalars.append("\u{2}")
+                inEscape = false
+            }
+        }
+        return out
     }
 
     func remember(_ entry: String) {

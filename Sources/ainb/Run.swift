@@ -21,7 +21,7 @@ struct Run: ParsableCommand {
         Examples:
           ainb run notebooks/02-gradient-descent.ainb
           ainb run notebooks/ -o out/
-          ainb run notebooks/04-keypoints.ainb --set data=~/kaggle/training.csv --set epochs=3
+          ainb run notebooks/04-keypoints.ainb --set data=~/kaggle/training.csv
         """)
 
     @Argument(help: ArgumentHelp("Notebooks to run; a folder runs its .ainb files in name order.", valueName: "notebook"))
@@ -42,6 +42,16 @@ struct Run: ParsableCommand {
     func run() throws {
         let paths = try NotebookFiles.expand(notebooks)
         let overrides = try NotebookFiles.overrides(sets)
+        if output != nil {
+            var seen: [String: String] = [:]
+            for path in paths {
+                let name = Notebook.name(ofPath: path)
+                if let other = seen[name] {
+                    throw CLIError("\(other) and \(path) would both write the report \(name).md; run them with different -o folders")
+                }
+                seen[name] = path
+            }
+        }
         var parsed: [(String, Result<Notebook, Error>)] = []
         for path in paths { parsed.append((path, Result { try NotebookFiles.read(path) })) }
 
@@ -54,7 +64,7 @@ struct Run: ParsableCommand {
 
         StatementRunner.installInterruptHandler()
         var failures = 0
-        for (path, result) in parsed {
+        for (_, result) in parsed {
             switch result {
             case .failure(let error):
                 writeErr("\(error)\n")
@@ -63,7 +73,6 @@ struct Run: ParsableCommand {
                 let mine = overrides.filter { name, _ in notebook.params.contains { $0.name == name } }
                 if try !runNotebook(notebook, overrides: mine) { failures += 1 }
             }
-            _ = path
         }
         if failures > 0 { throw ExitCode(1) }
     }
@@ -71,6 +80,8 @@ struct Run: ParsableCommand {
     /// Runs one notebook and writes its report; returns whether every cell ran.
     func runNotebook(_ notebook: Notebook, overrides: [(name: String, value: String)]) throws -> Bool {
         let evaluator = try makeEvaluator()
+        // Files the notebook saves itself (checkpoints) go beside the report.
+        if let output { evaluator.outputDirectory = output }
         let terminal = TerminalOutput(figuresFolder: TerminalOutput.temporaryFiguresFolder())
         let run = try NotebookRun(notebook: notebook, evaluator: evaluator, overrides: overrides)
         let cells = notebook.cells

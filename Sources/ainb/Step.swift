@@ -42,7 +42,6 @@ struct Step: ParsableCommand {
         let style = StepStyle(ansi: ansi)
         let (defined, _) = runner.run { try run.defineParams() }
         try defined.get()
-        if let title = notebook.title { writeOut(style.title(title)) }
         if !run.params.isEmpty {
             writeOut(style.dim("params: " + run.params.map { "\($0.name) = \($0.value.literal)" }.joined(separator: ", ")) + "\n")
         }
@@ -71,8 +70,11 @@ struct Step: ParsableCommand {
                             let (outcome, interrupted) = runner.run { run.run(cell) }
                             if interrupted { writeErr("cancelled\n") }
                             if case .success(let result) = outcome, let failure = result.failure {
-                                writeErr(failure.description + "\n")
-                                if result.status == .failedAsExpected { writeOut(style.dim("(failed as expected)") + "\n") }
+                                if result.status == .failedAsExpected {
+                                    writeOut(style.dim(failure.description + "\n(failed as expected)") + "\n")
+                                } else {
+                                    writeErr(failure.description + "\n")
+                                }
                             }
                             break prompt
                         case "s":
@@ -104,8 +106,6 @@ struct StepStyle {
     var prompt: String { ansi ? "\u{1B}[2m[Enter] run · s skip · r REPL · q quit\u{1B}[0m › " : "[Enter] run · s skip · r REPL · q quit › " }
 
     func dim(_ text: String) -> String { ansi ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
-
-    func title(_ text: String) -> String { ansi ? "\u{1B}[1;4m\(text)\u{1B}[0m\n" : "\(text)\n" }
 
     func cellHeader(_ cell: Cell, of count: Int) -> String {
         dim("── cell \(cell.index)/\(count) · line \(cell.fenceLine) ──") + "\n"

@@ -26,7 +26,8 @@ final class TerminalOutput {
         defer { lock.unlock() }
         switch item {
         case .text(let text):
-            writeOut(text.hasSuffix("\n") ? text : text + "\n")
+            // A text ending in a carriage return is a progress line: it redraws in place.
+            writeOut(text.hasSuffix("\n") || text.hasSuffix("\r") ? text : text + "\n")
         case .table(let headers, let rows):
             writeOut(Self.alignedTable(headers: headers, rows: rows))
         case .image(let png, let caption):

@@ -17,7 +17,7 @@ enum Ainb {
         where FileManager.default.isExecutableFile(atPath: candidate) {
             return candidate
         }
-        throw XCTSkip("ainb not built: run `swift build -c release` first") as Error
+        throw PseudoTerminalError("ainb is not built next to the tests: run `swift build -c release` first")
     }
 
     /// The result of a run.

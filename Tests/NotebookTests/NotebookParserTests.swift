@@ -62,6 +62,15 @@ final class NotebookParserTests: XCTestCase {
         XCTAssertEqual(notebook.cells.map(\.code), ["b\n"])
     }
 
+    func testFencesInsideHTMLCommentsAreProse() {
+        let text = "<!-- hidden\n```ainb\nnot run\n```\n-->\n<!-- one line --> text\n```ainb\nrun\n```\n"
+        let (notebook, errors) = parse(text)
+        XCTAssertEqual(errors, [])
+        XCTAssertEqual(notebook.cells.map(\.code), ["run\n"])
+        XCTAssertEqual(notebook.cells.first?.fenceLine, 7)
+        XCTAssertEqual(notebook.blocks.first, .prose(text: "<!-- hidden\n```ainb\nnot run\n```\n-->\n<!-- one line --> text\n", line: 1))
+    }
+
     func testIndentedFenceStripsItsIndentFromTheCode() {
         let (notebook, errors) = parse("  ```ainb\n  x = 1\n    y = 2\n  ```\n")
         XCTAssertEqual(errors, [])

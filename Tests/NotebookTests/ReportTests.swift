@@ -160,7 +160,7 @@ final class ReportTests: XCTestCase {
     func testTextOutputsKeepOnlyTheFinalStateOfProgressBars() throws {
         let cell = Cell(index: 1, code: "x\n", fenceLine: 1, codeLine: 2)
         let notebook = Notebook(path: "p.ainb", name: "p", blocks: [.cell(cell)])
-        let result = CellResult(cell: cell, status: .ran, outputs: [.text("epoch 1 [##  ]\repoch 1 [####]\n"), .text("```")])
+        let result = CellResult(cell: cell, status: .ran, outputs: [.text("epoch 1 [#   ]\r"), .text("epoch 1 [##  ]\repoch 1 [####]\n"), .text("```")])
         let outcome = RunOutcome(notebook: notebook, params: [], results: [result], metrics: [], stoppedAt: nil)
         XCTAssertEqual(ReportExporter.report(outcome).markdown, "```ainb\nx\n```\n\n````\nepoch 1 [####]\n```\n````\n")
     }
@@ -170,5 +170,14 @@ final class ReportTests: XCTestCase {
         let text = NotebookWriter.notebook(cells: cells)
         let notebook = try NotebookParser.notebook(from: text, path: "s.ainb")
         XCTAssertEqual(notebook.cells.map(\.code), ["x = 1\n", "print(x)\n", "s = \"\"\"\n```\n\"\"\"\n"])
+    }
+
+    func testLanguageLiteralsEscapeInterpolationButFrontMatterDoesNot() {
+        XCTAssertEqual(ParamValue.string("a {b}\n\"c\"").literal, "\"a \\{b\\}\\n\\\"c\\\"\"")
+        XCTAssertEqual(ParamValue.string("a {b}").yaml, "\"a {b}\"")
+        XCTAssertEqual(ParamValue.list([.number("1e-4"), .bool(true), .string("x")]).literal, "[1e-4, true, \"x\"]")
+        XCTAssertTrue(ParamValue.isNumber("-2.5E+3"))
+        XCTAssertFalse(ParamValue.isNumber("1e"))
+        XCTAssertFalse(ParamValue.isNumber("."))
     }
 }

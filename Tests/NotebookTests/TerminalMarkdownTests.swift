@@ -43,6 +43,10 @@ final class TerminalMarkdownTests: XCTestCase {
         XCTAssertTrue(out.contains("    \u{1B}[2mprint(1)\u{1B}[0m"))
     }
 
+    func testHTMLCommentsAreHidden() {
+        XCTAssertEqual(TerminalMarkdown(ansi: false).render("a\n<!-- note\nmore -->\nb\n<!-- x -->\n"), "a\nb\n")
+    }
+
     func testSnakeCaseIsNotEmphasis() {
         XCTAssertEqual(TerminalMarkdown(ansi: false).render("use keypoint_faces and rmse_px"), "use keypoint_faces and rmse_px\n")
     }

@@ -1,0 +1,179 @@
+import Foundation
+import XCTest
+
+/// The REPL fed through standard input (scripted), as a subprocess.
+final class ReplStdinTests: XCTestCase {
+    func testStatementsFromStdinPrintTheirResultsWithoutPrompts() throws {
+        let input = """
+        x = 2
+        fn twice(v) {
+          v * 2
+        }
+        print("hello")
+        twice(x) * 10 + 2
+        :vars
+
+        """
+        let result = try Ainb.run([], input: input)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.split(separator: "\n").prefix(2), ["hello", "42"])
+        XCTAssertTrue(result.stdout.contains("x"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("twice"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("ainb>"))
+    }
+
+    func testAnErrorIsReportedWithItsPositionAndTheSessionGoesOn() throws {
+        let result = try Ainb.run(["repl"], input: "a = 1\nb = a + nope\nprint(a + 1)\n")
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("<repl>:2:9: error:"), result.stderr)
+        XCTAssertEqual(result.stdout, "2\n")
+    }
+
+    func testLoadSaveAndReset() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let notebook = TestSupport.fixtures + "/real/descent.ainb"
+        let saved = folder + "/saved.ainb"
+        let result = try Ainb.run(["repl", "--load", notebook], input: "y = round(x, 3)\n:save \(saved)\n:reset\n:vars\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("loaded \(notebook) (3 cells)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("(no variables)"), result.stdout)
+        // The saved notebook replays the session: run it and compare the value of y.
+        let text = try String(contentsOfFile: saved, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("```ainb\nlr = 0.1\n```\n"), text)
+        XCTAssertTrue(text.hasSuffix("```ainb\ny = round(x, 3)\n```\n"), text)
+        let replay = try Ainb.run(["run", saved, "--quiet"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        let check = try Ainb.run([], input: ":load \(saved)\ny\n")
+        XCTAssertTrue(check.stdout.hasSuffix("\n5.294\n"), check.stdout)
+    }
+
+    func testHelpListsBuiltinsAndDescribesOne() throws {
+        let result = try Ainb.run([], input: ":help\n:help round\n:help no_such_thing\n")
+        XCTAssertTrue(result.stdout.contains(":load NB.ainb"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("round(3.14159, 2)"), result.stdout)
+        XCTAssertTrue(result.stderr.contains("no help for 'no_such_thing'"), result.stderr)
+    }
+}
+
+/// Step mode without a terminal: answers come from standard input.
+final class StepStdinTests: XCTestCase {
+    func testStepRunsSkipsAndQuitsFromStdin() throws {
+        let notebook = TestSupport.fixtures + "/real/descent.ainb"
+        // Run cell 1, skip cell 2, run cell 3.
+        let result = try Ainb.run(["step", notebook, "--set", "steps=1"], input: "\ns\n\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("Gradient descent\n================"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("step 1: x = 8.6\n"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("step 2"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("(skipped)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("lr = 0.1, steps = 1"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("end of descent\n"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("\u{1B}["), "no ANSI without a terminal")
+    }
+
+    func testStepQuitsOnQ() throws {
+        let result = try Ainb.run(["step", TestSupport.fixtures + "/real/descent.ainb"], input: "q\n")
+        XCTAssertEqual(result.status, 0)
+        XCTAssertFalse(result.stdout.contains("step 1"))
+        XCTAssertFalse(result.stdout.contains("cell 2/3"))
+    }
+}
+
+/// The REPL and step mode in a pseudo-terminal: completion, multi-line input, Ctrl-C.
+final class ReplTerminalTests: XCTestCase {
+    func testTabCompletesBuiltinsVariablesAndHistoryIsKept() throws {
+        let home = try TestSupport.temporaryFolder()
+        let terminal = try PseudoTerminal(["repl"], home: home)
+        terminal.expect("ainb> ")
+        terminal.send("learning_rate = 7\r")
+        terminal.expect("ainb> ")
+        terminal.send("learn\t+ 1\r")
+        terminal.expect("learning_rate + 1")
+        terminal.expect("8")
+        terminal.send("roun\t(2.5)\r")
+        terminal.expect("3")
+        terminal.send("t = tensor([[1, 2]])\r")
+        terminal.expect("ainb> ")
+        terminal.send("t.sha\t\r")
+        terminal.expect("t.shape")
+        terminal.expect("[1, 2]")
+        terminal.send("\u{4}")
+        XCTAssertEqual(terminal.waitForExit(), 0)
+        let history = try String(contentsOfFile: home + "/.ainb_history", encoding: .utf8)
+        XCTAssertTrue(history.contains("learning_rate = 7"), history)
+        XCTAssertTrue(history.contains("round (2.5)"), history)
+    }
+
+    func testMultiLineInputContinuesWhileAStatementIsOpen() throws {
+        let terminal = try PseudoTerminal(["repl"], home: try TestSupport.temporaryFolder())
+        terminal.expect("ainb> ")
+        terminal.send("fn add(a, b) {\r")
+        terminal.expect("...> ")
+        terminal.send("a + b\r")
+        terminal.expect("...> ")
+        terminal.send("}\r")
+        terminal.expect("ainb> ")
+        terminal.send("add(40, [1,\r")
+        terminal.expect("...> ")
+        terminal.send("2][1])\r")
+        terminal.expect("42")
+        terminal.send(":quit\r")
+        XCTAssertEqual(terminal.waitForExit(), 0)
+    }
+
+    func testCtrlCCancelsARunningStatementAndKeepsTheState() throws {
+        let terminal = try PseudoTerminal(["repl"], home: try TestSupport.temporaryFolder())
+        terminal.expect("ainb> ")
+        terminal.send("kept = 41\r")
+        terminal.expect("ainb> ")
+        terminal.send("n = 0\r")
+        terminal.expect("ainb> ")
+        // Wait until the loop runs ("spin" + "ning" so the echo of the line does not match).
+        terminal.send("print(\"spin\" + \"ning\"); while true { n = n + 1 }\r")
+        terminal.expect("spinning")
+        Thread.sleep(forTimeInterval: 0.2)
+        terminal.send("\u{3}")
+        terminal.expect("cancelled")
+        terminal.expect("ainb> ")
+        terminal.send("kept + 1\r")
+        terminal.expect("42")
+        terminal.send("n > 0\r")
+        terminal.expect("true")
+        // Ctrl-C at the prompt clears the line: the half-typed text is not run.
+        terminal.send("this is not code")
+        terminal.send("\u{3}")
+        terminal.expect("ainb> ")
+        terminal.send("kept\r")
+        terminal.expect("41")
+        XCTAssertFalse(terminal.transcript.contains("error"), terminal.transcript)
+        terminal.send("\u{4}")
+        XCTAssertEqual(terminal.waitForExit(), 0)
+    }
+
+    func testStepModeRunsCellsOnEnterAndOpensTheReplInTheNotebooksState() throws {
+        let notebook = TestSupport.fixtures + "/real/descent.ainb"
+        let terminal = try PseudoTerminal(["step", notebook, "--set", "steps=2"], home: try TestSupport.temporaryFolder())
+        terminal.expect("Gradient descent")
+        terminal.expect("cell 1/3")
+        terminal.expect("fn f(x) = (x - 3)^2")
+        terminal.expect("quit")
+        terminal.send("\r")
+        terminal.expect("step 2: x = 7.48")
+        terminal.expect("cell 2/3")
+        terminal.expect("quit")
+        terminal.send("r\r")
+        terminal.expect("ainb (step)> ")
+        terminal.send("x * 100\r")
+        terminal.expect("748")
+        terminal.send("x = 3\r")
+        terminal.expect("ainb (step)> ")
+        terminal.send(":continue\r")
+        terminal.expect("cell 2/3")
+        terminal.expect("quit")
+        terminal.send("\r")
+        terminal.expect("cell 3/3")
+        terminal.expect("quit")
+        terminal.send("q\r")
+        XCTAssertEqual(terminal.waitForExit(), 0)
+    }
+}
