@@ -27,6 +27,21 @@ struct Expression {
                    wrinkle: wrinkle * t)
     }
 
+    /// This expression with the mouth (and nose folds) left neutral.
+    var withoutMouth: Expression {
+        var e = self
+        e.mouthLiftLeft = 0; e.mouthLiftRight = 0; e.mouthOpen = 0; e.mouthWidth = 0
+        e.roundness = 0; e.lipThickness = 0; e.teeth = 0; e.fold = 0
+        return e
+    }
+
+    /// This expression with the brows and eyes left neutral.
+    var withoutBrows: Expression {
+        var e = self
+        e.browInnerDY = 0; e.browOuterDY = 0; e.browInnerDX = 0; e.browArch = 0; e.eyeOpen = 0; e.wrinkle = 0
+        return e
+    }
+
     /// The full expression of an emotion by its FER2013 name (lowercased course names too).
     static func named(_ name: String) -> Expression {
         switch name.lowercased() {
@@ -62,7 +77,7 @@ struct FaceModel {
     var cx: Float = 48, cy: Float = 50, scale: Float = 1, angle: Float = 0
     // Head.
     var headRX: Float = 37, headRY: Float = 47, jaw: Float = 0.2
-    var skin: Float = 0.6, hair: Float = 0.15, hairline: Float = -31, hairVolume: Float = 5, hairSide: Float = 18, hairPart: Float = 0
+    var skin: Float = 0.6, hair: Float = 0.15, hairline: Float = -31, hairVolume: Float = 5, hairSide: Float = 18, hairPart: Float = 0, hairLength: Float = 4
     var earY: Float = -6
     // Background and clothing.
     var bgA: Float = 0.3, bgB: Float = 0.5, bgAngle: Float = 0, cloth: Float = 0.3
@@ -94,18 +109,18 @@ struct FaceModel {
         f.angle = deg * .pi / 180
         f.headRX = u(35, 40); f.headRY = u(44, 50); f.jaw = u(0.05, 0.35)
         f.skin = u(0.42, 0.85); f.hair = u(0.04, 0.4)
-        f.hairline = u(-35, -28); f.hairVolume = u(1, 8); f.hairSide = u(6, 22); f.hairPart = u(-1, 1)
+        f.hairline = u(-35, -28); f.hairVolume = u(1, 8); f.hairSide = u(6, 22); f.hairPart = u(-1, 1); f.hairLength = u(-6, 14)
         f.earY = u(-8, -3)
         f.bgA = u(0.05, 0.95); f.bgB = u(0.05, 0.95); f.bgAngle = u(0, 2 * .pi); f.cloth = u(0.05, 0.9)
         f.eyeY = u(-14, -11); f.eyeX = u(16.5, 19.5); f.eyeHalfLength = u(6.2, 7.8)
         f.eyeHalfHeight = u(2.6, 3.6); f.eyeTilt = u(-0.05, 0.12); f.irisR = u(3.0, 3.8)
         f.irisTone = u(0.08, 0.4); f.gazeX = u(-0.8, 0.8); f.gazeY = u(-0.3, 0.3)
         f.browInnerX = u(7.5, 10); f.browOuterX = u(28.5, 32.5)
-        f.browInnerY = u(-9, -7); f.browOuterY = u(-8.5, -6); f.browArch = u(1, 4)
+        f.browInnerY = u(-9.5, -6.5); f.browOuterY = u(-9, -5.5); f.browArch = u(1, 4)
         f.browThick = u(2.4, 3.6); f.browTone = min(f.skin - 0.2, f.hair + u(0, 0.15))
         f.noseX = u(-0.7, 0.7); f.noseY = u(10.5, 14.5); f.noseW = u(3.8, 5.2)
         f.mouthY = u(24, 27.5); f.mouthHalfWidth = u(13, 16.5)
-        let lift = u(-0.8, 0.8)
+        let lift = u(-1.2, 1.2)
         f.liftLeft = lift + u(-0.3, 0.3); f.liftRight = lift + u(-0.3, 0.3)
         f.upperLip = u(2.0, 3.2); f.lowerLip = u(2.6, 4.0); f.lipTone = u(0.62, 0.8)
         let theta = u(0, 2 * .pi)

@@ -46,11 +46,14 @@ enum FaceRenderer {
     }
 
     static func head(_ f: FaceModel, _ c: inout FaceCanvas) {
-        // Hair behind the head (volume) then ears, then the face, then the hair in front.
+        // Hair behind the head (volume), ending with a rounded edge near the ears.
         let hairRX = f.headRX + f.hairVolume, hairRY = f.headRY + f.hairVolume * 0.6
         let hairCV = -f.hairVolume * 0.8
-        c.paint(-hairRX, hairCV - hairRY, hairRX, hairCV + hairRY * 0.2, soft: 0.6, tone: f.hair) { u, v in
-            max(SDF.ellipse(u, v, 0, hairCV, hairRX, hairRY), v - (f.eyeY + 2))
+        let backEnd = f.earY + f.hairLength
+        c.paint(-hairRX, hairCV - hairRY, hairRX, backEnd + 4, soft: 1.5, albedo: { _, v in
+            f.hair * (1.1 - 0.25 * max(0, min(1, (v + f.headRY) / f.headRY)))
+        }) { u, v in
+            max(SDF.ellipse(u, v, 0, hairCV, hairRX, hairRY), SDF.ellipse(u, v, 0, backEnd - 60, hairRX * 1.3, 60))
         }
         for side: Float in [-1, 1] {
             let eu = side * (f.headRX - 1.5)
@@ -61,7 +64,7 @@ enum FaceRenderer {
         c.paint(-f.headRX, -f.headRY, f.headRX, f.headRY, soft: 0.5, tone: f.skin) { u, v in headSDF(f, u, v) }
         // Hair over the forehead: inside the hair ellipse and above the hairline.
         c.paint(-hairRX, hairCV - hairRY, hairRX, f.eyeY + 4, soft: 0.8, albedo: { u, v in
-            f.hair * (0.9 + 0.2 * abs(Foundation.sin(u * 0.9 + v * 0.3)))
+            f.hair * (1.15 - 0.3 * max(0, min(1, (v + f.headRY) / (f.headRY + f.hairline))))
         }) { u, v in
             let x = u / f.headRX
             let part = f.hairPart * x

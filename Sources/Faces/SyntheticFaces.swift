@@ -59,7 +59,8 @@ public enum SyntheticFaces {
     /// `count` emotion faces, 48 × 48, pixels 0–255 (integers), of 5 (course) or 7 (FER2013) classes.
     ///
     /// Each face shows its class's expression (brows, eyes, mouth) at an intensity: most are
-    /// clear, about one in eight is weak and close to neutral, so classes overlap a little.
+    /// clear, a quarter are weak and close to neutral, and one in five shows only the brows
+    /// and eyes or only the mouth, so classes overlap and no model is always right.
     /// Class shares follow the course's (or FER2013's) counts unless `balanced`. Each row gets
     /// a FER2013 `Usage` (80% Training, 10% PublicTest, 10% PrivateTest).
     public static func emotions(count: Int, classes: Int = 5, seed: UInt64, balanced: Bool = false) throws -> EmotionSet {
@@ -94,8 +95,13 @@ public enum SyntheticFaces {
         // Faces in FER2013 are tight crops: features a little larger.
         model.scale *= 1.08
         model.noise *= 1.2
-        let intensity: Float = rng.nextFloat() < 0.12 ? rng.nextFloat(in: 0.2, 0.45) : rng.nextFloat(in: 0.45, 1.0)
-        model.apply(Expression.named(name).scaled(intensity))
+        // A quarter of the faces show a weak expression, close to neutral and to each other.
+        let intensity: Float = rng.nextFloat() < 0.25 ? rng.nextFloat(in: 0.05, 0.35) : rng.nextFloat(in: 0.35, 1.0)
+        var expression = Expression.named(name).scaled(intensity)
+        // Some faces show only part of the expression: the brows and eyes, or only the mouth.
+        let part = rng.nextFloat()
+        if part < 0.1 { expression = expression.withoutMouth } else if part < 0.2 { expression = expression.withoutBrows }
+        model.apply(expression)
         return FaceRenderer.render(model, size: 48, rng: &rng).pixels
     }
 }

@@ -232,7 +232,7 @@ extension Registry {
               summary: "The values as nested lists of numbers.", example: "tolist(eye(2))") { a in
             let t = try a.tensor(0)
             func build(_ axis: Int, _ offset: Int) -> Value {
-                if axis == t.rank { return .number(Double(t.scalars[offset])) }
+                if axis == t.rank { return .number(Ops.double(t.scalars[offset])) }
                 let stride = t.shape[(axis + 1)...].reduce(1, *)
                 return .list((0..<t.shape[axis]).map { build(axis + 1, offset + $0 * stride) })
             }
@@ -242,7 +242,7 @@ extension Registry {
               summary: "The number inside a one-element tensor.", example: "item(sum(ones([3])))   # 3") { a in
             let t = try a.tensor(0)
             guard let x = t.item else { throw ScriptError("item needs a tensor with one element, got shape \(Shape.describe(t.shape))") }
-            return .number(Double(x))
+            return .number(Ops.double(x))
         }
         r.add("shape", "tensor", [.required("x", "tensor")], returns: "list",
               summary: "The extent of each axis (the same as x.shape).", example: "shape(zeros([2, 3]))") { a in

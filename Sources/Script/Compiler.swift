@@ -131,19 +131,53 @@ final class Compiler {
         }
     }
 
+    /// A condition: true or false, with errors (an ambiguous tensor) placed at the condition.
+    private func condition(_ e: Expr) -> (Runtime) throws -> Bool {
+        let ev = expr(e), location = loc(Self.start(e))
+        // A local compared with a constant: one closure, no Value in between.
+        if case .binary(let op, .name(let n, _), .number(let c, _), _) = e, case .local(let slot) = resolve(n) {
+            @inline(__always) func general(_ rt: Runtime) throws -> Bool {
+                let v = try ev(rt)
+                if case .bool(let b) = v { return b }
+                do { return try v.truthy() } catch { throw Compiler.located(error, location) }
+            }
+            switch op {
+            case "<": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p < c }; return try general(rt) }
+            case "<=": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p <= c }; return try general(rt) }
+            case ">": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p > c }; return try general(rt) }
+            case ">=": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p >= c }; return try general(rt) }
+            case "==": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p == c }; return try general(rt) }
+            default: break
+            }
+        }
+        return { rt in
+            let v = try ev(rt)
+            if case .bool(let b) = v { return b }
+            do { return try v.truthy() } catch { throw Compiler.located(error, location) }
+        }
+    }
+
     /// A function body: `return` ends it through flows (no signals), and a final
     /// expression (or a final `if` whose branches end in expressions) is its value.
     private func tailBlock(_ stmts: [Stmt]) -> Eval {
+        // `if c { return v }` first: a guard that returns directly, without flows.
+        if stmts.count >= 2, case .expression(.ifExpr(let c, let then, nil, _)) = stmts[0],
+           then.count == 1, case .returnValue(let e, _) = then[0] {
+            let cond = condition(c), rest = tailBlock(Array(stmts.dropFirst()))
+            let result: Eval
+            if let e { result = expr(e) } else { result = { _ in .null } }
+            return { rt in try cond(rt) ? try result(rt) : try rest(rt) }
+        }
         guard let last = stmts.last else { return { _ in .null } }
         let head = block(Array(stmts.dropLast()))
         let tail: Eval
         switch last {
         case .expression(.ifExpr(let c, let a, let b, _)):
-            let cond = expr(c), then = tailBlock(a)
+            let cond = condition(c), then = tailBlock(a)
             if let b {
                 let other = tailBlock(b)
-                tail = { rt in try cond(rt).truthy() ? try then(rt) : try other(rt) }
-            } else { tail = { rt in try cond(rt).truthy() ? try then(rt) : .null } }
+                tail = { rt in try cond(rt) ? try then(rt) : try other(rt) }
+            } else { tail = { rt in try cond(rt) ? try then(rt) : .null } }
         case .expression(let e):
             tail = expr(e)
         case .returnValue(let e, _):
@@ -171,12 +205,12 @@ final class Compiler {
         case .expression(let e):
             if case .ifExpr(let c, let a, let b, _) = e {
                 // An `if` as a statement: flows pass through without signals.
-                let cond = expr(c), then = block(a)
+                let cond = condition(c), then = block(a)
                 if let b {
                     let other = block(b)
-                    return { rt in try cond(rt).truthy() ? try then(rt) : try other(rt) }
+                    return { rt in try cond(rt) ? try then(rt) : try other(rt) }
                 }
-                return { rt in try cond(rt).truthy() ? try then(rt) : .normal }
+                return { rt in try cond(rt) ? try then(rt) : .normal }
             }
             let ev = expr(e)
             return { rt in _ = try ev(rt); return .normal }
@@ -213,9 +247,9 @@ final class Compiler {
         case .forLoop(let names, let iterable, let body, let pos):
             return forLoop(names, iterable, body, pos)
         case .whileLoop(let c, let body, _):
-            let cond = expr(c), run = block(body)
+            let cond = condition(c), run = block(body)
             return { rt in
-                while try cond(rt).truthy() {
+                while try cond(rt) {
                     try rt.tick()
                     let f: Flow
                     do { f = try run(rt) } catch let s as ControlSignal { f = s.flow }
@@ -228,6 +262,13 @@ final class Compiler {
         case .continueLoop: return { _ in .continueLoop }
         case .returnValue(let e, _):
             guard let e else { return { rt in rt.returnValue = .null; return .returned } }
+            if case .name(let n, _) = e, case .local(let slot) = resolve(n) {
+                let read = expr(e)
+                return { rt in
+                    if let v = rt.bp[slot] { rt.returnValue = v } else { rt.returnValue = try read(rt) }
+                    return .returned
+                }
+            }
             let ev = expr(e)
             return { rt in rt.returnValue = try ev(rt); return .returned }
         }
@@ -401,7 +442,10 @@ final class Compiler {
             }
         case .unary(let op, let a, let pos):
             let x = expr(a), location = loc(pos)
-            if op == "not" { return { rt in .bool(!(try x(rt).truthy())) } }
+            if op == "not" {
+                let cond = condition(a)
+                return { rt in .bool(!(try cond(rt))) }
+            }
             return { rt in
                 let v = try x(rt)
                 if case .number(let n) = v { return .number(-n) }
@@ -409,9 +453,12 @@ final class Compiler {
             }
         case .binary(let op, let a, let b, let pos): return binary(op, a, b, pos)
         case .logical(let op, let a, let b, _):
-            let x = expr(a), y = expr(b)
-            if op == "and" { return { rt in let l = try x(rt); return try l.truthy() ? try y(rt) : l } }
-            return { rt in let l = try x(rt); return try l.truthy() ? l : try y(rt) }
+            let x = expr(a), y = expr(b), location = loc(Self.start(a))
+            @inline(__always) func truth(_ v: Value) throws -> Bool {
+                do { return try v.truthy() } catch { throw Compiler.located(error, location) }
+            }
+            if op == "and" { return { rt in let l = try x(rt); return try truth(l) ? try y(rt) : l } }
+            return { rt in let l = try x(rt); return try truth(l) ? l : try y(rt) }
         case .range(let a, let b, let pos):
             let x = expr(a), y = expr(b), location = loc(pos)
             return { rt in
@@ -437,10 +484,10 @@ final class Compiler {
             }
         case .function(let f): return function(f)
         case .ifExpr(let c, let a, let b, _):
-            let cond = expr(c), then = valueBlock(a)
-            guard let b else { return { rt in try cond(rt).truthy() ? try then(rt) : .null } }
+            let cond = condition(c), then = valueBlock(a)
+            guard let b else { return { rt in try cond(rt) ? try then(rt) : .null } }
             let other = valueBlock(b)
-            return { rt in try cond(rt).truthy() ? try then(rt) : try other(rt) }
+            return { rt in try cond(rt) ? try then(rt) : try other(rt) }
         }
     }
 
@@ -484,10 +531,24 @@ final class Compiler {
                 return try read(rt)   // raises the unassigned-variable error
             }
             switch op {
-            case "+": return { rt in let l = try load(rt); if case .number(let p) = l { return .number(p + c) }; return try slow(l, .number(c)) }
-            case "-": return { rt in let l = try load(rt); if case .number(let p) = l { return .number(p - c) }; return try slow(l, .number(c)) }
-            case "*": return { rt in let l = try load(rt); if case .number(let p) = l { return .number(p * c) }; return try slow(l, .number(c)) }
-            case "<": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p < c) }; return try slow(l, .number(c)) }
+            case "+": return { rt in
+                if case .some(.number(let p)) = rt.bp[slot] { return .number(p + c) }
+                let l = try load(rt)
+                if case .dual(let p, let d) = l { return .dual(p + c, d) }
+                return try slow(l, .number(c)) }
+            case "-": return { rt in
+                if case .some(.number(let p)) = rt.bp[slot] { return .number(p - c) }
+                let l = try load(rt)
+                if case .dual(let p, let d) = l { return .dual(p - c, d) }
+                return try slow(l, .number(c)) }
+            case "*": return { rt in
+                if case .some(.number(let p)) = rt.bp[slot] { return .number(p * c) }
+                let l = try load(rt)
+                if case .dual(let p, let d) = l { return .dual(p * c, d * c) }
+                return try slow(l, .number(c)) }
+            case "<": return { rt in
+                if case .some(.number(let p)) = rt.bp[slot] { return .bool(p < c) }
+                return try slow(try load(rt), .number(c)) }
             case "<=": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p <= c) }; return try slow(l, .number(c)) }
             case ">": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p > c) }; return try slow(l, .number(c)) }
             case "==": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p == c) }; return try slow(l, .number(c)) }
@@ -576,7 +637,8 @@ final class Compiler {
             }
         }
         @inline(__always) func other(_ fn: Function, _ rt: Runtime) throws -> Value {
-            if argc == 1, let g = fn as? GradFunction {
+            if argc == 1, fn.isGrad {
+                let g = unsafeDowncast(fn, to: GradFunction.self)
                 let x = try positional[0](rt)
                 do {
                     if case .number(let n) = x { return try g.derivative(at: n, rt, at: pos) }
@@ -663,10 +725,14 @@ final class Compiler {
     /// Adds a stack line when an error leaves a user function; positions errors from builtins at the call.
     static func trace(_ error: Error, _ fn: Function, _ location: SourceLocation) -> Error {
         guard var e = located(error, location) as? ScriptError else { return error }
-        if fn is UserFunction, e.stack.count < 50 {
-            e.stack.append("in \(fn.name)(), called at \(location)")
-        } else if fn is UserFunction, e.stack.count == 50 {
-            e.stack.append("...")
+        guard fn.isUser else { return e }
+        let entry = "in \(fn.name)(), called at \(location)"
+        // Deep recursion repeats one frame: count it instead of listing it thousands of times.
+        if let last = e.stack.last, last.hasPrefix(entry) {
+            let count = last == entry ? 1 : Int(last.dropFirst(entry.count + 2).prefix { $0.isNumber }) ?? 1
+            e.stack[e.stack.count - 1] = entry + " (\(count + 1) times)"
+        } else if e.stack.count < 100 {
+            e.stack.append(entry)
         }
         return e
     }

@@ -72,92 +72,12 @@ public enum Format {
 
     // MARK: tensors
 
-    /// How many values a tensor shows before it is summarised with "...".
-    public static var tensorThreshold = 1000
-    /// How many values on each side of "..." per axis.
-    public static var edgeItems = 3
-
     /// A tensor like NumPy prints an array, after a line with its shape.
     public static func tensor(_ t: Tensor) -> String {
         let header = "tensor " + Shape.describe(t.shape)
-        if t.rank == 0 { return "tensor(\(scalarText(t.scalars.first ?? 0, style: style(of: t.scalars))))" }
-        if t.count == 0 { return header + "\n[]" }
-        let summarise = t.count > tensorThreshold
-        // Collect the values that will show, to choose one style and width.
-        var shown: [Float] = []
-        collect(t, axis: 0, offset: 0, summarise: summarise, into: &shown)
-        let style = style(of: shown)
-        let width = shown.map { scalarText($0, style: style).count }.max() ?? 1
-        var out = ""
-        render(t, axis: 0, offset: 0, summarise: summarise, style: style, width: width, indent: 1, into: &out)
-        return header + "\n" + out
-    }
-
-    enum Style { case integer, fixed(Int), scientific }
-
-    static func style(of values: [Float]) -> Style {
-        let finite = values.filter { $0.isFinite }
-        if finite.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e8 }) { return .integer }
-        let big = finite.map { abs($0) }.max() ?? 0
-        let small = finite.filter { $0 != 0 }.map { abs($0) }.min() ?? 1
-        if big >= 1e8 || small < 1e-4 { return .scientific }
-        // As few decimals as show every value exactly at float precision, at most 4.
-        var decimals = 1
-        for d in 1...4 {
-            decimals = d
-            let scale = Float(Foundation.pow(10, Double(d)))
-            if finite.allSatisfy({ abs(($0 * scale).rounded() / scale - $0) <= abs($0) * 1e-6 }) { break }
-        }
-        return .fixed(decimals)
-    }
-
-    static func scalarText(_ x: Float, style: Style) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-        switch style {
-        case .integer: return String(Int64(x))
-        case .fixed(let d): return String(format: "%.\(d)f", Double(x))
-        case .scientific: return String(format: "%.4e", Double(x))
-        }
-    }
-
-    private static func strideOf(_ t: Tensor, _ axis: Int) -> Int { t.shape[(axis + 1)...].reduce(1, *) }
-
-    private static func indices(_ n: Int, _ summarise: Bool) -> [Int?] {
-        if summarise && n > 2 * edgeItems { return Array(0..<edgeItems) + [nil] + Array((n - edgeItems)..<n) }
-        return Array(0..<n)
-    }
-
-    private static func collect(_ t: Tensor, axis: Int, offset: Int, summarise: Bool, into out: inout [Float]) {
-        let stride = strideOf(t, axis)
-        for i in indices(t.shape[axis], summarise) {
-            guard let i else { continue }
-            if axis == t.rank - 1 { out.append(t.scalars[offset + i]) }
-            else { collect(t, axis: axis + 1, offset: offset + i * stride, summarise: summarise, into: &out) }
-        }
-    }
-
-    private static func render(_ t: Tensor, axis: Int, offset: Int, summarise: Bool, style: Style, width: Int, indent: Int, into out: inout String) {
-        let stride = strideOf(t, axis)
-        out += "["
-        let idx = indices(t.shape[axis], summarise)
-        if axis == t.rank - 1 {
-            out += idx.map { i in
-                guard let i else { return "..." }
-                let s = scalarText(t.scalars[offset + i], style: style)
-                return String(repeating: " ", count: max(0, width - s.count)) + s
-            }.joined(separator: ", ")
-        } else {
-            let separator = ",\n" + String(repeating: "\n", count: max(0, t.rank - axis - 2)) + String(repeating: " ", count: indent)
-            var first = true
-            for i in idx {
-                if !first { out += separator }
-                first = false
-                guard let i else { out += "..."; continue }
-                render(t, axis: axis + 1, offset: offset + i * stride, summarise: summarise, style: style, width: width, indent: indent + 1, into: &out)
-            }
-        }
-        out += "]"
+        // The engine's NumPy-style text form, after a line with the shape.
+        if t.rank == 0 { return "tensor(\(t.description))" }
+        return header + "\n" + t.description
     }
 
     /// A short summary for `:vars`.

@@ -19,6 +19,8 @@ public enum Fuzzer {
         public var failures: [(program: String, problem: String)] = []
         public var seconds = 0.0
 
+        public init() {}
+
         public var summary: String {
             "fuzz: \(programs) programs in \(String(format: "%.0f", seconds)) s: \(parsed) parsed, \(ranCleanly) ran to the end, "
                 + "\(scriptErrors) stopped with a script error, \(failures.count) invariant failures"
@@ -46,15 +48,15 @@ public enum Fuzzer {
         var rng = RandomGenerator(seed: seed)
         var report = Report()
         let start = Date()
-        let savedLimit = Limits.maxElements
+        let savedLimit = Limits.maxElements, savedItems = Limits.maxListItems
         Limits.maxElements = 1 << 16
-        defer { Limits.maxElements = savedLimit }
+        Limits.maxListItems = 1 << 20
+        defer { Limits.maxElements = savedLimit; Limits.maxListItems = savedItems }
         var lastLog = start
         while report.programs < maxPrograms && Date().timeIntervalSince(start) < seconds {
             let program = rng.nextInt(below: 2) == 0 ? generate(&rng) : mutate(corpus[rng.nextInt(below: corpus.count)], &rng)
             try? program.write(toFile: current, atomically: false, encoding: .utf8)
             check(program, into: &report)
-            report.programs += 1
             if Date().timeIntervalSince(lastLog) > 30 {
                 lastLog = Date()
                 log("... \(report.programs) programs, \(report.failures.count) failures")
@@ -66,6 +68,11 @@ public enum Fuzzer {
 
     /// Runs one program through every entry point and checks the invariants.
     public static func check(_ program: String, into report: inout Report) {
+        let savedLimit = Limits.maxElements, savedItems = Limits.maxListItems
+        Limits.maxElements = min(savedLimit, 1 << 16)
+        Limits.maxListItems = min(savedItems, 1 << 20)
+        defer { Limits.maxElements = savedLimit; Limits.maxListItems = savedItems }
+        report.programs += 0
         let session = Session()
         session.output = { _ in }
         session.stepLimit = 20_000
@@ -91,6 +98,7 @@ public enum Fuzzer {
             report.failures.append((program, "a non-script error escaped: \(error)"))
         }
         _ = session.variables
+        report.programs += 1
     }
 
     // MARK: generation
@@ -99,6 +107,12 @@ public enum Fuzzer {
     private static let ops = ["+", "-", "*", "/", "%", "^", "@", "==", "!=", "<", "<=", ">", ">=", "and", "or", ".."]
 
     private static func pick<T>(_ items: [T], _ rng: inout RandomGenerator) -> T { items[rng.nextInt(below: items.count)] }
+
+    /// `count` generated programs from a seed.
+    public static func generated(seed: UInt64, count: Int) -> [String] {
+        var rng = RandomGenerator(seed: seed)
+        return (0..<count).map { _ in generate(&rng) }
+    }
 
     /// A random well-formed program of a few statements.
     public static func generate(_ rng: inout RandomGenerator) -> String {
@@ -133,10 +147,10 @@ public enum Fuzzer {
             return "\(name)(" + (0..<argc).map { _ in expression(&rng, depth: d) }.joined(separator: ", ") + ")"
         case 6: return "\(expression(&rng, depth: d))[\(expression(&rng, depth: d))\(rng.nextInt(below: 2) == 0 ? "" : ":")]"
         case 7: return "\(expression(&rng, depth: d)).\(pick(["shape", "T", "last", "first", "count", "lr", "sum", "mean"], &rng))"
-        case 8: return "fn(a) \(expression(&rng, depth: d))"
-        case 9: return "grad(fn(a) \(expression(&rng, depth: d)))(\(expression(&rng, depth: d)))"
-        case 10: return "\"s {\(expression(&rng, depth: d))}\""
-        default: return "\(pick(["-", "not "], &rng))\(expression(&rng, depth: d))"
+        case 8: return "fn(a) (\(expression(&rng, depth: d)))"
+        case 9: return "grad(fn(a) (\(expression(&rng, depth: d))))(\(expression(&rng, depth: d)))"
+        case 10: return "\"s {\(pick(names, &rng))} { \(pick(names, &rng)) + \(atom(&rng).contains("'") || atom(&rng).contains("\"") ? "1" : "2") }\""
+        default: return "(\(pick(["-", "not "], &rng))\(expression(&rng, depth: d)))"
         }
     }
 

@@ -26,7 +26,7 @@ final class GradFunction: Function {
         } else {
             direct = nil
         }
-        super.init(name: "grad(\(name))")
+        super.init(name: "grad(\(name))", isGrad: true)
     }
 
     private func positions(_ argc: Int) throws -> [Int] {
@@ -94,7 +94,7 @@ final class GradFunction: Function {
             }
             let grads = try gradients(of: y, wrt: leaves, createGraph: nested)
             let values: [Value] = zip(ps, grads).map { p, g in
-                if case .number = args[p], let v = g.item { return .number(Double(v)) }
+                if case .number = args[p], let v = g.item { return .number(Ops.double(v)) }
                 return .tensor(g)
             }
             return single ? values[0] : .list(values)

@@ -120,7 +120,8 @@ struct Lexer {
                 add(.op(String(c)), l, col, String(c))
             case ")", "]", "}":
                 let open: Character = c == ")" ? "(" : (c == "]" ? "[" : "{")
-                if brackets.last == open { brackets.removeLast() }
+                // A closer also closes brackets left open inside it, so one missing ')' does not swallow the rest.
+                if let k = brackets.lastIndex(of: open) { brackets.removeSubrange(k...) }
                 add(.op(String(c)), l, col, String(c))
             case "+", "-", "*", "/", "%", "^", "@", "<", ">", "=", ".", ",", ":", ";":
                 if c == ";" { add(.newline, l, col, ";") } else { add(.op(String(c)), l, col, String(c)) }

@@ -16,6 +16,16 @@ public enum Limits {
     /// The most elements a tensor built by a program may have (4 GB of floats).
     public static var maxElements = 1 << 30
 
+    /// The most items a list may hold, and characters a string.
+    public static var maxListItems = 1 << 26
+
+    /// Throws unless a list or string of `count` items may be built.
+    static func checkLength(_ count: Int, _ what: String) throws {
+        if count > maxListItems {
+            throw ScriptError("a \(what) of \(count) items is too big for memory (the limit is \(maxListItems))")
+        }
+    }
+
     /// Throws unless a tensor of `shape` may be allocated.
     public static func checkShape(_ shape: [Int]) throws {
         var total = 1
@@ -34,12 +44,18 @@ public enum Limits {
 enum Ops {
     // MARK: conversions
 
+    /// A float as the double users expect: its shortest decimal form (0.1f is 0.1, not 0.10000000149).
+    static func double(_ f: Float) -> Double {
+        if f == f.rounded() && Swift.abs(f) < 1e7 { return Double(f) }
+        return Double(f.description) ?? Double(f)
+    }
+
     /// The number inside a value (numbers and one-element tensors), or nil.
     static func number(_ v: Value) -> Double? {
         switch v {
         case .number(let n): return n
         case .bool(let b): return b ? 1 : 0
-        case .tensor(let t) where t.tensor.count == 1: return Double(t.tensor.scalars[0])
+        case .tensor(let t) where t.tensor.count == 1: return double(t.tensor.scalars[0])
         default: return nil
         }
     }
@@ -60,6 +76,10 @@ enum Ops {
         case .bool(let b): return Tensor(b ? 1 : 0)
         case .dual: throw DualUnsupported()
         case .list(let items):
+            if items.contains(where: tracksGradient) {
+                // Keep the gradient path: stack the elements instead of copying their values.
+                return try Tensor.stack(try items.map { try tensor($0) })
+            }
             var shape: [Int] = []
             var scalars: [Float] = []
             try flatten(items, depth: 0, shape: &shape, into: &scalars)
@@ -70,6 +90,15 @@ enum Ops {
             return Tensor((0..<r.count).map { Float(r.value(at: $0)) })
         default:
             throw ScriptError("expected a tensor, a number or a list of numbers, got \(v.typeName)")
+        }
+    }
+
+    /// Whether a value holds a tensor that records gradients.
+    static func tracksGradient(_ v: Value) -> Bool {
+        switch v {
+        case .tensor(let t): return t.tensor.requiresGrad
+        case .list(let items): return items.contains(where: tracksGradient)
+        default: return false
         }
     }
 
@@ -129,6 +158,18 @@ enum Ops {
             return try dual(op, l, r)
         default: break
         }
+        let tensorSide: Bool
+        switch (l, r) {
+        case (.tensor, .tensor), (.tensor, .number), (.number, .tensor), (.tensor, .bool), (.bool, .tensor): tensorSide = true
+        default: tensorSide = false
+        }
+        if tensorSide && (op == "==" || op == "!=") {
+            // Elementwise, as in NumPy: 1 where it holds, 0 elsewhere.
+            let (a, b) = (try tensor(l), try tensor(r))
+            guard let shape = Shape.broadcast(a.shape, b.shape) else { throw TensorError.shapeMismatch(op: op, a.shape, b.shape) }
+            try Limits.checkShape(shape)
+            return .tensor(try compare(a, op == "==" ? .equal : .notEqual, b))
+        }
         if op == "==" { return .bool(equal(l, r)) }
         if op == "!=" { return .bool(!equal(l, r)) }
         if case .host(let h) = l, let v = try h.binary(op, r, reversed: false) { return v }
@@ -138,7 +179,9 @@ enum Ops {
             return try tensors(op, try operand(l, op), try operand(r, op))
         case (.string(let a), .string(let b)):
             switch op {
-            case "+": return .string(a + b)
+            case "+":
+                try Limits.checkLength(a.utf8.count + b.utf8.count, "string")
+                return .string(a + b)
             case "<": return .bool(a < b)
             case "<=": return .bool(a <= b)
             case ">": return .bool(a > b)
@@ -149,13 +192,16 @@ enum Ops {
             if op == "+" {
                 throw ScriptError("cannot add a \(l.typeName) and a \(r.typeName); to put a value in a string, write \"...{x}...\"")
             }
-            if op == "*", case .string(let s) = l, let n = number(r), n >= 0, n.rounded() == n, n < 1e6 {
+            if op == "*", case .string(let s) = l, let n = number(r), n >= 0, n.rounded() == n, Double(s.utf8.count) * n <= Double(Limits.maxListItems) {
                 return .string(String(repeating: s, count: Int(n)))
             }
         case (.list(let a), .list(let b)):
-            if op == "+" { return .list(a + b) }
+            if op == "+" {
+                try Limits.checkLength(a.count + b.count, "list")
+                return .list(a + b)
+            }
         case (.list(let a), .number(let n)) where op == "*":
-            guard n >= 0, n.rounded() == n, Double(a.count) * n <= 1e7 else {
+            guard n >= 0, n.rounded() == n, Double(a.count) * n <= Double(Limits.maxListItems) else {
                 throw ScriptError("a list can be repeated a whole, non-negative number of times, got \(Format.number(n))")
             }
             return .list(Array(repeating: a, count: Int(n)).flatMap { $0 })
@@ -300,7 +346,7 @@ enum Ops {
         case .tensor(let t):
             let x = t.tensor
             guard x.rank >= 1 else { throw ScriptError("cannot iterate over a tensor of rank 0") }
-            if x.rank == 1 && x.node == nil { return x.scalars.map { .number(Double($0)) } }
+            if x.rank == 1 && x.node == nil { return x.scalars.map { .number(double($0)) } }
             return try (0..<x.shape[0]).map { .tensor(try x.selecting($0)) }
         case .host(let h):
             if let items = try h.elements() { return items }
@@ -499,7 +545,7 @@ enum Ops {
             case "T": return .tensor(try t.transposed())
             case "item":
                 guard let x = t.item else { throw ScriptError("item needs a tensor with one element, got shape \(Shape.describe(t.shape))") }
-                return .number(Double(x))
+                return .number(double(x))
             default: break
             }
         case .list(let items):

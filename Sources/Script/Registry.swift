@@ -238,6 +238,9 @@ public final class Registry {
         ("tensor", "Tensors: creation, arithmetic, reductions, shapes", Registry.registerTensor),
         ("nn", "Neural-network ops on tensors", Registry.registerNN),
         ("autodiff", "Gradients and optimisation", Registry.registerAutodiff),
+        ("neural", "Models, training and evaluation", Registry.registerNeural),
+        ("faces", "Face datasets and augmentation", Registry.registerFaces),
+        ("graphics", "Figures", Registry.registerGraphics),
     ]
 
     private(set) var ordered: [Builtin] = []

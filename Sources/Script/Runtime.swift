@@ -290,7 +290,7 @@ final class UserFunction: Function {
         guard argc <= proto.paramCount else {
             throw ScriptError("\(name)() takes \(proto.paramNames.count) argument\(proto.paramNames.count == 1 ? "" : "s") but \(argc) were given")
         }
-        guard rt.depth < rt.maxDepth, rt.stackEnd - frame >= size else {
+        guard rt.depth < rt.maxDepth, frame + size <= rt.stackEnd else {
             throw ScriptError("recursion too deep: more than \(rt.maxDepth) nested calls (in \(name))")
         }
         try rt.tick()

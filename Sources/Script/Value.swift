@@ -153,7 +153,9 @@ public class Function {
     public let name: String
     /// True for functions written in ainb (the call fast path checks this instead of casting).
     let isUser: Bool
-    init(name: String, isUser: Bool = false) { self.name = name; self.isUser = isUser }
+    /// True for derivatives made by `grad` (they have a fast path for one number).
+    let isGrad: Bool
+    init(name: String, isUser: Bool = false, isGrad: Bool = false) { self.name = name; self.isUser = isUser; self.isGrad = isGrad }
 
     /// Calls with evaluated arguments.
     func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {

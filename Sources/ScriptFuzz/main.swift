@@ -30,6 +30,15 @@ if let path = option("--run") {
     exit(0)
 }
 
+if let n = option("--show-generated").flatMap(Int.init) {
+    let session = Session()
+    for program in Fuzzer.generated(seed: UInt64(option("--seed") ?? "1") ?? 1, count: n) {
+        let errors = session.check(program, file: "g")
+        if let e = errors.first { print("----\n\(program)\n=> \(e)") }
+    }
+    exit(0)
+}
+
 let seconds = Double(option("--seconds") ?? "60") ?? 60
 let seed = UInt64(option("--seed") ?? "1") ?? 1
 let limit = Int(option("--programs") ?? "") ?? Int.max

@@ -84,9 +84,23 @@ final class ConvKernelTests: XCTestCase {
         try check(Case(n: 1, c: 2, h: 4, w: 3, f: 3, kh: 1, kw: 1, sh: 1, sw: 1, ph: 1, pw: 2))
     }
 
+    func testEmptyBatch() throws {
+        // No images: an empty output, an empty input gradient and a zero weight gradient.
+        let x = try Tensor(shape: [0, 2, 5, 5], scalars: []).requiringGrad()
+        for (kernel, stride, padding) in [(3, 1, 0), (3, 1, 1), (1, 1, 0), (3, 2, 1)] {
+            let w = Tensor.randn([3, 2, kernel, kernel], seed: 5).requiringGrad()
+            let y = try conv2d(x, weight: w, stride: (stride, stride), padding: (padding, padding))
+            let side = (5 + 2 * padding - kernel) / stride + 1
+            XCTAssertEqual(y.shape, [0, 3, side, side])
+            let grads = try gradients(of: y, wrt: [x, w], seed: try Tensor(shape: y.shape, scalars: []))
+            XCTAssertEqual(grads[0].shape, [0, 2, 5, 5])
+            XCTAssertEqual(grads[1].scalars, [Float](repeating: 0, count: 6 * kernel * kernel))
+        }
+    }
+
     func testManyPixelsAcrossThreads() throws {
-        // Enough pixels and filters that the GEMM splits over several jobs and panels.
-        try check(Case(n: 4, c: 6, h: 13, w: 11, f: 70, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
+        // Enough work that two threads take part, over several jobs and panels.
+        try check(Case(n: 8, c: 16, h: 12, w: 11, f: 70, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
     }
 
     func testPoolingOverManyPlanesMatchesDirectLoops() throws {

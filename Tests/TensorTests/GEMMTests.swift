@@ -88,10 +88,12 @@ final class GEMMTests: XCTestCase {
     }
 
     func testLargeEnoughToSplitOverThreads() {
-        // Several row blocks (B packed once and shared) and several panel groups.
+        // Past the size where two threads take part: several row blocks (B packed once
+        // and shared), several panel groups, and few rows (B packed by each job).
         check(m: 400, n: 300, k: 70, transA: false, transB: false, accumulate: false)
-        check(m: 200, n: 100, k: 130, transA: true, transB: true, accumulate: true)
-        check(m: 20, n: 600, k: 300, transA: false, transB: true, accumulate: false)
+        check(m: 260, n: 200, k: 160, transA: true, transB: true, accumulate: true)
+        check(m: 20, n: 1200, k: 400, transA: false, transB: true, accumulate: false)
+        check(m: 31, n: 1000, k: 300, transA: false, transB: false, accumulate: true)
     }
 
     func testZeroSizes() {

@@ -265,6 +265,10 @@ enum ConvKernels {
         let kk = c * g.kernelH * g.kernelW
         let panels = (filters + GEMM.nr - 1) / GEMM.nr
         let padded = g.padH > 0 || g.padW > 0
+        guard pixels > 0, kk > 0, filters > 0 else {
+            dw.update(repeating: 0, count: filters * kk)
+            return
+        }
         Scratch.with(padded ? n * c * hp * wp : 0) { xpad in
             if padded { pad(x, planes: n * c, height: g.height, width: g.width, padH: g.padH, padW: g.padW, into: xpad) }
             let origin = padded ? UnsafePointer(xpad) : x
@@ -275,9 +279,11 @@ enum ConvKernels {
                 // The pixels (GEMM's K) are cut into 256-deep blocks, grouped into chunks that
                 // accumulate separate partial sums; each chunk packs its blocks of the output
                 // gradient into a small buffer that stays in cache.
-                let depth = GEMM.kc
+                // Blocks of at most 256 pixels, evened out so the last one is not a stub.
+                let pieces = (pixels + GEMM.kc - 1) / GEMM.kc
+                let depth = (pixels + pieces - 1) / pieces
                 let blocks = (pixels + depth - 1) / depth
-                let threads = pixels * kk * filters < 100_000 ? 1 : Parallel.threadCount
+                let threads = pixels * kk * filters < GEMM.parallelWork ? 1 : Parallel.threadCount
                 let chunks = min(blocks, threads == 1 ? 1 : 4 * threads)
                 let tilesM = (kk + GEMM.mr - 1) / GEMM.mr
                 Scratch.with(chunks * kk * filters) { partials in
@@ -303,11 +309,13 @@ enum ConvKernels {
                         }
                     }
                     // dw[f, p] = Σ over chunks of dwᵀ[p, f].
-                    for f in 0..<filters {
-                        for p in 0..<kk {
-                            var sum: Float = 0
-                            for chunk in 0..<chunks { sum += partials[chunk * kk * filters + p * filters + f] }
-                            dw[f * kk + p] = sum
+                    Parallel.forEachRange(kk, cost: chunks * filters) { rows in
+                        for p in rows {
+                            for f in 0..<filters {
+                                var sum: Float = 0
+                                for chunk in 0..<chunks { sum += partials[chunk * kk * filters + p * filters + f] }
+                                dw[f * kk + p] = sum
+                            }
                         }
                     }
                 }

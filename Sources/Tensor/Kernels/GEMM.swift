@@ -14,7 +14,13 @@ public enum GEMM {
     static let nr = 32
     static let kc = 256
     typealias V = SIMD16<Float>
+    /// Products with fewer multiply-adds than this (about 60 µs on one core) run on
+    /// one thread: a second thread gains little there, and on a busy machine a
+    /// worker descheduled in the middle of its share stalls the whole product.
+    static let parallelWork = 8_000_000
 
+    /// C (M×N, row stride `ldc`) = op(A) · op(B), plus C's old value when `accumulate`.
+    /// Uses `Parallel`'s threads when the product is big enough to gain from them.
     public static func multiply(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, transA: Bool,
@@ -29,7 +35,7 @@ public enum GEMM {
         let tilesM = (m + mr - 1) / mr
         let panelsN = (n + nr - 1) / nr
         let work = m * n * k
-        let threads = work < 48_000 ? 1 : Parallel.threadCount
+        let threads = work < parallelWork ? 1 : Parallel.threadCount
 
         let (rowTiles, groupPanels) = plan(tilesM: tilesM, panelsN: panelsN, threads: threads)
         let rowBlocks = (tilesM + rowTiles - 1) / rowTiles

@@ -20,7 +20,7 @@ extension GEMM {
         guard m > 0, n > 0, k > 0 else { return }
         let tilesM = (m + mr - 1) / mr
         let panelsN = (n + nr - 1) / nr
-        let threads = m * n * k < 48_000 ? 1 : Parallel.threadCount
+        let threads = m * n * k < parallelWork ? 1 : Parallel.threadCount
         let (rowTiles, groupPanels) = plan(tilesM: tilesM, panelsN: panelsN, threads: threads)
         let rowBlocks = (tilesM + rowTiles - 1) / rowTiles
         let panelGroups = (panelsN + groupPanels - 1) / groupPanels

@@ -58,6 +58,12 @@ public enum Parallel {
 #if os(Linux)
 /// Threads that wait for jobs: they spin for a while after each job, then
 /// sleep on a condition variable until the next one is published.
+///
+/// A caller never waits for a worker that has not started: it runs items
+/// itself until none are left, closes the job, and waits only for workers
+/// inside it. A worker joins by counting itself in `active` and then checking
+/// that the job it saw is still open (both sequentially consistent, so either
+/// the caller sees the worker or the worker sees the job closed).
 final class WorkerPool: @unchecked Sendable {
     /// One pool for the process, with `Parallel.threadCount − 1` workers (the
     /// caller is the remaining thread).
@@ -66,18 +72,21 @@ final class WorkerPool: @unchecked Sendable {
     private let workers: Int
     /// Bumped once per job; workers wait for it to change.
     private let generation = Atomic<Int>(0)
+    /// True from a job's publication until its caller has taken the last item.
+    private let open = Atomic<Bool>(false)
+    /// Workers inside the current job.
+    private let active = Atomic<Int>(0)
     /// The next item index to hand out.
     private let next = Atomic<Int>(0)
-    /// Workers that finished their part of the current job.
-    private let finished = Atomic<Int>(0)
+    /// How many workers may take part in the current job.
+    private let participants = Atomic<Int>(0)
     /// Workers asleep (or about to sleep) on the condition variable.
     private let sleepers = Atomic<Int>(0)
     /// Set while a job runs; a second caller runs its work serially.
     private let busy = Atomic<Bool>(false)
-    // Job description, written before `generation` is bumped (release) and read after (acquire).
+    // Job description, written before the job opens and read only by workers that joined it.
     private var body: ((Int) -> Void)?
     private var count = 0
-    private var participants = 0
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
@@ -98,9 +107,9 @@ final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { body in
             self.body = body
             self.count = count
-            self.participants = min(threads - 1, workers)
+            participants.store(min(threads - 1, workers), ordering: .relaxed)
             next.store(0, ordering: .relaxed)
-            finished.store(0, ordering: .relaxed)
+            open.store(true, ordering: .sequentiallyConsistent)
             generation.add(1, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                 pthread_mutex_lock(mutex)
@@ -112,11 +121,12 @@ final class WorkerPool: @unchecked Sendable {
                 if i >= count { break }
                 body(i)
             }
-            // Every worker signs off (even those not taking part) before the body goes away.
+            // Every item is taken; wait only for workers still running one.
+            open.store(false, ordering: .sequentiallyConsistent)
             var spins = 0
-            while finished.load(ordering: .acquiring) < workers {
+            while active.load(ordering: .sequentiallyConsistent) > 0 {
                 spins += 1
-                if spins > 4096 { sched_yield() }
+                if spins > 2048 { sched_yield() }
             }
             self.body = nil
         }
@@ -128,7 +138,10 @@ final class WorkerPool: @unchecked Sendable {
         var seen = 0
         while true {
             seen = waitForJob(after: seen)
-            if index < participants, let body {
+            guard index < participants.load(ordering: .relaxed) else { continue }
+            active.add(1, ordering: .sequentiallyConsistent)
+            if open.load(ordering: .sequentiallyConsistent) && generation.load(ordering: .sequentiallyConsistent) == seen,
+               let body {
                 let count = self.count
                 while true {
                     let i = next.add(1, ordering: .relaxed).oldValue
@@ -136,7 +149,7 @@ final class WorkerPool: @unchecked Sendable {
                     body(i)
                 }
             }
-            finished.add(1, ordering: .releasing)
+            active.subtract(1, ordering: .sequentiallyConsistent)
         }
     }
 
@@ -153,7 +166,7 @@ final class WorkerPool: @unchecked Sendable {
             if g != seen { return g }
             sched_yield()
             rounds += 1
-            if rounds % 64 == 0 && DispatchTime.now().uptimeNanoseconds - start > 5_000_000 { break }
+            if rounds % 64 == 0 && DispatchTime.now().uptimeNanoseconds - start > 2_000_000 { break }
         }
         pthread_mutex_lock(mutex)
         sleepers.add(1, ordering: .sequentiallyConsistent)

@@ -1,0 +1,184 @@
+import Foundation
+import Script
+import XCTest
+
+/// Every builtin at least once, with a value worked out by hand (or by PyTorch's definition).
+final class BuiltinTests: XCTestCase {
+    /// name → (program, expected display of its last expression).
+    static let cases: [String: [(String, String)]] = [
+        // core
+        "print": [("print(\"a\", 1, [2])\n0", "a 1 [2]\n0")],
+        "help": [("help(\"len\")\n0", "\(Session.help("len")!)\n0")],
+        "metric": [("metric(\"rmse\", 2.5)", "2.5")],
+        "len": [("[len([1, 2, 3]), len(\"héllo\"), len({a: 1}), len(0..4), len(zeros([5, 2]))]", "[3, 5, 1, 4, 5]")],
+        "range": [("[list(range(3)), list(range(2, 5)), list(range(0, 1, 0.25))]", "[[0, 1, 2], [2, 3, 4], [0, 0.25, 0.5, 0.75]]")],
+        "list": [("list(tensor([1, 2]))", "[1, 2]")],
+        "append": [("append([1], 2)", "[1, 2]")],
+        "reverse": [("[reverse([1, 2, 3]), reverse(\"ab\")]", "[[3, 2, 1], \"ba\"]")],
+        "sort": [("[sort([3, 1, 2]), sort([\"b\", \"a\"]), sort([-3, 1, -2], key: fn(x) abs(x))]", "[[1, 2, 3], [\"a\", \"b\"], [1, -2, -3]]")],
+        "enumerate": [("enumerate([\"a\", \"b\"])", "[[0, \"a\"], [1, \"b\"]]")],
+        "zip": [("zip([1, 2, 3], [4, 5])", "[[1, 4], [2, 5]]")],
+        "map": [("map([1, 2, 3], fn(x) x * x)", "[1, 4, 9]")],
+        "filter": [("filter(0..10, fn(x) x % 3 == 0)", "[0, 3, 6, 9]")],
+        "str": [("str(1.5) + str([1, \"a\"])", "\"1.5[1, \\\"a\\\"]\"")],
+        "number": [("[number(\"2.5\"), number(true), number(tensor([7]))]", "[2.5, 1, 7]")],
+        "type": [("[type(1), type(\"s\"), type(nil), type([]), type({}), type(0..1), type(print), type(zeros([1])), type(true)]",
+                  "[\"number\", \"string\", \"nil\", \"list\", \"record\", \"range\", \"function\", \"tensor\", \"bool\"]")],
+        "format": [("format(3.14159, digits: 2)", "\"3.14\"")],
+        "join": [("join([1, \"b\", 2.5], \", \")", "\"1, b, 2.5\"")],
+        "upper": [("upper(\"Ok\")", "\"OK\"")],
+        "lower": [("lower(\"Ok\")", "\"ok\"")],
+        "contains": [("[contains([1, 2], 2), contains(\"team\", \"ea\"), contains({a: 1}, \"b\")]", "[true, true, false]")],
+        "keys": [("keys({b: 1, a: 2})", "[\"b\", \"a\"]")],
+        "assert": [("assert(true, \"never\")\n1", "1")],
+        "clock": [("t = clock()\nclock() >= t", "true")],
+        // math
+        "abs": [("[abs(-2), tolist(abs(tensor([-1, 2])))]", "[2, [1, 2]]")],
+        "sqrt": [("sqrt(16)", "4")],
+        "exp": [("exp(0)", "1")],
+        "log": [("log(e)", "1")],
+        "tanh": [("tanh(0)", "0")],
+        "sigmoid": [("[sigmoid(0), tolist(sigmoid(tensor([0])))]", "[0.5, [0.5]]")],
+        "relu": [("[relu(-1), relu(2), tolist(relu(tensor([-1, 2])))]", "[0, 2, [0, 2]]")],
+        "gelu": [("round(gelu(1), 6)", "0.841345")],                 // 1·Φ(1)
+        "sin": [("sin(pi / 2)", "1")],
+        "cos": [("cos(0)", "1")],
+        "floor": [("[floor(2.7), floor(-2.5)]", "[2, -3]")],
+        "ceil": [("[ceil(2.1), ceil(-2.5)]", "[3, -2]")],
+        "round": [("[round(2.5), round(3.14159, 2), round(-2.5)]", "[3, 3.14, -3]")],
+        "pow": [("[pow(2, 10), tolist(pow(tensor([2, 3]), 2))]", "[1024, [4, 9]]")],
+        // tensor
+        "tensor": [("tensor([[1, 2], [3, 4]]).shape", "[2, 2]")],
+        "zeros": [("tolist(zeros([2]))", "[0, 0]")],
+        "ones": [("tolist(ones([1, 2]))", "[[1, 1]]")],
+        "full": [("tolist(full([2], 7))", "[7, 7]")],
+        "arange": [("[tolist(arange(3)), tolist(arange(0, 1, 0.25)), tolist(arange(5, 1, -2))]", "[[0, 1, 2], [0, 0.25, 0.5, 0.75], [5, 3]]")],
+        "linspace": [("tolist(linspace(0, 1, 5))", "[0, 0.25, 0.5, 0.75, 1]")],
+        "eye": [("tolist(eye(2))", "[[1, 0], [0, 1]]")],
+        "rand": [("r = rand([1000], seed: 1)\n[all(r >= 0), all(r < 1), tolist(rand([3], seed: 1)) == tolist(rand([3], seed: 1)), round(item(mean(r)), 1)]", "[true, true, true, 0.5]")],
+        "randn": [("r = randn([4000], seed: 2)\n[round(item(mean(r)), 1), round(item(std(r)), 1)]", "[0, 1]")],
+        "uniform": [("u = uniform([1000], low: -1, high: 1, seed: 3)\n[all(u >= -1), all(u < 1), item(min(u)) < -0.9]", "[true, true, true]")],
+        "normal": [("n = normal([4000], mean: 5, std: 0.5, seed: 4)\n[round(item(mean(n)), 1), round(item(std(n)), 1)]", "[5, 0.5]")],
+        "bernoulli": [("b = bernoulli([1000], p: 0.25, seed: 5)\n[all((b == 0) + (b == 1) == 1), round(item(mean(b)), 1)]", "[true, 0.2]")],
+        "sum": [("x = tensor([[1, 2], [3, 4]])\n[item(sum(x)), tolist(sum(x, axis: 0)), tolist(sum(x, axis: 1, keepdims: true)), sum([1, 2])]", "[10, [4, 6], [[3], [7]], 3]")],
+        "mean": [("[item(mean(tensor([[1, 2], [3, 4]]))), tolist(mean(tensor([[1, 2], [3, 4]]), axis: -1)), mean([1, 2])]", "[2.5, [1.5, 3.5], 1.5]")],
+        "max": [("[max([3, 7, 2]), tolist(max(tensor([[1, 5], [7, 2]]), axis: 1))]", "[7, [5, 7]]")],
+        "min": [("[min([3, 7, 2]), tolist(min(tensor([[1, 5], [7, 2]]), axis: 0))]", "[2, [1, 2]]")],
+        "var": [("[var([1, 2, 3, 4]), item(var(tensor([1, 2, 3, 4])))]", "[1.25, 1.25]")],
+        "std": [("[std([2, 4]), item(std(tensor([2, 4])))]", "[1, 1]")],
+        "argmax": [("[tolist(argmax(tensor([[1, 5], [7, 2]]), axis: 1)), item(argmax(tensor([[1, 5], [7, 2]])))]", "[[1, 0], 2]")],
+        "argmin": [("item(argmin(tensor([3, 1, 2])))", "1")],
+        "reshape": [("reshape(arange(6), [2, -1]).shape", "[2, 3]")],
+        "flatten": [("flatten(zeros([2, 3, 4]), start: 1).shape", "[2, 12]")],
+        "permute": [("permute(zeros([2, 3, 4]), [2, 0, 1]).shape", "[4, 2, 3]")],
+        "transpose": [("tolist(transpose(tensor([[1, 2, 3]])))", "[[1], [2], [3]]")],
+        "squeeze": [("[squeeze(zeros([1, 3, 1])).shape, squeeze(zeros([1, 3, 1]), axis: 0).shape]", "[[3], [3, 1]]")],
+        "unsqueeze": [("unsqueeze(zeros([3]), 0).shape", "[1, 3]")],
+        "concat": [("tolist(concat([ones([2]), zeros([1])]))", "[1, 1, 0]")],
+        "stack": [("tolist(stack([ones([2]), zeros([2])], axis: 1))", "[[1, 0], [1, 0]]")],
+        "pad": [("tolist(pad(ones([1, 2]), [[1, 0], [0, 1]]))", "[[0, 0, 0], [1, 1, 0]]")],
+        "broadcast_to": [("tolist(broadcast_to(tensor([1, 2]), [2, 2]))", "[[1, 2], [1, 2]]")],
+        "matmul": [("tolist(matmul(tensor([[1, 2]]), tensor([[3], [4]])))", "[[11]]")],
+        "where": [("x = tensor([-1, 2])\ntolist(where(x > 0, x, 0))", "[0, 2]")],
+        "maximum": [("tolist(maximum(tensor([-1, 2]), 0))", "[0, 2]")],
+        "minimum": [("tolist(minimum(tensor([-1, 2]), 1))", "[-1, 1]")],
+        "clamp": [("[clamp(5, min: 0, max: 1), tolist(clamp(tensor([-2, 0.5, 3]), min: 0, max: 1))]", "[1, [0, 0.5, 1]]")],
+        "detach": [("grad(fn(t) sum(detach(t) * t))(tensor([3])).item", "3")],   // only the second factor is tracked
+        "tolist": [("tolist(eye(2))", "[[1, 0], [0, 1]]")],
+        "item": [("item(sum(ones([3])))", "3")],
+        "shape": [("shape(zeros([2, 3]))", "[2, 3]")],
+        "any": [("[any(tensor([0, 1])), any(tensor([0, 0])), any([false, true])]", "[true, false, true]")],
+        "all": [("[all(tensor([1, 1])), all(tensor([0, 1])), all([true, false])]", "[true, false, false]")],
+        // nn
+        "softmax": [("tolist(round(softmax(tensor([0, 0])), 4))", "[0.5, 0.5]")],
+        "log_softmax": [("round(item(log_softmax(tensor([0, 0]))[0]), 4)", "-0.6931")],
+        "mse_loss": [("item(mse_loss(tensor([1, 2]), tensor([1, 4])))", "2")],
+        // −log softmax([2, 0.5])[0] and −log softmax([0.1, 3])[1], averaged
+        "cross_entropy": [("round(item(cross_entropy(tensor([[2, 0.5], [0.1, 3]]), [0, 1])), 4)", "0.1275")],
+        "linear": [("tolist(linear(ones([1, 3]), ones([2, 3]), bias: tensor([1, -1])))", "[[4, 2]]")],
+        "conv2d": [("tolist(conv2d(ones([1, 1, 3, 3]), ones([1, 1, 2, 2]))[0, 0])", "[[4, 4], [4, 4]]")],
+        "max_pool2d": [("tolist(max_pool2d(reshape(arange(16), [1, 1, 4, 4]), 2)[0, 0])", "[[5, 7], [13, 15]]")],
+        "avg_pool2d": [("tolist(avg_pool2d(reshape(arange(16), [1, 1, 4, 4]), 2)[0, 0])", "[[2.5, 4.5], [10.5, 12.5]]")],
+        "batch_norm": [("tolist(round(batch_norm(tensor([[1], [3]])), 3))", "[[-1], [1]]")],
+        "dropout": [("d = dropout(ones([1000]), rate: 0.5, seed: 1)\n[all((d == 0) + (d == 2) == 1), round(item(mean(d)), 1)]", "[true, 1]")],
+        // autodiff
+        "grad": [("grad(fn(x) x * x)(3)", "6")],
+        "descend": [("descend(fn(x) x * x, from: 1, lr: 0.25, steps: 2)", "[1, 0.5, 0.25]")],
+        // neural
+        "keypoint_resnet": [("keypoint_resnet().parameters", "18016286")],
+        "emotion_resnet": [("m = emotion_resnet(classes: 5)\n[m.parameters > 1000000, predict(m, zeros([2, 1, 96, 96])).shape]", "[true, [2, 5]]")],
+        "mlp": [("m = mlp([1, 2, 2], 3)\n[m.parameters, predict(m, zeros([4, 1, 2, 2])).shape]", "[515, [4, 3]]")],   // (4·64 + 64) + (64·3 + 3)
+        "adam": [("adam(lr: 0.5).lr", "0.5")],
+        "sgd": [("sgd(lr: 0.25, momentum: 0.9).lr", "0.25")],
+        "mse": [("item(mse(tensor([1, 2]), tensor([1, 4])))", "2")],
+        "fit": [("d = keypoint_faces(n: 8, seed: 1)\nm = mlp([1, 96, 96], 30, hidden: [8])\nh = fit(m, d, loss: mse, optimizer: adam(lr: 1e-3), epochs: 2, batch: 4, verbose: false)\n[h.epochs, len(h.loss), h.loss[1] < h.loss[0]]", "[2, 2, true]")],
+        "predict": [("predict(mlp([1, 2, 2], 3, hidden: []), ones([1, 1, 2, 2])).shape", "[1, 3]")],
+        "evaluate": [("r = evaluate(mlp([1, 96, 96], 30, hidden: [4]), keypoint_faces(n: 4, seed: 2))\n[keys(r), abs(r.rmse - sqrt(r.loss)) < 1e-3]", "[[\"loss\", \"rmse\"], true]")],
+        "rmse": [("m = mlp([1, 96, 96], 30, hidden: [4])\nd = keypoint_faces(n: 4, seed: 2)\nabs(rmse(m, d) - evaluate(m, d).rmse) < 1e-3", "true")],
+        "accuracy": [("m = mlp([1, 48, 48], 5, hidden: [4])\ne = emotion_faces(n: 10, seed: 2)\nabs(accuracy(m, e) - item(mean(argmax(predict(m, e), axis: 1) == tensor(e.labels)))) < 1e-6", "true")],
+        // faces
+        "keypoint_faces": [("f = keypoint_faces(n: 4, seed: 7)\n[len(f), f.images.shape, f.keypoints.shape]", "[4, [4, 1, 96, 96], [4, 30]]")],
+        "emotion_faces": [("e = emotion_faces(n: 10, classes: 5, seed: 3)\n[len(e), e.images.shape, e.classes, all(tensor(e.labels) < 5)]",
+                           "[10, [10, 1, 48, 48], [\"anger\", \"disgust\", \"sad\", \"happiness\", \"surprise\"], true]")],
+        "split": [("train, test = split(keypoint_faces(n: 10, seed: 1), test: 0.2, seed: 42)\n[len(train), len(test)]", "[8, 2]")],
+        "flip_h": [("f = keypoint_faces(n: 2, seed: 1)\ng = flip_h(flip_h(f))\n[all(g.images == f.images), all(abs(g.keypoints - f.keypoints) < 1e-3), len(f + flip_h(f))]", "[true, true, 4]")],
+        "brighten": [("f = keypoint_faces(n: 2, seed: 1)\nb = brighten(f, 1..1, seed: 0)\n[all(b.images == f.images), all(brighten(f, 3..3).images >= f.images)]", "[true, true]")],
+        "resize": [("e = resize(emotion_faces(n: 2, seed: 1), 96)\n[e.images.shape, len(e)]", "[[2, 1, 96, 96], 2]")],
+        "rotate": [("f = keypoint_faces(n: 2, seed: 1)\nr = rotate(f, 0..0, seed: 0)\n[len(r), all(abs(r.keypoints - f.keypoints) < 1e-3)]", "[2, true]")],
+        // graphics
+        "show": [("s = show(keypoint_faces(n: 4, seed: 7), grid: 2)\n[type(s), s.width > 192, s.height > 192]", "[\"figure\", true, true]")],
+        "plot": [("p = plot([3, 1, 0.5], title: \"loss\")\n[type(p), p.width, p.height]", "[\"figure\", 640, 480]")],
+        "bar": [("type(bar([1, 2], labels: [\"a\", \"b\"]))", "\"figure\"")],
+        "heatmap": [("type(heatmap([[5, 1], [2, 7]], labels: [\"cat\", \"dog\"]))", "\"figure\"")],
+        "grid": [("p = plot([1, 2])\ng = grid([p, p], columns: 2)\n[g.width >= 2 * p.width, g.height >= p.height]", "[true, true]")],
+    ]
+
+    func testEveryBuiltinHasACase() {
+        let missing = Registry.shared.names.filter { Self.cases[$0] == nil }
+        XCTAssertEqual(missing, [], "builtins without a test case")
+    }
+
+    func testEveryBuiltin() {
+        for (name, cases) in Self.cases.sorted(by: { $0.key < $1.key }) {
+            for (program, expected) in cases {
+                do {
+                    let lines = try runLines(program)
+                    XCTAssertEqual(lines.joined(separator: "\n"), expected, "\(name): \(program)")
+                } catch {
+                    XCTFail("\(name): \(program) failed: \(error)")
+                }
+            }
+        }
+    }
+
+    func testEveryExampleInTheDocsRuns() {
+        let prelude = "x = tensor([[1, -2], [3, 4]])\ny = x\nw = randn([2, 3], seed: 1)\nxs = [1, 2, 3]\nfn work() = 1\n"
+        for doc in Registry.shared.docs where !doc.example.isEmpty {
+            let session = Session()
+            session.output = { _ in }
+            XCTAssertNoThrow(try session.run(prelude + doc.example, file: "\(doc.name).example"), doc.name)
+        }
+    }
+
+    func testFiguresDisplayAsPNGAndDatasetsAsTextAndPicture() throws {
+        let session = Session()
+        session.output = { _ in }
+        let shown = try session.run("plot([1, 2, 3])", file: "f")
+        guard case .image(let png, let caption)? = shown.first else { return XCTFail("no image: \(shown)") }
+        XCTAssertEqual(Array(png.prefix(8)), [137, 80, 78, 71, 13, 10, 26, 10])
+        XCTAssertEqual(caption, "plot")
+        let data = try session.run("keypoint_faces(n: 2, seed: 1)", file: "f")
+        XCTAssertEqual(data.first, .text("keypoint dataset: 2 images [1, 96, 96], 15 keypoints"))
+        let history = try session.run("fit(mlp([1, 96, 96], 30, hidden: [2]), keypoint_faces(n: 4, seed: 1), epochs: 2, batch: 2)", file: "f")
+        guard case .table(let headers, let rows)? = history.first else { return XCTFail("no table: \(history)") }
+        XCTAssertEqual(headers, ["epoch", "loss", "rmse"])
+        XCTAssertEqual(rows.map { $0[0] }, ["1", "2"])
+    }
+
+    func testEveryBuiltinIsDocumented() {
+        for doc in Registry.shared.docs {
+            XCTAssertFalse(doc.summary.isEmpty, doc.name)
+            XCTAssertFalse(doc.example.isEmpty, "\(doc.name) has no example")
+        }
+    }
+}

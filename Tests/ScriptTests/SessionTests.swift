@@ -1,0 +1,122 @@
+import Foundation
+import Script
+import XCTest
+
+/// The Session API other modules rely on.
+final class SessionTests: XCTestCase {
+    func testRunReturnsTheLastExpressionAndPrintGoesToOutput() throws {
+        let session = Session()
+        var printed: [DisplayItem] = []
+        session.output = { printed.append($0) }
+        let shown = try session.run("print(\"a\", 1, sep: \"-\")\nx = 2\nx * 3", file: "c.ainb")
+        XCTAssertEqual(printed, [.text("a-1")])
+        XCTAssertEqual(shown, [.text("6")])
+        XCTAssertEqual(try session.run("y = x", file: "c.ainb"), [])
+    }
+
+    func testStatePersistsBetweenRuns() throws {
+        let session = Session()
+        _ = try session.run("fn double(v) = v * 2\nbase = 21", file: "a")
+        XCTAssertEqual(try session.run("double(base)", file: "b"), [.text("42")])
+    }
+
+    func testMetricsKeepFirstPositionAndLastValue() throws {
+        let session = Session()
+        _ = try session.run("metric(\"loss\", 0.5)\nmetric(\"acc\", tensor(0.75))\nmetric(\"loss\", 0.25)", file: "m")
+        XCTAssertEqual(session.metrics.map(\.name), ["loss", "acc"])
+        XCTAssertEqual(session.metrics.map(\.value), [0.25, 0.75])
+    }
+
+    func testDefineParsesLiterals() throws {
+        let session = Session()
+        try session.define("lr", literal: "0.01")
+        try session.define("flag", literal: "true")
+        try session.define("path", literal: "~/kaggle/training.csv")
+        try session.define("quoted", literal: "\"hi there\"")
+        try session.define("sizes", literal: "[1, 2, 3]")
+        XCTAssertEqual(try session.run("[lr * 100, flag, path, quoted, sizes]", file: "d"),
+                       [.text("[1, true, \"~/kaggle/training.csv\", \"hi there\", [1, 2, 3]]")])
+        XCTAssertThrowsError(try session.define("1x", literal: "2"))
+    }
+
+    func testIncompleteInputIsRecognised() {
+        let session = Session()
+        XCTAssertTrue(session.isIncomplete("fn f(x) {"))
+        XCTAssertTrue(session.isIncomplete("x = [1, 2,"))
+        XCTAssertTrue(session.isIncomplete("s = \"open"))
+        XCTAssertTrue(session.isIncomplete("y = 1 +"))
+        XCTAssertTrue(session.isIncomplete("if x > 1 {\n  print(x)"))
+        XCTAssertFalse(session.isIncomplete("x = 1"))
+        XCTAssertFalse(session.isIncomplete("x = )"))       // wrong, not incomplete
+        XCTAssertFalse(session.isIncomplete("fn f(x) { x }"))
+    }
+
+    func testCompletions() throws {
+        let session = Session()
+        _ = try session.run("learning = 1\nr = {alpha: 1, beta: 2}\nt = zeros([2])", file: "c")
+        XCTAssertEqual(session.completions(for: "lea"), ["learning"])
+        XCTAssertTrue(session.completions(for: "desc").contains("descend"))
+        XCTAssertEqual(session.completions(for: "print(r.a"), ["print(r.alpha"])
+        XCTAssertTrue(session.completions(for: "t.sh").contains("t.shape"))
+        XCTAssertTrue(session.completions(for: "whi").contains("while"))
+    }
+
+    func testVariablesListsOnlyUserValues() throws {
+        let session = Session()
+        _ = try session.run("a = 1\nt = zeros([2, 3])\nfn f(x) = x", file: "v")
+        let vars = Dictionary(uniqueKeysWithValues: session.variables.map { ($0.name, $0.summary) })
+        XCTAssertEqual(vars, ["a": "1", "t": "tensor [2, 3]", "f": "function f"])
+    }
+
+    func testCancelStopsALongLoopFromAnotherThread() throws {
+        let session = Session()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { session.cancel() }
+        let start = Date()
+        XCTAssertThrowsError(try session.run("i = 0\nwhile true { i = i + 1 }", file: "loop.ainb")) { error in
+            XCTAssertEqual((error as? ScriptError)?.message, "cancelled")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+        XCTAssertTrue(session.cancellationRequested)
+        XCTAssertEqual(try session.run("1 + 1", file: "after"), [.text("2")])
+        XCTAssertFalse(session.cancellationRequested)
+    }
+
+    func testStepLimitStopsRunawayPrograms() {
+        let session = Session()
+        session.stepLimit = 1000
+        XCTAssertThrowsError(try session.run("while true { }", file: "s")) { error in
+            XCTAssertEqual((error as? ScriptError)?.message, "step budget of 1000 steps exhausted")
+        }
+    }
+
+    func testResetForgetsEverything() throws {
+        let session = Session()
+        _ = try session.run("x = 1\nmetric(\"m\", 1)", file: "r")
+        session.reset()
+        XCTAssertTrue(session.variables.isEmpty)
+        XCTAssertTrue(session.metrics.isEmpty)
+        XCTAssertThrowsError(try session.run("x", file: "r"))
+        XCTAssertEqual(try session.run("zeros([1]).shape", file: "r"), [.text("[1]")])
+    }
+
+    func testHelpComesFromTheRegistry() throws {
+        let overview = try XCTUnwrap(Session.help(nil))
+        XCTAssertTrue(overview.contains("descend"))
+        let descend = try XCTUnwrap(Session.help("descend"))
+        XCTAssertTrue(descend.hasPrefix("descend(f, from, lr: 0.1, steps: 100) -> list\n  Gradient descent"))
+        XCTAssertTrue(descend.contains("Example:"))
+        XCTAssertNil(Session.help("no_such_builtin"))
+        XCTAssertNotNil(Session.help("language"))
+        XCTAssertEqual(try runLines("help(\"eye\")"), [Session.help("eye")!])
+    }
+
+    func testOutputDirectoryIsStored() {
+        let session = Session()
+        session.outputDirectory = "/tmp/out"
+        XCTAssertEqual(session.outputDirectory, "/tmp/out")
+    }
+
+    func testConstants() throws {
+        XCTAssertEqual(try value("[pi > 3.14, e > 2.71, inf > 1e308, nan == nan]"), "[true, true, true, false]")
+    }
+}
