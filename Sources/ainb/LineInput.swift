@@ -104,7 +104,9 @@ final class ReadlineSource: LineSource {
         }
         while pending == nil {
             var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, -1)
+            // A Ctrl-C that lands outside poll (while a key is processed) does not interrupt
+            // it: wake up every 100 ms to look at the counter.
+            let ready = poll(&descriptor, 1, 100)
             if ainb_take_interrupts() > 0 {
                 ainb_readline_clear_line()
                 rl_callback_handler_remove()

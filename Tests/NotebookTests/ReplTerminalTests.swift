@@ -97,6 +97,8 @@ final class ReplTerminalTests: XCTestCase {
         terminal.send("t.sha\t\r")
         terminal.expect("t.shape")
         terminal.expect("[1, 2]")
+        // Ctrl-D only means end of input once readline has the terminal (its prompt is up).
+        terminal.expect("ainb> ")
         terminal.send("\u{4}")
         XCTAssertEqual(terminal.waitForExit(), 0)
         let history = try String(contentsOfFile: home + "/.ainb_history", encoding: .utf8)
@@ -139,12 +141,14 @@ final class ReplTerminalTests: XCTestCase {
         terminal.expect("42")
         terminal.send("n > 0\r")
         terminal.expect("true")
+        terminal.expect("ainb> ")
         // Ctrl-C at the prompt clears the line: the half-typed text is not run.
         terminal.send("this is not code")
         terminal.send("\u{3}")
         terminal.expect("ainb> ")
         terminal.send("kept\r")
         terminal.expect("41")
+        terminal.expect("ainb> ")
         XCTAssertFalse(terminal.transcript.contains("error"), terminal.transcript)
         terminal.send("\u{4}")
         XCTAssertEqual(terminal.waitForExit(), 0)
