@@ -63,6 +63,7 @@ extension Registry {
     static func optionalString(_ a: Arguments, _ i: Int) throws -> String? { a.isNil(i) ? nil : try a.string(i) }
 
     static func registerGraphics(_ r: Registry) {
+        registerPredictionGrid(r)
         r.add("show", "graphics", [.required("images", "dataset or tensor [N, 1, H, W]"), .optional("grid", "number", .number(8)),
                                    .optional("title", "string", .null)],
               returns: "figure", summary: "A picture of images in a grid; keypoints are drawn on faces that have them.",
@@ -88,8 +89,10 @@ extension Registry {
             return .host(FigureObject(figure, caption: title ?? "images"))
         }
         r.add("plot", "graphics", [.required("y", "history, list of numbers, or list of lists"), .optional("title", "string", .null),
-                                   .optional("xlabel", "string", .null), .optional("ylabel", "string", .null)],
+                                   .optional("xlabel", "string", .null), .optional("ylabel", "string", .null),
+                                   .optional("labels", "list of strings", .null)],
               returns: "figure", summary: "A line chart: of a training history (loss and validation loss per epoch) or of numbers.",
+              details: "`labels` names the lines of a list of lists in the legend (default 1, 2, ...). Lines of a list of lists start at x = 1.",
               example: "plot([3, 1, 0.5, 0.25], title: \"loss\")") { a in
             var series: [Series] = []
             var xLabel = try optionalString(a, 2), yLabel = try optionalString(a, 3)
@@ -100,7 +103,9 @@ extension Registry {
                 xLabel = xLabel ?? "epoch"
                 yLabel = yLabel ?? "loss"
             } else if case .list(let items) = a.value(0), items.contains(where: { if case .list = $0 { return true }; return false }) {
-                series = try items.enumerated().map { i, item in .line(try numbers(item, "each line"), label: "\(i + 1)") }
+                let names = a.isNil(4) ? nil : try a.list(4).map(Format.str)
+                if let names, names.count != items.count { throw ScriptError("plot: \(items.count) lines but \(names.count) labels") }
+                series = try items.enumerated().map { i, item in .line(try numbers(item, "each line"), start: 1, label: names?[i] ?? "\(i + 1)") }
             } else {
                 series = [.line(try numbers(a.value(0), "argument 'y' of plot"))]
             }
@@ -145,6 +150,86 @@ extension Registry {
             guard columns > 0, !figures.isEmpty else { throw ScriptError("grid needs at least one figure and columns >= 1") }
             let title = try optionalString(a, 2)
             return .host(FigureObject(Figure.panels(figures, columns: columns, title: title), caption: title ?? "figures"))
+        }
+    }
+
+    /// Faces with a model's predictions on them: points beside the true points, predicted labels beside the true ones.
+    static func predictionGrid(_ d: DatasetObject, _ predicted: Value, limit: Int, columns: Int, classes: [String]?) throws -> Figure {
+        let images = d.images
+        guard images.rank == 4 else { throw ScriptError("images must be [N, C, H, W], got \(Shape.describe(images.shape))") }
+        let (h, w) = (images.shape[2], images.shape[3])
+        var points: Tensor?
+        var labels: [Int]?
+        switch predicted {
+        case .tensor(let t): points = t.tensor
+        case .list(let xs): labels = try xs.map { try Ops.integer($0, "a predicted label") }
+        case .record(let r):
+            if case .tensor(let t)? = r["keypoints"] { points = t.tensor }
+            if case .list(let xs)? = r["labels"] { labels = try xs.map { try Ops.integer($0, "a predicted label") } }
+        default: break
+        }
+        guard points != nil || labels != nil else {
+            throw ScriptError("argument 'predicted' of show_predictions must be keypoints [N, 30], a list of labels, or a record from predict on a fused model, got \(Format.article(predicted))")
+        }
+        let n = min(limit, d.count)
+        if let p = points, p.rank != 2 || p.shape[0] < n || p.shape[1] != 30 {
+            throw ScriptError("show_predictions: predicted keypoints must be [N, 30] with N >= \(n), got \(Shape.describe(p.shape))")
+        }
+        if let l = labels, l.count < n { throw ScriptError("show_predictions: \(l.count) predicted labels for \(n) images") }
+        var names = classes
+        var truth: [Int]?
+        var pixelMax: Float = 255
+        var truePoints: Tensor?, mask: Tensor?
+        switch d.data {
+        case .emotions(let e):
+            names = names ?? e.classNames; truth = e.labels; pixelMax = e.pixelMax
+        case .keypoints(let k):
+            pixelMax = k.pixelMax; truePoints = k.keypoints; mask = k.mask
+        }
+        let plane = h * w, stride = images.shape[1] * plane
+        var cells: [GridCell] = []
+        for i in 0..<n {
+            let pixels = Array(images.scalars[(i * stride)..<(i * stride + plane)])
+            var trueRow: [Float] = [], predRow: [Float] = []
+            if let t = truePoints, let m = mask {
+                trueRow = zip(t.scalars[(i * 30)..<(i * 30 + 30)], m.scalars[(i * 30)..<(i * 30 + 30)]).map { $1 == 0 ? Float.nan : $0 }
+            }
+            if let p = points { predRow = Array(p.scalars[(i * 30)..<(i * 30 + 30)]) }
+            var title: String?
+            var color: Color?
+            if let l = labels {
+                let name: (Int) -> String = { c in names.flatMap { c >= 0 && c < $0.count ? $0[c] : nil } ?? "class \(c)" }
+                if let t = truth {
+                    title = l[i] == t[i] ? name(l[i]) : "\(name(l[i])) (\(name(t[i])))"
+                    if l[i] != t[i] { color = Color(hex: 0xd62728) }
+                } else { title = name(l[i]) }
+            }
+            var cell = try GridCell(width: w, height: h, values: pixels, range: 0...pixelMax, title: title, keypoints: trueRow, predicted: predRow)
+            cell.titleColor = color
+            if trueRow.isEmpty && !predRow.isEmpty {
+                // Only predictions: draw them in the usual keypoint style.
+                cell.points = cell.predicted; cell.predicted = []
+            }
+            cells.append(cell)
+        }
+        return Figure.grid(ImageGrid(cells, columns: min(columns, max(1, n)), scale: max(h, w) <= 128 ? 2 : 1))
+    }
+
+    static func registerPredictionGrid(_ r: Registry) {
+        r.add("show_predictions", "graphics", [.required("data", "dataset"), .required("predicted", "keypoints [N, 30], list of labels, or record"),
+                                               .optional("grid", "number", .number(4)), .optional("n", "number", .number(16)),
+                                               .optional("title", "string", .null), .optional("classes", "list of strings", .null)],
+              returns: "figure", summary: "Faces with a model's predictions: true points as red crosses and predicted ones as cyan plus signs; predicted labels as titles, with the true label in parentheses (in red) when wrong.",
+              details: "`predicted` is what predict gives: keypoints [N, 30], a list of labels (predict_labels), or the record of a fused model (points and labels). Image i is labelled with prediction i.",
+              example: "faces = keypoint_faces(n: 4, seed: 7)\nshow_predictions(faces, faces.keypoints + 2, grid: 2)") { a in
+            let d = try dataset(a, 0)
+            let columns = try a.int(2), n = try a.int(3)
+            guard columns > 0, n > 0, n <= 256 else { throw ScriptError("show_predictions needs grid >= 1 and 1 <= n <= 256") }
+            let classes = a.isNil(5) ? nil : try a.list(5).map(Format.str)
+            var figure = try predictionGrid(d, a.value(1), limit: n, columns: columns, classes: classes)
+            let title = try optionalString(a, 4)
+            figure.title = title
+            return .host(FigureObject(figure, caption: title ?? "predictions"))
         }
     }
 }

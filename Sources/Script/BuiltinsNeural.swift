@@ -1,3 +1,4 @@
+import Faces
 import Foundation
 import Neural
 import Tensor
@@ -13,12 +14,14 @@ final class ModelObject: HostObject {
     func member(_ name: String) throws -> Value? {
         switch name {
         case "parameters": return .number(Double(layer.parameterCount))
-        case "summary": return .string(try Neural.summary(layer, input: input))
+        case "summary": return .string(try summaryText())
         case "input": return .list(input.map { .number(Double($0)) })
         default: return nil
         }
     }
-    func display() -> [DisplayItem] { [.text((try? Neural.summary(layer, input: input)) ?? summary)] }
+    func display() -> [DisplayItem] { [.text((try? summaryText()) ?? summary)] }
+    /// The Keras-style table of layers (`input` holds a batch of one; the summary wants one example's shape).
+    func summaryText() throws -> String { try Neural.summary(layer, input: Array(input.dropFirst())) }
 }
 
 /// An optimizer with its state.
@@ -95,18 +98,38 @@ extension Registry {
     }
 
     static func registerNeural(_ r: Registry) {
-        r.add("keypoint_resnet", "neural", [.optional("seed", "number", .number(0)), .optional("output_relu", "bool", .bool(false))],
+        registerModels(r)
+        registerNeuralEvaluation(r)
+    }
+
+    /// Batch-norm options from a `bn_momentum` argument (PyTorch convention: the weight of the new batch).
+    static func batchNormOptions(_ a: Arguments, _ i: Int) throws -> BatchNormOptions {
+        if a.isNil(i) { return .keras }
+        let m = try a.float(i)
+        guard m > 0, m <= 1 else { throw ScriptError("argument 'bn_momentum' of \(a.doc.name) must be in (0, 1], got \(Format.number(Double(m)))") }
+        return BatchNormOptions(momentum: m, epsilon: BatchNormOptions.keras.epsilon)
+    }
+
+    static func registerModels(_ r: Registry) {
+        r.add("keypoint_resnet", "neural", [.optional("seed", "number", .number(0)), .optional("output_relu", "bool", .bool(false)),
+                                            .optional("bn_momentum", "number", .null)],
               returns: "model", summary: "The course's keypoint ResNet: 96×96 gray faces in, 30 keypoint coordinates out.",
-              details: "18,016,286 parameters, as in the course's Keras model.",
+              details: "18,016,286 parameters, as in the course's Keras model. `bn_momentum` is the batch-norm running-statistics momentum in PyTorch's convention (weight of the new batch); nil keeps Keras' 0.99 (0.01 here), 0.1 is PyTorch's and suits short runs.",
               example: "model = keypoint_resnet()\nmodel.parameters") { a in
-            .host(ModelObject(Neural.keypointResNet(outputReLU: try a.bool(1), seed: try a.seed(0)), input: [1, 1, 96, 96]))
+            var config = ResNetConfig.keypoints(outputReLU: try a.bool(1))
+            config.batchNorm = try batchNormOptions(a, 2)
+            return .host(ModelObject(try courseResNet(config, seed: try a.seed(0)), input: [1, 1, 96, 96]))
         }
-        r.add("emotion_resnet", "neural", [.optional("classes", "number", .number(5)), .optional("seed", "number", .number(0))],
+        r.add("emotion_resnet", "neural", [.optional("classes", "number", .number(5)), .optional("seed", "number", .number(0)),
+                                           .optional("bn_momentum", "number", .null)],
               returns: "model", summary: "The course's emotion ResNet: 96×96 gray faces in (resize 48×48 sets first), class scores out.",
+              details: "1,174,021 parameters for 5 classes. `bn_momentum` as for keypoint_resnet.",
               example: "model = emotion_resnet(classes: 5)") { a in
             let classes = try a.int(0)
             guard (2...100).contains(classes) else { throw ScriptError("argument 'classes' of emotion_resnet must be between 2 and 100") }
-            return .host(ModelObject(Neural.emotionResNet(classes: classes, seed: try a.seed(1)), input: [1, 1, 96, 96]))
+            var config = ResNetConfig.emotions(classes: classes)
+            config.batchNorm = try batchNormOptions(a, 2)
+            return .host(ModelObject(try courseResNet(config, seed: try a.seed(1)), input: [1, 1, 96, 96]))
         }
         r.add("mlp", "neural", [.required("inputs", "number or shape [C, H, W]"), .required("outputs", "number"),
                                 .optional("hidden", "list of numbers", .list([.number(64)])), .optional("seed", "number", .number(0))],
@@ -149,9 +172,12 @@ extension Registry {
                                 .optional("loss", "mse or cross_entropy", .string("auto")),
                                 .optional("optimizer", "optimizer", .null), .optional("epochs", "number", .number(1)),
                                 .optional("batch", "number", .number(32)), .optional("validation", "number", .number(0)),
-                                .optional("seed", "number", .number(0)), .optional("verbose", "bool", .bool(true))],
+                                .optional("seed", "number", .number(0)), .optional("verbose", "bool", .bool(true)),
+                                .optional("augment", "record", .null), .optional("class_weights", "list of numbers", .null),
+                                .optional("validation_data", "dataset", .null), .optional("checkpoint", "string", .null),
+                                .optional("restore_best", "bool", .bool(false))],
               returns: "history", summary: "Trains a model on a dataset and returns the history of losses per epoch.",
-              details: "The loss defaults to mse for keypoints and cross_entropy for emotions; the optimizer to adam(). `validation` holds out that fraction of the data. Images are scaled to 0–1. Each epoch prints its loss unless verbose is false.",
+              details: "The loss defaults to mse for keypoints and cross_entropy for emotions; the optimizer to adam(). `validation` holds out that fraction of the data, or `validation_data` gives a dataset. Images are scaled to 0–1. Each epoch prints its loss unless verbose is false. `augment: {rotation: 15, shift: 0.1, zoom: 0.1, shear: 0.1, flip: true, vflip: false}` transforms each batch of images on the fly, freshly drawn every epoch (for class labels only: keypoints would not move with the pixels). `class_weights` weighs each class in the cross-entropy (see class_weights). `checkpoint` saves the weights at each best epoch (lowest validation loss, else training loss) to that path (relative: under the run's output directory); `restore_best` puts the best epoch's weights back at the end.",
               example: "data = keypoint_faces(n: 8, seed: 1)\nmodel = mlp([1, 96, 96], 30, hidden: [8])\nhistory = fit(model, data, epochs: 2, batch: 4)\nhistory.loss") { a in
             let m = try model(a, 0)
             let (images, targets) = try trainingData(a, 1)
@@ -160,6 +186,17 @@ extension Registry {
             if case .string("auto") = lossValue {
                 if case .labels = targets { loss = .crossEntropy } else { loss = .mse }
             } else { loss = try Registry.loss(lossValue) }
+            var weightedLoss = loss
+            if !a.isNil(10) {
+                guard case .labels(let labels) = targets else { throw ScriptError("class_weights of fit need an emotion dataset") }
+                let weights = try a.list(10).map { v -> Float in
+                    guard let d = Ops.number(v), d.isFinite, d >= 0 else { throw ScriptError("class_weights must be non-negative numbers, got \(Format.repr(v))") }
+                    return Float(d)
+                }
+                let classes = (labels.max() ?? 0) + 1
+                guard weights.count >= classes else { throw ScriptError("class_weights has \(weights.count) weights but the labels reach class \(classes - 1)") }
+                weightedLoss = .crossEntropy(weights: weights)
+            }
             var optimizer: Optimizer = Adam()
             if case .host(let h) = a.value(3), let o = h as? OptimizerObject { optimizer = o.optimizer }
             else if !a.isNil(3) { throw ScriptError("argument 'optimizer' of fit must be an optimizer, got \(Format.article(a.value(3)))") }
@@ -169,6 +206,20 @@ extension Registry {
             options.validationSplit = try a.float(6)
             options.seed = try a.seed(7)
             options.progress = false
+            if !a.isNil(9) {
+                guard case .labels = targets else { throw ScriptError("augment of fit works on emotion datasets: keypoints would not move with the pixels (augment keypoint sets before fit with flip_h, rotate)") }
+                let affine = try augmentation(a.value(9))
+                options.batchTransform = { x, y, ctx in (try affine(x, seed: ctx.seed), y) }
+            }
+            if !a.isNil(11) {
+                options.validationData = try trainingData(a, 11)
+            }
+            if !a.isNil(12) {
+                let url = try modelPath(a, 12)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                options.checkpoint = url
+            }
+            options.restoreBestWeights = try a.bool(13)
             let flag = CancellationFlag()
             options.cancellation = flag
             let rt = a.rt
@@ -177,15 +228,21 @@ extension Registry {
                 if rt.cancelRequested { flag.cancel() }
                 if verbose { rt.output(.text("epoch \(record.epoch): loss \(String(format: "%.4f", Double(record.loss)))")) }
             }
-            let history = try Neural.fit(m.layer, images: images, targets: targets, loss: loss, optimizer: optimizer, options: options)
+            let history = try Neural.fit(m.layer, images: images, targets: targets, loss: weightedLoss, optimizer: optimizer, options: options)
             return .host(HistoryObject(history))
         }
         r.add("predict", "neural", [.required("model", "model"), .required("data", "dataset or tensor [N, C, H, W]")], returns: "tensor",
-              summary: "The model's outputs for a dataset's images (or a tensor of images), in evaluation mode.",
+              summary: "The model's outputs for a dataset's images (or a tensor of images), in evaluation mode; for a fused model (fuse) a record {keypoints, labels, probabilities}.",
               example: "predict(mlp([1, 2, 2], 3), zeros([4, 1, 2, 2])).shape   # [4, 3]") { a in
             let m = try model(a, 0)
             let images: Tensor
             if case .host = a.value(1) { images = try trainingData(a, 1).images } else { images = try a.tensor(1) }
+            if let face = m.layer as? FaceModel {
+                let (points, probabilities) = try face.predict(images)
+                let labels = try predictedClasses(probabilities)
+                return .record(Record([("keypoints", .tensor(points)), ("labels", .list(labels.map { .number(Double($0)) })),
+                                       ("probabilities", .tensor(probabilities))]))
+            }
             return .tensor(try Neural.predict(m.layer, images: images))
         }
         r.add("evaluate", "neural", [.required("model", "model"), .required("data", "dataset")], returns: "record",
@@ -219,6 +276,192 @@ extension Registry {
             }
             let outputs = try Neural.predict(m.layer, images: try e.normalized().images)
             return .number(Ops.double(try Neural.accuracy(outputs, labels: e.labels)))
+        }
+    }
+}
+
+/// A classification report: per-class precision, recall, F1 and support, shown as a table.
+final class ReportObject: HostObject {
+    let report: ClassificationReport
+    let classes: [String]
+    init(_ report: ClassificationReport, classes: [String]) { self.report = report; self.classes = classes }
+    var typeName: String { "report" }
+    var summary: String { "classification report (accuracy \(String(format: "%.4f", Double(report.accuracy))), macro F1 \(String(format: "%.4f", Double(report.macroF1))))" }
+    var memberNames: [String] { ["accuracy", "macro_f1", "precision", "recall", "f1", "support", "confusion", "classes"] }
+    func member(_ name: String) throws -> Value? {
+        let floats: ([Float]) -> Value = { .list($0.map { .number(Ops.double($0)) }) }
+        switch name {
+        case "accuracy": return .number(Ops.double(report.accuracy))
+        case "macro_f1": return .number(Ops.double(report.macroF1))
+        case "precision": return floats(report.precision)
+        case "recall": return floats(report.recall)
+        case "f1": return floats(report.f1)
+        case "support": return .list(report.support.map { .number(Double($0)) })
+        case "confusion": return .tensor(Registry.confusionTensor(report.confusion))
+        case "classes": return .list(classes.map { .string($0) })
+        default: return nil
+        }
+    }
+    func display() -> [DisplayItem] {
+        let f: (Float) -> String = { String(format: "%.3f", Double($0)) }
+        var rows = classes.indices.map { i in [classes[i], f(report.precision[i]), f(report.recall[i]), f(report.f1[i]), "\(report.support[i])"] }
+        let total = report.support.reduce(0, +)
+        let mean: ([Float]) -> Float = { $0.isEmpty ? 0 : $0.reduce(0, +) / Float($0.count) }
+        rows.append(["macro avg", f(mean(report.precision)), f(mean(report.recall)), f(report.macroF1), "\(total)"])
+        rows.append(["accuracy", "", "", f(report.accuracy), "\(total)"])
+        return [.table(headers: ["class", "precision", "recall", "f1", "support"], rows: rows)]
+    }
+}
+
+extension Registry {
+    /// A confusion matrix as a float tensor [classes, classes].
+    static func confusionTensor(_ m: [[Int]]) -> Tensor {
+        let n = m.count
+        return (try? Tensor(shape: [n, n], scalars: m.flatMap { $0.map(Float.init) })) ?? Tensor.zeros([n, n])
+    }
+
+    /// A path for a model file: relative paths live under the run's output directory (or the working directory).
+    static func modelPath(_ a: Arguments, _ i: Int) throws -> URL {
+        let raw = (try a.string(i) as NSString).expandingTildeInPath
+        guard !raw.isEmpty else { throw ScriptError("argument '\(a.doc.parameters[i].name)' of \(a.doc.name) must be a file path") }
+        if raw.hasPrefix("/") { return URL(fileURLWithPath: raw) }
+        let base = a.rt.outputDirectory ?? FileManager.default.currentDirectoryPath
+        return URL(fileURLWithPath: base).appendingPathComponent(raw)
+    }
+
+    /// An emotion dataset argument.
+    static func emotionData(_ a: Arguments, _ i: Int) throws -> EmotionSet {
+        guard case .host(let h) = a.value(i), let d = h as? DatasetObject, case .emotions(let e) = d.data else {
+            throw ScriptError("argument '\(a.doc.parameters[i].name)' of \(a.doc.name) must be an emotion dataset, got \(Format.article(a.value(i)))")
+        }
+        return e
+    }
+
+    /// A keypoint dataset argument.
+    static func keypointData(_ a: Arguments, _ i: Int) throws -> KeypointSet {
+        guard case .host(let h) = a.value(i), let d = h as? DatasetObject, case .keypoints(let k) = d.data else {
+            throw ScriptError("argument '\(a.doc.parameters[i].name)' of \(a.doc.name) must be a keypoint dataset, got \(Format.article(a.value(i)))")
+        }
+        return k
+    }
+
+    /// The emotion classifier inside a model (the emotion half of a fused model).
+    static func classifier(_ m: ModelObject) -> Layer { (m.layer as? FaceModel)?.emotions ?? m.layer }
+
+    /// The keypoint regressor inside a model (the keypoint half of a fused model).
+    static func regressor(_ m: ModelObject) -> Layer { (m.layer as? FaceModel)?.keypoints ?? m.layer }
+
+    /// The batch transform described by an `augment` record of fit.
+    static func augmentation(_ v: Value) throws -> RandomAffine {
+        guard case .record(let r) = v else { throw ScriptError("argument 'augment' of fit must be a record like {rotation: 15, shift: 0.1, zoom: 0.1, flip: true}, got \(Format.article(v))") }
+        let known = ["rotation", "shift", "zoom", "shear", "flip", "vflip"]
+        for k in r.keys where !known.contains(k) {
+            throw ScriptError("augment: unknown field '\(k)' (known: \(known.joined(separator: ", ")))")
+        }
+        func number(_ k: String) throws -> Float {
+            guard let x = r[k] else { return 0 }
+            guard let d = Ops.number(x), d.isFinite, d >= 0, d <= 180 else { throw ScriptError("augment: '\(k)' must be a number between 0 and 180, got \(Format.repr(x))") }
+            return Float(d)
+        }
+        func flag(_ k: String) throws -> Bool {
+            guard let x = r[k] else { return false }
+            guard case .bool(let b) = x else { throw ScriptError("augment: '\(k)' must be true or false, got \(Format.repr(x))") }
+            return b
+        }
+        let shift = try number("shift"), zoom = try number("zoom"), shear = try number("shear")
+        guard shift < 1, zoom < 1, shear < 1 else { throw ScriptError("augment: shift, zoom and shear must be below 1") }
+        return RandomAffine(rotation: try number("rotation"), widthShift: shift, heightShift: shift, shear: shear, zoom: zoom,
+                            horizontalFlip: try flag("flip"), verticalFlip: try flag("vflip"), maxValue: 1)
+    }
+
+    static func registerNeuralEvaluation(_ r: Registry) {
+        r.add("summary", "neural", [.required("model", "model")], returns: "string",
+              summary: "The model's layers, output shapes and parameter counts, as Keras' model.summary() prints them.",
+              example: "print(summary(mlp([1, 4, 4], 2, hidden: [3])))") { a in
+            let m = try model(a, 0)
+            return .string(try m.summaryText())
+        }
+        r.add("save", "neural", [.required("model", "model"), .required("path", "string")], returns: "string",
+              summary: "Saves a model's weights (and batch-norm statistics) as one safetensors file; returns the path written.",
+              details: "A relative path is placed under the run's output directory (`ainb run -o DIR`), else the working directory.",
+              example: "m = mlp([1, 2, 2], 3)\npath = save(m, \"/tmp/ainb-doc-model.safetensors\")") { a in
+            let m = try model(a, 0)
+            let url = try modelPath(a, 1)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try m.layer.save(to: url)
+            return .string(url.path)
+        }
+        r.add("load", "neural", [.required("model", "model"), .required("path", "string")], returns: "model",
+              summary: "Loads weights saved by `save` (or by fit's checkpoint) into a model of the same architecture; returns the model.",
+              details: "A relative path is looked up under the run's output directory, else the working directory.",
+              example: "m = mlp([1, 2, 2], 3, seed: 1)\nsave(m, \"/tmp/ainb-doc-load.safetensors\")\nload(mlp([1, 2, 2], 3, seed: 2), \"/tmp/ainb-doc-load.safetensors\")") { a in
+            let m = try model(a, 0)
+            try m.layer.load(from: try modelPath(a, 1))
+            return .host(m)
+        }
+        r.add("exists", "neural", [.required("path", "string")], returns: "bool",
+              summary: "Whether a file exists; relative paths are looked up under the run's output directory (e.g. a saved checkpoint).",
+              example: "exists(\"/tmp\")") { a in
+            .bool(FileManager.default.fileExists(atPath: try modelPath(a, 0).path))
+        }
+        r.add("keypoint_errors", "neural", [.required("model", "model"), .required("data", "keypoint dataset")], returns: "record",
+              summary: "Keypoint errors of a model on a dataset: rmse (pixels), per_point (mean distance of each point from its truth, pixels), names, mean_distance and nme (mean distance / inter-ocular distance).",
+              example: "e = keypoint_errors(mlp([1, 96, 96], 30), keypoint_faces(n: 4, seed: 2))\ne.nme") { a in
+            let m = try model(a, 0)
+            let k = try keypointData(a, 1)
+            let predicted = try Neural.predict(regressor(m), images: try k.normalized().images)
+            let e = try KeypointErrors(prediction: predicted, target: k.keypoints)
+            return .record(Record([("rmse", .number(Ops.double(e.rmse))),
+                                   ("per_point", .list(e.perKeypoint.map { .number(Ops.double($0)) })),
+                                   ("names", .list(KeypointErrors.keypointNames.map { .string($0) })),
+                                   ("mean_distance", .number(Ops.double(e.meanDistance))),
+                                   ("nme", .number(Ops.double(e.normalized)))]))
+        }
+        r.add("class_weights", "neural", [.required("data", "emotion dataset")], returns: "list",
+              summary: "Balanced class weights (n / (classes × count), as scikit-learn's 'balanced'): rare classes weigh more in the loss.",
+              example: "class_weights(emotion_faces(n: 20, seed: 1))") { a in
+            let e = try emotionData(a, 0)
+            return .list(balancedClassWeights(counts: e.classCounts).map { .number(Ops.double($0)) })
+        }
+        r.add("classification_report", "neural", [.required("model", "model"), .required("data", "emotion dataset")], returns: "report",
+              summary: "Precision, recall, F1 and support per class, macro F1 and accuracy of a classifier on a dataset (shown as a table).",
+              details: "Members: accuracy, macro_f1, precision, recall, f1, support, confusion, classes.",
+              example: "r = classification_report(mlp([1, 48, 48], 5), emotion_faces(n: 10, seed: 2))\nr.macro_f1") { a in
+            let m = try model(a, 0)
+            let e = try emotionData(a, 1)
+            let predicted = try predictedClasses(try Neural.predict(classifier(m), images: try e.normalized().images))
+            return .host(ReportObject(try ClassificationReport(predicted: predicted, labels: e.labels, classes: e.classCount), classes: e.classNames))
+        }
+        r.add("confusion_matrix", "neural", [.required("model", "model"), .required("data", "emotion dataset")], returns: "tensor",
+              summary: "Counts [true class, predicted class] of a classifier on a dataset; pass it to heatmap with the class names.",
+              example: "confusion_matrix(mlp([1, 48, 48], 5), emotion_faces(n: 10, seed: 2))") { a in
+            let m = try model(a, 0)
+            let e = try emotionData(a, 1)
+            let predicted = try predictedClasses(try Neural.predict(classifier(m), images: try e.normalized().images))
+            return .tensor(confusionTensor(try ClassificationReport(predicted: predicted, labels: e.labels, classes: e.classCount).confusion))
+        }
+        r.add("predict_labels", "neural", [.required("model", "model"), .required("data", "emotion dataset or tensor [N, C, H, W]")], returns: "list",
+              summary: "The class a classifier predicts for each image, as a list of class indices.",
+              example: "predict_labels(mlp([1, 48, 48], 5), emotion_faces(n: 3, seed: 2))") { a in
+            let m = try model(a, 0)
+            let images: Tensor
+            if case .host = a.value(1) { images = try trainingData(a, 1).images } else { images = try a.tensor(1) }
+            return .list(try predictedClasses(try Neural.predict(classifier(m), images: images)).map { .number(Double($0)) })
+        }
+        r.add("fuse", "neural", [.required("keypoints", "model"), .required("emotions", "model")], returns: "model",
+              summary: "One model from a keypoint model and an emotion model: `predict` on it gives {keypoints, labels, probabilities} for a batch.",
+              details: "Both parts see the same 96×96 faces. `save` writes both into one safetensors file (names prefixed keypoints. and emotions.).",
+              example: "f = fuse(mlp([1, 8, 8], 30), mlp([1, 8, 8], 5))\np = predict(f, zeros([2, 1, 8, 8]))\np.labels") { a in
+            let k = try model(a, 0), e = try model(a, 1)
+            guard !(k.layer is FaceModel), !(e.layer is FaceModel) else { throw ScriptError("fuse takes two separate models, not a fused one") }
+            return .host(ModelObject(FaceModel(keypoints: k.layer, emotions: e.layer), input: k.input))
+        }
+        r.add("face_model", "neural", [.optional("classes", "number", .number(5)), .optional("seed", "number", .number(0))], returns: "model",
+              summary: "An untrained fused face model (the course's keypoint and emotion ResNets), e.g. to `load` a saved fused model into.",
+              example: "f = face_model()\nf.parameters") { a in
+            let classes = try a.int(0)
+            guard (2...100).contains(classes) else { throw ScriptError("argument 'classes' of face_model must be between 2 and 100") }
+            return .host(ModelObject(FaceModel(classes: classes, seed: try a.seed(1)), input: [1, 1, 96, 96]))
         }
     }
 }

@@ -111,11 +111,25 @@ final class BuiltinTests: XCTestCase {
         "adam": [("adam(lr: 0.5).lr", "0.5")],
         "sgd": [("sgd(lr: 0.25, momentum: 0.9).lr", "0.25")],
         "mse": [("item(mse(tensor([1, 2]), tensor([1, 4])))", "2")],
-        "fit": [("d = keypoint_faces(n: 8, seed: 1)\nm = mlp([1, 96, 96], 30, hidden: [8])\nh = fit(m, d, loss: mse, optimizer: adam(lr: 1e-3), epochs: 2, batch: 4, verbose: false)\n[h.epochs, len(h.loss), h.loss[1] < h.loss[0]]", "[2, 2, true]")],
+        "fit": [("d = keypoint_faces(n: 8, seed: 1)\nm = mlp([1, 96, 96], 30, hidden: [8])\nh = fit(m, d, loss: mse, optimizer: adam(lr: 1e-3), epochs: 2, batch: 4, verbose: false)\n[h.epochs, len(h.loss), h.loss[1] < h.loss[0]]", "[2, 2, true]"),
+                ("e = emotion_faces(n: 12, seed: 1)\nm = mlp([1, 48, 48], 5, hidden: [8])\nh = fit(m, e, epochs: 2, batch: 4, verbose: false, augment: {rotation: 10, shift: 0.1, flip: true}, class_weights: class_weights(e), validation_data: e, checkpoint: \"/tmp/ainb-test-fit.safetensors\", restore_best: true)\n[len(h.val_loss), exists(\"/tmp/ainb-test-fit.safetensors\")]", "[2, true]")],
         "predict": [("predict(mlp([1, 2, 2], 3, hidden: []), ones([1, 1, 2, 2])).shape", "[1, 3]")],
         "evaluate": [("r = evaluate(mlp([1, 96, 96], 30, hidden: [4]), keypoint_faces(n: 4, seed: 2))\n[keys(r), abs(r.rmse - sqrt(r.loss)) < 1e-3]", "[[\"loss\", \"rmse\"], true]")],
         "rmse": [("m = mlp([1, 96, 96], 30, hidden: [4])\nd = keypoint_faces(n: 4, seed: 2)\nabs(rmse(m, d) - evaluate(m, d).rmse) < 1e-3", "true")],
         "accuracy": [("m = mlp([1, 48, 48], 5, hidden: [4])\ne = emotion_faces(n: 10, seed: 2)\nabs(accuracy(m, e) - item(mean(argmax(predict(m, e), axis: 1) == tensor(e.labels)))) < 1e-6", "true")],
+        "summary": [("s = summary(mlp([1, 2, 2], 3))\n[type(s), contains(s, \"515\")]", "[\"string\", true]")],
+        "save": [("m = mlp([1, 2, 2], 3, seed: 1)\np = save(m, \"/tmp/ainb-test-save.safetensors\")\n[p, exists(p)]", "[\"/tmp/ainb-test-save.safetensors\", true]")],
+        "load": [("m = mlp([1, 2, 2], 3, seed: 1)\np = save(m, \"/tmp/ainb-test-load.safetensors\")\nm2 = mlp([1, 2, 2], 3, seed: 2)\nx = ones([1, 1, 2, 2])\nbefore = all(predict(m2, x) == predict(m, x))\nload(m2, p)\n[before, all(predict(m2, x) == predict(m, x))]", "[false, true]")],
+        "exists": [("[exists(\"/tmp\"), exists(\"/no/such/file.safetensors\")]", "[true, false]")],
+        "keypoint_errors": [("m = mlp([1, 96, 96], 30, hidden: [4])\nd = keypoint_faces(n: 4, seed: 2)\ne = keypoint_errors(m, d)\n[abs(e.rmse - rmse(m, d)) < 1e-3, len(e.per_point), e.names[10], abs(sum(e.per_point) / 15 - e.mean_distance) < 1e-3, e.nme > 0]",
+                             "[true, 15, \"nose_tip\", true, true]")],
+        // balanced weights: weight × count is n / classes for every class present
+        "class_weights": [("e = emotion_faces(n: 20, seed: 1)\nw = class_weights(e)\nmap(0..5, fn(c) if w[c] == 0 { 4 } else { round(w[c] * len(filter(e.labels, fn(l) l == c)), 4) })", "[4, 4, 4, 4, 4]")],
+        "classification_report": [("m = mlp([1, 48, 48], 5, hidden: [4])\ne = emotion_faces(n: 10, seed: 2)\nr = classification_report(m, e)\n[abs(r.accuracy - accuracy(m, e)) < 1e-6, len(r.f1), sum(r.support), abs(r.macro_f1 - sum(r.f1) / 5) < 1e-6]", "[true, 5, 10, true]")],
+        "confusion_matrix": [("m = mlp([1, 48, 48], 5, hidden: [4])\ne = emotion_faces(n: 10, seed: 2)\nc = confusion_matrix(m, e)\n[c.shape, item(sum(c)), abs(item(sum(c * eye(5))) / 10 - accuracy(m, e)) < 1e-6]", "[[5, 5], 10, true]")],
+        "predict_labels": [("m = mlp([1, 48, 48], 5, hidden: [4])\ne = emotion_faces(n: 6, seed: 2)\npredict_labels(m, e) == tolist(argmax(predict(m, e), axis: 1))", "true")],
+        "fuse": [("k = mlp([1, 8, 8], 30, seed: 1)\ne = mlp([1, 8, 8], 5, seed: 2)\nx = rand([3, 1, 8, 8], seed: 3)\nout = predict(fuse(k, e), x)\n[all(out.keypoints == predict(k, x)), out.labels == predict_labels(e, x), out.probabilities.shape]", "[true, true, [3, 5]]")],
+        "face_model": [("face_model(classes: 5).parameters", "19190307")],   // 18,016,286 + 1,174,021
         // faces
         "keypoint_faces": [("f = keypoint_faces(n: 4, seed: 7)\n[len(f), f.images.shape, f.keypoints.shape]", "[4, [4, 1, 96, 96], [4, 30]]")],
         "emotion_faces": [("e = emotion_faces(n: 10, classes: 5, seed: 3)\n[len(e), e.images.shape, e.classes, all(tensor(e.labels) < 5)]",
@@ -130,6 +144,7 @@ final class BuiltinTests: XCTestCase {
         "plot": [("p = plot([3, 1, 0.5], title: \"loss\")\n[type(p), p.width, p.height]", "[\"figure\", 640, 480]")],
         "bar": [("type(bar([1, 2], labels: [\"a\", \"b\"]))", "\"figure\"")],
         "heatmap": [("type(heatmap([[5, 1], [2, 7]], labels: [\"cat\", \"dog\"]))", "\"figure\"")],
+        "show_predictions": [("f = keypoint_faces(n: 4, seed: 7)\ns = show_predictions(f, f.keypoints + 2, grid: 2)\ne = emotion_faces(n: 4, seed: 1)\nt = show_predictions(e, [0, 1, 2, 3], grid: 4)\n[type(s), s.width > 192, type(t)]", "[\"figure\", true, \"figure\"]")],
         "grid": [("p = plot([1, 2])\ng = grid([p, p], columns: 2)\n[g.width >= 2 * p.width, g.height >= p.height]", "[true, true]")],
     ]
 
