@@ -166,6 +166,16 @@ final class Compiler {
             let cond = condition(c), rest = tailBlock(Array(stmts.dropFirst()))
             let result: Eval
             if let e { result = expr(e) } else { result = { _ in .null } }
+            // `return x` of a local: read the slot here, without a closure call.
+            if let e, case .name(let n, _) = e, case .local(let slot) = resolve(n) {
+                return { rt in
+                    if try cond(rt) {
+                        if let v = rt.bp[slot] { return v }
+                        return try result(rt)
+                    }
+                    return try rest(rt)
+                }
+            }
             return { rt in try cond(rt) ? try result(rt) : try rest(rt) }
         }
         guard let last = stmts.last else { return { _ in .null } }
@@ -620,6 +630,38 @@ final class Compiler {
 
     // MARK: calls
 
+    /// An argument evaluated inside the call's closure when it is a local or a local plus or
+    /// minus a constant (as in `f(n - 1)`): one closure call fewer per argument.
+    struct FastArg {
+        /// 0: general, 1: local + constant, 2: local.
+        let kind: UInt8
+        let slot: Int
+        let constant: Double
+        let general: Eval
+
+        @inline(__always)
+        func callAsFunction(_ rt: Runtime) throws -> Value {
+            if kind == 1, case .some(.number(let p)) = rt.bp[slot] { return .number(p + constant) }
+            if kind == 2, let v = rt.bp[slot] { return v }
+            return try general(rt)
+        }
+    }
+
+    private func fastArg(_ e: Expr) -> FastArg {
+        let general = expr(e)
+        switch e {
+        case .name(let n, _):
+            if case .local(let slot) = resolve(n) { return FastArg(kind: 2, slot: slot, constant: 0, general: general) }
+        case .binary(let op, .name(let n, _), .number(let c, _), _) where op == "+" || op == "-":
+            // p - c and p + (-c) are the same IEEE operation.
+            if case .local(let slot) = resolve(n) {
+                return FastArg(kind: 1, slot: slot, constant: op == "+" ? c : -c, general: general)
+            }
+        default: break
+        }
+        return FastArg(kind: 0, slot: 0, constant: 0, general: general)
+    }
+
     private func call(_ callee: Expr, _ args: [Argument], _ pos: Pos) -> Eval {
         let f = expr(callee)
         let location = loc(pos)
@@ -657,8 +699,8 @@ final class Compiler {
         var pinnedSlot: Int?
         if case .name(let n, _) = callee, case .global(let gn) = resolve(n) { pinnedSlot = globals.slot(gn) }
         if let g = pinnedSlot, argc == 1 || argc == 2 {
-            let a0 = expr(args[0].value)
-            let a1: Eval = argc == 2 ? expr(args[1].value) : { _ in .null }
+            let a0 = fastArg(args[0].value)
+            let a1 = argc == 2 ? fastArg(args[1].value) : FastArg(kind: 0, slot: 0, constant: 0, general: { _ in .null })
             return { rt in
                 if let raw = rt.gfn[g] {
                     return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in
@@ -686,7 +728,7 @@ final class Compiler {
         }
         switch argc {
         case 1:
-            let a0 = expr(args[0].value)
+            let a0 = fastArg(args[0].value)
             return { rt in
                 let v = try f(rt)
                 guard case .function(let fn) = v else { throw fail(v) }
@@ -697,7 +739,7 @@ final class Compiler {
                 } catch { throw Compiler.trace(error, fn, location) }
             }
         case 2:
-            let a0 = expr(args[0].value), a1 = expr(args[1].value)
+            let a0 = fastArg(args[0].value), a1 = fastArg(args[1].value)
             return { rt in
                 let v = try f(rt)
                 guard case .function(let fn) = v else { throw fail(v) }
