@@ -175,5 +175,33 @@ extension Registry {
             case .emotions(let e): return .host(DatasetObject(.emotions(try Augment.rotate(e, degrees: d, seed: seed))))
             }
         }
-    }
+            r.add("flip_v", "faces", [.required("data", "dataset")], returns: "dataset",
+              summary: "Every image mirrored top to bottom; keypoints move and the top/bottom lip points swap.",
+              details: "Upside-down faces never occur in the course's data: the course uses this augmentation, we show it and say why it hurts.",
+              example: "len(flip_v(keypoint_faces(n: 4, seed: 1)))   # 4") { a in
+            switch try dataset(a, 0).data {
+            case .keypoints(let k): return .host(DatasetObject(.keypoints(try Augment.flipVertical(k))))
+            case .emotions(let e): return .host(DatasetObject(.emotions(try Augment.flipVertical(e))))
+            }
+        }
+        r.add("complete", "faces", [.required("data", "dataset")], returns: "dataset",
+              summary: "Only the faces with all 15 keypoints (pandas' dropna on the keypoint columns).",
+              details: "The Kaggle file has 7,049 rows, of which 2,140 have every point; synthetic faces are always complete. Emotion sets are returned unchanged.",
+              example: "len(complete(keypoint_faces(n: 8, seed: 1)))   # 8") { a in
+            let d = try dataset(a, 0)
+            switch d.data {
+            case .keypoints(let k): return .host(DatasetObject(.keypoints(try k.completeRows())))
+            case .emotions: return .host(d)
+            }
+        }
+        r.add("normalize", "faces", [.required("data", "dataset")], returns: "dataset",
+              summary: "Pixels divided by the pixel maximum (255), so images lie in 0–1; keypoints stay in pixels.",
+              example: "max(normalize(keypoint_faces(n: 2, seed: 1)).images)") { a in
+            let d = try dataset(a, 0)
+            switch d.data {
+            case .keypoints(let k): return .host(DatasetObject(.keypoints(try k.normalized())))
+            case .emotions(let e): return .host(DatasetObject(.emotions(try e.normalized())))
+            }
+        }
+}
 }

@@ -241,6 +241,7 @@ public final class Registry {
         ("neural", "Models, training and evaluation", Registry.registerNeural),
         ("faces", "Face datasets and augmentation", Registry.registerFaces),
         ("graphics", "Figures", Registry.registerGraphics),
+        ("charts", "Charts and tables", Registry.registerCharts),
     ]
 
     private(set) var ordered: [Builtin] = []

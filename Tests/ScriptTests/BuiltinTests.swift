@@ -125,12 +125,18 @@ final class BuiltinTests: XCTestCase {
         "brighten": [("f = keypoint_faces(n: 2, seed: 1)\nb = brighten(f, 1..1, seed: 0)\n[all(b.images == f.images), all(brighten(f, 3..3).images >= f.images)]", "[true, true]")],
         "resize": [("e = resize(emotion_faces(n: 2, seed: 1), 96)\n[e.images.shape, len(e)]", "[[2, 1, 96, 96], 2]")],
         "rotate": [("f = keypoint_faces(n: 2, seed: 1)\nr = rotate(f, 0..0, seed: 0)\n[len(r), all(abs(r.keypoints - f.keypoints) < 1e-3)]", "[2, true]")],
+        "flip_v": [("f = keypoint_faces(n: 2, seed: 1)\ng = flip_v(flip_v(f))\n[all(g.images == f.images), all(abs(g.keypoints - f.keypoints) < 1e-3), all(abs(flip_v(f).keypoints[:, 27] - (96 - f.keypoints[:, 29])) < 1e-3)]", "[true, true, true]")],
+        "complete": [("[len(complete(keypoint_faces(n: 5, seed: 1))), len(complete(emotion_faces(n: 3, seed: 1)))]", "[5, 3]")],
+        "normalize": [("f = keypoint_faces(n: 2, seed: 1)\ng = normalize(f)\n[all(abs(g.images * 255 - f.images) < 1e-3), item(max(g.images)) <= 1, all(g.keypoints == f.keypoints)]", "[true, true, true]")],
         // graphics
         "show": [("s = show(keypoint_faces(n: 4, seed: 7), grid: 2)\n[type(s), s.width > 192, s.height > 192]", "[\"figure\", true, true]")],
         "plot": [("p = plot([3, 1, 0.5], title: \"loss\")\n[type(p), p.width, p.height]", "[\"figure\", 640, 480]")],
         "bar": [("type(bar([1, 2], labels: [\"a\", \"b\"]))", "\"figure\"")],
         "heatmap": [("type(heatmap([[5, 1], [2, 7]], labels: [\"cat\", \"dog\"]))", "\"figure\"")],
         "grid": [("p = plot([1, 2])\ng = grid([p, p], columns: 2)\n[g.width >= 2 * p.width, g.height >= p.height]", "[true, true]")],
+        // charts
+        "chart": [("c = chart([{x: [1, 2, 3], y: [1, 10, 100], label: \"a\"}, {y: [nan, inf, 5], style: \"points\"}], logy: true, title: \"t\")\n[type(c), c.width, c.height]", "[\"figure\", 640, 480]")],
+        "table": [("t = table([{a: 1, b: \"x\"}, {a: 2.5, b: \"y\"}])\n[type(t), t.headers, t.rows]", "[\"table\", [\"a\", \"b\"], [[\"1\", \"x\"], [\"2.5\", \"y\"]]]")],
     ]
 
     func testEveryBuiltinHasACase() {
