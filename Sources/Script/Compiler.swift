@@ -166,6 +166,36 @@ final class Compiler {
             let cond = condition(c), rest = tailBlock(Array(stmts.dropFirst()))
             let result: Eval
             if let e { result = expr(e) } else { result = { _ in .null } }
+            // `return x` of a local, and a condition comparing a local with a constant
+            // (`if n < 2 { return n }`): read the slots here, without closure calls.
+            var resultSlot = -1
+            if let e, case .name(let n, _) = e, case .local(let slot) = resolve(n) { resultSlot = slot }
+            var compareSlot = -1, compareOp: UInt8 = 0, compareWith = 0.0
+            if case .binary(let op, .name(let n, _), .number(let k, _), _) = c, case .local(let slot) = resolve(n),
+               let code = ["<": 0, "<=": 1, ">": 2, ">=": 3, "==": 4][op] {
+                compareSlot = slot; compareOp = UInt8(code); compareWith = k
+            }
+            if resultSlot >= 0 || compareSlot >= 0 {
+                return { rt in
+                    let hit: Bool
+                    if compareSlot >= 0, case .some(.number(let p)) = rt.bp[compareSlot] {
+                        switch compareOp {
+                        case 0: hit = p < compareWith
+                        case 1: hit = p <= compareWith
+                        case 2: hit = p > compareWith
+                        case 3: hit = p >= compareWith
+                        default: hit = p == compareWith
+                        }
+                    } else {
+                        hit = try cond(rt)
+                    }
+                    if hit {
+                        if resultSlot >= 0, let v = rt.bp[resultSlot] { return v }
+                        return try result(rt)
+                    }
+                    return try rest(rt)
+                }
+            }
             return { rt in try cond(rt) ? try result(rt) : try rest(rt) }
         }
         guard let last = stmts.last else { return { _ in .null } }
@@ -620,12 +650,51 @@ final class Compiler {
 
     // MARK: calls
 
+    /// An argument evaluated inside the call's closure when it is a local or a local plus or
+    /// minus a constant (as in `f(n - 1)`): one closure call fewer per argument.
+    struct FastArg {
+        /// 0: general, 1: local + constant, 2: local, 3: global.
+        let kind: UInt8
+        let slot: Int
+        let constant: Double
+        let general: Eval
+
+        @inline(__always)
+        func callAsFunction(_ rt: Runtime) throws -> Value {
+            if kind == 1, case .some(.number(let p)) = rt.bp[slot] { return .number(p + constant) }
+            if kind == 2, let v = rt.bp[slot] { return v }
+            if kind == 3, let v = rt.gp[slot] { return v }
+            return try general(rt)
+        }
+    }
+
+    private func fastArg(_ e: Expr) -> FastArg {
+        let general = expr(e)
+        switch e {
+        case .name(let n, _):
+            switch resolve(n) {
+            case .local(let slot): return FastArg(kind: 2, slot: slot, constant: 0, general: general)
+            case .global(let g): return FastArg(kind: 3, slot: globals.slot(g), constant: 0, general: general)
+            default: break
+            }
+        case .binary(let op, .name(let n, _), .number(let c, _), _) where op == "+" || op == "-":
+            // p - c and p + (-c) are the same IEEE operation.
+            if case .local(let slot) = resolve(n) {
+                return FastArg(kind: 1, slot: slot, constant: op == "+" ? c : -c, general: general)
+            }
+        default: break
+        }
+        return FastArg(kind: 0, slot: 0, constant: 0, general: general)
+    }
+
     private func call(_ callee: Expr, _ args: [Argument], _ pos: Pos) -> Eval {
         let f = expr(callee)
         let location = loc(pos)
         let positional = args.filter { $0.name == nil }.map { expr($0.value) }
         let named = args.compactMap { a in a.name.map { ($0, expr(a.value)) } }
         let argc = positional.count
+        // The single argument of a call that may reach a derivative function.
+        let first = argc == 1 ? fastArg(args[0].value) : FastArg(kind: 0, slot: 0, constant: 0, general: { _ in .null })
         @inline(__always) func fail(_ v: Value) -> Error {
             ScriptError("a \(v.typeName) cannot be called", at: location)
         }
@@ -639,7 +708,7 @@ final class Compiler {
         @inline(__always) func other(_ fn: Function, _ rt: Runtime) throws -> Value {
             if argc == 1, fn.isGrad {
                 let g = unsafeDowncast(fn, to: GradFunction.self)
-                let x = try positional[0](rt)
+                let x = try first(rt)
                 do {
                     if case .number(let n) = x { return try g.derivative(at: n, rt, at: pos) }
                     return try g.call([x], named: [], rt, at: pos)
@@ -657,8 +726,8 @@ final class Compiler {
         var pinnedSlot: Int?
         if case .name(let n, _) = callee, case .global(let gn) = resolve(n) { pinnedSlot = globals.slot(gn) }
         if let g = pinnedSlot, argc == 1 || argc == 2 {
-            let a0 = expr(args[0].value)
-            let a1: Eval = argc == 2 ? expr(args[1].value) : { _ in .null }
+            let a0 = fastArg(args[0].value)
+            let a1 = argc == 2 ? fastArg(args[1].value) : FastArg(kind: 0, slot: 0, constant: 0, general: { _ in .null })
             return { rt in
                 if let raw = rt.gfn[g] {
                     return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in
@@ -686,7 +755,7 @@ final class Compiler {
         }
         switch argc {
         case 1:
-            let a0 = expr(args[0].value)
+            let a0 = fastArg(args[0].value)
             return { rt in
                 let v = try f(rt)
                 guard case .function(let fn) = v else { throw fail(v) }
@@ -697,7 +766,7 @@ final class Compiler {
                 } catch { throw Compiler.trace(error, fn, location) }
             }
         case 2:
-            let a0 = expr(args[0].value), a1 = expr(args[1].value)
+            let a0 = fastArg(args[0].value), a1 = fastArg(args[1].value)
             return { rt in
                 let v = try f(rt)
                 guard case .function(let fn) = v else { throw fail(v) }

@@ -1,4 +1,32 @@
+import Foundation
 import Tensor
+
+/// A cancellation request shared between the thread that asks and the interpreter thread
+/// that obeys: every read and write goes through a lock, so no request is ever lost.
+final class CancelFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+
+    /// Asks the running (or the next) statement to stop.
+    func request() {
+        lock.lock(); requested = true; lock.unlock()
+    }
+
+    /// True while a request is pending.
+    var isRequested: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return requested
+    }
+
+    /// Clears a pending request; returns whether there was one.
+    @discardableResult
+    func clear() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        let was = requested
+        requested = false
+        return was
+    }
+}
 
 /// How a statement ended: normally, or by `break`, `continue` or `return`.
 enum Flow {
@@ -100,11 +128,20 @@ final class Runtime {
     var depth = 0
     /// The deepest nesting of user-function calls allowed.
     var maxDepth = 5000
-    /// Steps left (loop iterations and calls); cancellation sets it to 0.
-    var budget = Int.max
+    /// Steps left in the current chunk (loop iterations and calls). Only the interpreter
+    /// thread touches it; when it runs out, `interrupted()` checks the shared cancel flag and
+    /// the step limit and hands out the next chunk, so the hot path stays one decrement.
+    var budget = 0
+    /// Steps of the run's limit not yet handed out in a chunk.
+    var stepsLeft = Int.max
     /// The budget a run starts with (Int.max unless a fuzzer limits it).
     var stepLimit = Int.max
-    var cancelRequested = false
+    /// Steps between two looks at the cancel flag.
+    static let chunk = 1024
+    /// Set from any thread by `Session.cancel()`.
+    let cancellation: CancelFlag
+    /// True while a cancellation is pending.
+    var cancelRequested: Bool { cancellation.isRequested }
     /// The value of the last top-level expression statement.
     var lastValue: Value?
     let globals: Globals
@@ -126,8 +163,9 @@ final class Runtime {
     var outputDirectory: String?
     let stackSize: Int
 
-    init(globals: Globals, stackSize: Int = 1 << 18) {
+    init(globals: Globals, cancellation: CancelFlag = CancelFlag(), stackSize: Int = 1 << 18) {
         self.globals = globals
+        self.cancellation = cancellation
         self.gp = globals.storage
         self.gfn = globals.pinned
         self.stackSize = stackSize
@@ -156,15 +194,27 @@ final class Runtime {
         gfn[slot] = raw
     }
 
-    /// Called when the budget runs out: cancellation, or a fuzzing step limit.
+    /// Prepares the step counting for a new run (the first step looks at the cancel flag).
+    func startRun() {
+        budget = 0
+        stepsLeft = stepLimit
+    }
+
+    /// Called when the chunk of steps runs out (the step that called it is counted here):
+    /// throws on cancellation or when the step limit is used up, else hands out the next chunk.
+    @inline(never)
     func interrupted() throws {
-        if cancelRequested {
+        if cancellation.isRequested {
+            budget = 0
             throw ScriptError(ScriptError.cancelledMessage)
         }
-        if budget < 0 && stepLimit != Int.max {
+        if stepsLeft <= 0 {
+            budget = 0
             throw ScriptError("step budget of \(stepLimit) steps exhausted")
         }
-        budget = Int.max
+        let next = min(stepsLeft, Runtime.chunk)
+        stepsLeft -= next
+        budget = next - 1
     }
 
     /// Counts one step; throws when cancelled or out of budget.
@@ -176,7 +226,7 @@ final class Runtime {
 
     /// Throws if cancellation was requested: for long-running builtins.
     public func checkCancelled() throws {
-        if cancelRequested { throw ScriptError(ScriptError.cancelledMessage) }
+        if cancellation.isRequested { throw ScriptError(ScriptError.cancelledMessage) }
     }
 
     /// Clears the stack after an error left frames behind.

@@ -10,6 +10,10 @@ public final class Session {
     /// Source text by file and line, to show the line of an error.
     private var sources: [String: [Int: String]] = [:]
     private let metricsLock = NSLock()
+    /// Shared with every runtime of this session; `cancel()` sets it from any thread.
+    private let cancellation = CancelFlag()
+    /// Whether the last `run` was stopped by `cancel()`.
+    private var lastRunCancelled = false
 
     /// Where `print` and other output go, as it happens (default: standard output).
     public var output: (DisplayItem) -> Void = Session.printToStandardOutput {
@@ -37,7 +41,7 @@ public final class Session {
     }
 
     public init() {
-        rt = Runtime(globals: globals)
+        rt = Runtime(globals: globals, cancellation: cancellation)
         setUp()
     }
 
@@ -108,11 +112,16 @@ public final class Session {
             let compiler = Compiler(file: file, globals: globals, resolver: resolver)
             let program = compiler.compileTop(parsed.stmts)
             rt.lastValue = nil
-            rt.cancelRequested = false
-            rt.budget = rt.stepLimit
+            rt.startRun()
+            lastRunCancelled = false
+            // A cancel that arrived before the run (even during parsing) stops it; one still
+            // pending when the run ends had nothing left to stop and is dropped.
+            defer { cancellation.clear() }
             do {
+                try rt.checkCancelled()
                 _ = try program(rt)
             } catch {
+                if let e = error as? ScriptError, e.message == ScriptError.cancelledMessage { lastRunCancelled = true }
                 rt.unwindAll()
                 let located: Error
                 switch error {
@@ -229,19 +238,19 @@ public final class Session {
     /// The value of a global, as its display text (for tools and tests).
     public func valueText(_ name: String) -> String? { globals.get(name).map(Format.repr) }
 
-    /// Asks the running statement to stop; it throws a "cancelled" error soon. Safe from any thread.
+    /// Asks the running statement to stop; it throws a "cancelled" error soon. Safe from any
+    /// thread. A cancel that arrives while no statement runs stops the next `run` as it starts.
     public func cancel() {
-        rt.cancelRequested = true
-        rt.budget = 0
+        cancellation.request()
     }
 
-    /// True after `cancel()` until the next `run`.
-    public var cancellationRequested: Bool { rt.cancelRequested }
+    /// True while a cancel is pending, and after a `run` that a cancel stopped, until the next `run`.
+    public var cancellationRequested: Bool { cancellation.isRequested || lastRunCancelled }
 
     /// Forgets every variable and metric.
     public func reset() {
         globals = Globals()
-        rt = Runtime(globals: globals)
+        rt = Runtime(globals: globals, cancellation: cancellation)
         metrics = []
         sources = [:]
         setUp()

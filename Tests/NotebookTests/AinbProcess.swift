@@ -28,9 +28,9 @@ enum Ainb {
     }
 
     /// Runs `ainb arguments` with `input` on standard input, in `directory`, HOME set to a
-    /// scratch folder.
+    /// scratch folder; killed after `timeout` seconds.
     static func run(_ arguments: [String], input: String = "", directory: String? = nil,
-                    home: String? = nil) throws -> Output {
+                    home: String? = nil, timeout: Double = 300) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try binary())
         process.arguments = arguments
@@ -43,6 +43,11 @@ enum Ainb {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
+        // A child that never ends is killed, so the test fails instead of hanging.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         // Read both pipes fully before waiting, so a full pipe cannot block the child.

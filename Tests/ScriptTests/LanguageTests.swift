@@ -169,4 +169,47 @@ final class LanguageTests: XCTestCase {
     func testRecursionAtTheLimitWorks() throws {
         XCTAssertEqual(try value("fn down(n) = if n == 0 { 0 } else { 1 + down(n - 1) }\ndown(4900)"), "4900")
     }
+
+    /// Calls read simple arguments (`n`, `n - 1`, a global) and guards (`if n < 2 { return n }`)
+    /// straight from the slots; every other value must still take the general path.
+    func testFastCallPathsFallBackForOtherValues() throws {
+        let guards = """
+        fn lt(n) {
+            if n < 2 { return n }
+            return -1
+        }
+        fn le(n) {
+            if n <= 2 { return "low" }
+            return "high"
+        }
+        fn ge(n) {
+            if n >= 2 { return n }
+            return 0
+        }
+        fn eq(n) {
+            if n == 2 { return n }
+            return 0
+        }
+        fn gt(n) {
+            if n > 2 { return n }
+            return 0
+        }
+        [lt(1), lt(5), le(2), le(3), ge(2), ge(1), eq(2), eq(3), gt(3), gt(2)]
+        """
+        XCTAssertEqual(try value(guards), "[1, -1, \"low\", \"high\", 2, 0, 2, 0, 3, 0]")
+        // A value that is not a number takes the general condition, with its errors.
+        XCTAssertEqual(failure(guards + "\nlt(tensor([1, 3]))")?.message,
+                       "a tensor of shape [2] is ambiguous as a condition; use any() or all()")
+        // Arguments: a local plus or minus a constant, a local, a global; numbers and strings.
+        XCTAssertEqual(try value("fn id(v) = v\nfn two(a, b) = [a, b]\nfn f(n) = [id(n + 1), id(n - 1), two(n, n - 0.5), id(n)]\ng = 7\n[f(1), id(g)]"),
+                       "[[2, 0, [1, 0.5], 1], 7]")
+        XCTAssertEqual(failure("fn id(v) = v\nfn f(n) = id(n + 1)\nf(true)")?.message, "cannot apply '+' to a bool and a number")
+        XCTAssertEqual(try value("fn id(v) = v\nfn f(s) = id(s + \"!\")\nf(\"hi\")"), "\"hi!\"")
+        // Through grad: the argument is a dual number, not a plain one.
+        XCTAssertEqual(try value("fn sq(v) = v * v\nfn f(x) = sq(x - 1)\ndf = grad(f)\nx = 4\ndf(x)"), "6")
+        // A local used before it has a value still raises the error, at the right place.
+        let e = failure("fn id(v) = v\nfn f() {\n  y = id(z - 1)\n  z = 1\n  return y\n}\nf()")
+        XCTAssertEqual(e?.message, "'z' is used before it is given a value")
+        XCTAssertEqual(e?.location?.line, 3)
+    }
 }

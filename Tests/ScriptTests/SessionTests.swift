@@ -68,17 +68,57 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(vars, ["a": "1", "t": "tensor [2, 3]", "f": "function f"])
     }
 
+    /// A loop long enough that a cancel always lands inside it, yet bounded: if a cancel were
+    /// ever lost the run ends by itself and the test fails instead of hanging.
+    static let longLoop = "i = 0\nwhile i < 30000000 { i = i + 1 }"
+
     func testCancelStopsALongLoopFromAnotherThread() throws {
         let session = Session()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { session.cancel() }
         let start = Date()
-        XCTAssertThrowsError(try session.run("i = 0\nwhile true { i = i + 1 }", file: "loop.ainb")) { error in
+        XCTAssertThrowsError(try session.run(Self.longLoop, file: "loop.ainb")) { error in
             XCTAssertEqual((error as? ScriptError)?.message, "cancelled")
         }
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)
         XCTAssertTrue(session.cancellationRequested)
         XCTAssertEqual(try session.run("1 + 1", file: "after"), [.text("2")])
         XCTAssertFalse(session.cancellationRequested)
+    }
+
+    func testCancelBeforeRunStopsTheNextRun() throws {
+        let session = Session()
+        session.cancel()
+        XCTAssertTrue(session.cancellationRequested)
+        XCTAssertThrowsError(try session.run("1 + 1", file: "early")) { error in
+            XCTAssertEqual((error as? ScriptError)?.message, "cancelled")
+        }
+        XCTAssertEqual(try session.run("1 + 1", file: "after"), [.text("2")])
+        XCTAssertFalse(session.cancellationRequested)
+    }
+
+    func testCancelFromAnotherThreadIsNeverLost() throws {
+        let session = Session()
+        for round in 0..<100 {
+            let sent = DispatchSemaphore(value: 0)
+            // Some cancels land before the run starts, most while the loop spins.
+            let delay = Double(round % 10) * 0.0005
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { session.cancel(); sent.signal() }
+            XCTAssertThrowsError(try session.run(Self.longLoop, file: "race.ainb"), "round \(round)") { error in
+                XCTAssertEqual((error as? ScriptError)?.message, "cancelled", "round \(round)")
+            }
+            XCTAssertEqual(sent.wait(timeout: .now() + 10), .success)
+        }
+        XCTAssertEqual(try session.run("1 + 1", file: "after"), [.text("2")])
+    }
+
+    func testStepLimitCountsExactly() throws {
+        let session = Session()
+        session.stepLimit = 3000
+        // 3000 loop steps fit; one more does not.
+        XCTAssertEqual(try session.run("n = 0\nfor k in 0..3000 { n = n + 1 }\nn", file: "s"), [.text("3000")])
+        XCTAssertThrowsError(try session.run("n = 0\nfor k in 0..3001 { n = n + 1 }", file: "s")) { error in
+            XCTAssertEqual((error as? ScriptError)?.message, "step budget of 3000 steps exhausted")
+        }
     }
 
     func testStepLimitStopsRunawayPrograms() {
