@@ -183,23 +183,20 @@ public enum GEMM {
         }
     }
 
-    /// The 6×32 register tile: C[0..<rows, 0..<cols] (+)= A-rows · panel over `kb` steps.
-    /// Row r of A is read at `a_r[p * step]`.
-    @inline(__always)
-    static func micro(
-        _ kb: Int,
-        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
-        _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>, step: Int,
-        _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
-        rows: Int, cols: Int, load: Bool
-    ) {
+    /// The 6×32 accumulator tile of every micro-kernel: twelve 16-wide registers, two per row.
+    struct Tile {
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
         var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
-        var pb = UnsafeRawPointer(b)
-        var off = 0
-        for _ in 0..<kb {
-            let b0 = pb.loadUnaligned(as: V.self)
-            let b1 = pb.loadUnaligned(fromByteOffset: 64, as: V.self)
+
+        /// One step of K: the six A values at `off` times the 32-wide panel row at `b`.
+        @inline(__always)
+        mutating func add(
+            _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+            _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>,
+            at off: Int, panelRow b: UnsafeRawPointer
+        ) {
+            let b0 = b.loadUnaligned(as: V.self)
+            let b1 = b.loadUnaligned(fromByteOffset: 64, as: V.self)
             var x = V(repeating: a0[off])
             c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
             x = V(repeating: a1[off])
@@ -212,18 +209,34 @@ public enum GEMM {
             c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
             x = V(repeating: a5[off])
             c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+        }
+    }
+
+    /// The 6×32 register tile: C[0..<rows, 0..<cols] (+)= A-rows · panel over `kb` steps.
+    /// Row r of A is read at `a_r[p * step]`.
+    @inline(__always)
+    static func micro(
+        _ kb: Int,
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>, step: Int,
+        _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
+        rows: Int, cols: Int, load: Bool
+    ) {
+        var t = Tile()
+        var pb = UnsafeRawPointer(b)
+        var off = 0
+        for _ in 0..<kb {
+            t.add(a0, a1, a2, a3, a4, a5, at: off, panelRow: pb)
             pb += 128
             off += step
         }
-        store(c, ldc, rows: rows, cols: cols, load: load, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
+        store(c, ldc, rows: rows, cols: cols, load: load, t)
     }
 
     /// Writes (or adds) a 6×32 tile held in twelve vectors to C, clipped to rows × cols.
     @inline(__always)
     static func store(
-        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, cols: Int, load: Bool,
-        _ c00: V, _ c01: V, _ c10: V, _ c11: V, _ c20: V, _ c21: V,
-        _ c30: V, _ c31: V, _ c40: V, _ c41: V, _ c50: V, _ c51: V
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, cols: Int, load: Bool, _ t: Tile
     ) {
         if rows == mr && cols == nr {
             @inline(__always) func put(_ r: Int, _ v0: V, _ v1: V) {
@@ -236,12 +249,12 @@ public enum GEMM {
                     p.storeBytes(of: v1, toByteOffset: 64, as: V.self)
                 }
             }
-            put(0, c00, c01); put(1, c10, c11); put(2, c20, c21)
-            put(3, c30, c31); put(4, c40, c41); put(5, c50, c51)
+            put(0, t.c00, t.c01); put(1, t.c10, t.c11); put(2, t.c20, t.c21)
+            put(3, t.c30, t.c31); put(4, t.c40, t.c41); put(5, t.c50, t.c51)
         } else {
             withUnsafeTemporaryAllocation(of: V.self, capacity: 2 * mr) { tile in
-                tile[0] = c00; tile[1] = c01; tile[2] = c10; tile[3] = c11; tile[4] = c20; tile[5] = c21
-                tile[6] = c30; tile[7] = c31; tile[8] = c40; tile[9] = c41; tile[10] = c50; tile[11] = c51
+                tile[0] = t.c00; tile[1] = t.c01; tile[2] = t.c10; tile[3] = t.c11; tile[4] = t.c20; tile[5] = t.c21
+                tile[6] = t.c30; tile[7] = t.c31; tile[8] = t.c40; tile[9] = t.c41; tile[10] = t.c50; tile[11] = t.c51
                 let t = UnsafeRawPointer(tile.baseAddress!).assumingMemoryBound(to: Float.self)
                 for r in 0..<rows {
                     let dst = c + r * ldc, src = t + r * nr

@@ -65,29 +65,15 @@ extension GEMM {
         _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
         rows: Int, cols: Int, load: Bool
     ) {
-        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        var t = Tile()
         var pb = UnsafeRawPointer(b)
         for p in 0..<kb {
-            let off = offsets[p]
-            let b0 = pb.loadUnaligned(as: V.self)
-            let b1 = pb.loadUnaligned(fromByteOffset: 64, as: V.self)
-            var x = V(repeating: a0[off])
-            c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-            x = V(repeating: a1[off])
-            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-            x = V(repeating: a2[off])
-            c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-            x = V(repeating: a3[off])
-            c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-            x = V(repeating: a4[off])
-            c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-            x = V(repeating: a5[off])
-            c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+            t.add(a0, a1, a2, a3, a4, a5, at: offsets[p], panelRow: pb)
             pb += 128
         }
-        store(c, ldc, rows: rows, cols: cols, load: load, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
+        store(c, ldc, rows: rows, cols: cols, load: load, t)
     }
+
     /// `microIndexed` writing C(r, j) to c[outRows[r] + j · columnStride].
     @inline(__always)
     static func microIndexedScatter(
@@ -98,30 +84,15 @@ extension GEMM {
         _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ outRows: UnsafePointer<Int>, _ columnStride: Int,
         rows: Int, cols: Int, load: Bool
     ) {
-        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        var t = Tile()
         var pb = UnsafeRawPointer(b)
         for p in 0..<kb {
-            let off = offsets[p]
-            let b0 = pb.loadUnaligned(as: V.self)
-            let b1 = pb.loadUnaligned(fromByteOffset: 64, as: V.self)
-            var x = V(repeating: a0[off])
-            c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-            x = V(repeating: a1[off])
-            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-            x = V(repeating: a2[off])
-            c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-            x = V(repeating: a3[off])
-            c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-            x = V(repeating: a4[off])
-            c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-            x = V(repeating: a5[off])
-            c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+            t.add(a0, a1, a2, a3, a4, a5, at: offsets[p], panelRow: pb)
             pb += 128
         }
         withUnsafeTemporaryAllocation(of: V.self, capacity: 2 * mr) { tile in
-            tile[0] = c00; tile[1] = c01; tile[2] = c10; tile[3] = c11; tile[4] = c20; tile[5] = c21
-            tile[6] = c30; tile[7] = c31; tile[8] = c40; tile[9] = c41; tile[10] = c50; tile[11] = c51
+            tile[0] = t.c00; tile[1] = t.c01; tile[2] = t.c10; tile[3] = t.c11; tile[4] = t.c20; tile[5] = t.c21
+            tile[6] = t.c30; tile[7] = t.c31; tile[8] = t.c40; tile[9] = t.c41; tile[10] = t.c50; tile[11] = t.c51
             let t = UnsafeRawPointer(tile.baseAddress!).assumingMemoryBound(to: Float.self)
             if rows == mr && outRows[5] - outRows[0] == 5 {
                 // Six neighbouring outputs: six contiguous floats per column.
