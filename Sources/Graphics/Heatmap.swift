@@ -67,20 +67,10 @@ public struct Heatmap: Equatable, Sendable {
 }
 
 /// Lays out and draws a `Heatmap`.
-struct HeatmapRenderer {
+struct HeatmapRenderer: ScaledLayout {
     let map: Heatmap
     let title: String?
     let textScale: Int
-    private var s: Double { Double(textScale) }
-
-    // Spacing and rule widths at this figure's scale.
-    private var tickLength: Double { Style.tickLength * s }
-    private var tickPad: Double { Style.tickPad * s }
-    private var labelPad: Double { Style.labelPad * s }
-    private var outerPad: Double { Style.outerPad * s }
-    private var titlePad: Double { Style.titlePad * s }
-    /// Width of rules (spines, ticks, grid lines).
-    private var lw: Double { s }
 
     /// The figure size that shows every cell comfortably.
     func naturalSize() -> (Int, Int) {

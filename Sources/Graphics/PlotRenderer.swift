@@ -23,21 +23,10 @@ struct AxisMap {
 }
 
 /// Lays out and draws a `Plot` onto a canvas: axes frame, grid, ticks, labels, series, legend.
-struct PlotRenderer {
+struct PlotRenderer: ScaledLayout {
     let plot: Plot
     let title: String?
     let textScale: Int
-
-    private var s: Double { Double(textScale) }
-
-    // Spacing and rule widths at this figure's scale.
-    private var tickLength: Double { Style.tickLength * s }
-    private var tickPad: Double { Style.tickPad * s }
-    private var labelPad: Double { Style.labelPad * s }
-    private var outerPad: Double { Style.outerPad * s }
-    private var titlePad: Double { Style.titlePad * s }
-    /// Width of rules (spines, ticks, grid lines).
-    private var lw: Double { s }
 
     /// Colour of series `i`: its own, or the cycle's `i`-th.
     func color(_ i: Int) -> Color { plot.series[i].color ?? Color.series(i) }

@@ -19,3 +19,19 @@ enum Style {
     /// Gap between the title and the axes.
     static let titlePad = 10.0
 }
+
+/// A renderer that lays out at a text scale: the style's spacings and rule width at that scale.
+protocol ScaledLayout {
+    var textScale: Int { get }
+}
+
+extension ScaledLayout {
+    var s: Double { Double(textScale) }
+    var tickLength: Double { Style.tickLength * s }
+    var tickPad: Double { Style.tickPad * s }
+    var labelPad: Double { Style.labelPad * s }
+    var outerPad: Double { Style.outerPad * s }
+    var titlePad: Double { Style.titlePad * s }
+    /// Width of rules (spines, ticks, grid lines).
+    var lw: Double { s }
+}
