@@ -13,7 +13,7 @@ __attribute__((weak)) volatile sig_atomic_t ainb_interrupt_count = 0;
 
 static void ainb_sigint_handler(int sig) {
     (void)sig;
-    ainb_interrupt_count = ainb_interrupt_count + 1;
+    __atomic_fetch_add(&ainb_interrupt_count, 1, __ATOMIC_SEQ_CST);
 }
 
 /// Installs the flag-setting SIGINT handler.
@@ -33,9 +33,8 @@ static inline void ainb_restore_sigint_handler(void) {
 
 /// The number of SIGINTs since the last call, and resets it.
 static inline int ainb_take_interrupts(void) {
-    int count = (int)ainb_interrupt_count;
-    ainb_interrupt_count = 0;
-    return count;
+    /* One atomic exchange: a SIGINT between a separate read and reset would be lost. */
+    return (int)__atomic_exchange_n(&ainb_interrupt_count, 0, __ATOMIC_SEQ_CST);
 }
 
 /// Lets the REPL handle signals itself: readline must not install handlers.

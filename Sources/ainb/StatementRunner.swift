@@ -4,8 +4,8 @@ import Foundation
 import Notebook
 
 /// Runs code on a worker thread with a large stack while the main thread watches for
-/// Ctrl-C: the first press asks the evaluator to cancel, again every 20 ms until the
-/// statement stops (the REPL keeps its state); a third press while still running exits.
+/// Ctrl-C: each press asks the evaluator to cancel (the REPL keeps its state); a third
+/// press while the statement is still running exits.
 final class StatementRunner {
     /// The evaluator to cancel on Ctrl-C.
     let evaluator: CellEvaluator
@@ -36,9 +36,6 @@ final class StatementRunner {
         var presses = 0
         while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
             let count = Int(ainb_take_interrupts())
-            // Once cancelled, keep asking: a request that lands just before the statement
-            // starts, or races with the interpreter's own bookkeeping, must not be lost.
-            if presses > 0 { evaluator.cancel() }
             guard count > 0 else { continue }
             presses += count
             evaluator.cancel()
