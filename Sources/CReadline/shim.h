@@ -43,6 +43,10 @@ static inline void ainb_readline_configure(const char *word_breaks) {
     rl_catch_sigwinch = 1;
     rl_completer_word_break_characters = (char *)word_breaks;
     rl_basic_word_break_characters = (char *)word_breaks;
+    /* Multi-line entries survive a restart: each entry is written after a timestamp line,
+       and the lines up to the next timestamp are read back as one entry. */
+    history_write_timestamps = 1;
+    history_multiline_entries = 1;
 }
 
 /// Throws away the line being edited and shows a fresh prompt (Ctrl-C at the prompt).
@@ -61,7 +65,9 @@ static inline void ainb_readline_set_completer(rl_completion_func_t *function) {
     rl_attempted_completion_function = function;
 }
 
-/// Tells readline not to fall back to file name completion for this attempt.
+/// Tells readline not to fall back to file name completion for this attempt, and not to
+/// append a space after a single match (a function's candidate already ends in "(").
 static inline void ainb_readline_completion_over(void) {
     rl_attempted_completion_over = 1;
+    rl_completion_suppress_append = 1;
 }

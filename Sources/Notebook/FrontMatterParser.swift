@@ -29,77 +29,107 @@ struct FrontMatterParser {
     /// The keys accepted at the top level.
     static let keys = ["title", "params"]
 
-    func parse() throws -> Result {
+    /// Parses every line; an error skips to the next key or parameter, so one run reports
+    /// all of them (the result holds what parsed cleanly).
+    func parse() -> (result: Result, errors: [NotebookError]) {
         var result = Result()
+        var errors: [NotebookError] = []
         var seen: Set<String> = []
         var index = 0
         while index < lines.count {
             let line = lines[index]
             if isBlankOrComment(line) { index += 1; continue }
-            let indent = try indentation(of: line, at: index)
-            if indent > 0 {
-                throw error(index, indent + 1, "unexpected indentation: expected a top-level key (\(Self.keys.joined(separator: " or ")))")
-            }
-            let (key, rest, restColumn) = try splitKey(line, at: index, indent: 0)
-            guard Self.keys.contains(key) else {
-                throw error(index, 1, "unknown front matter key '\(key)' (expected \(Self.keys.joined(separator: " or ")))")
-            }
-            if seen.contains(key) { throw error(index, 1, "duplicate key '\(key)'") }
-            seen.insert(key)
-            switch key {
-            case "title":
-                guard !rest.isEmpty else { throw error(index, restColumn, "expected a title after 'title:'") }
-                let value = try parseValue(rest, at: index, column: restColumn)
-                switch value {
-                case .string(let text), .number(let text): result.title = text
-                case .bool(let flag): result.title = flag ? "true" : "false"
-                case .list: throw error(index, restColumn, "the title must be text, not a list")
+            do {
+                let indent = try indentation(of: line, at: index)
+                if indent > 0 {
+                    throw error(index, indent + 1, "unexpected indentation: expected a top-level key (\(Self.keys.joined(separator: " or ")))")
                 }
-                index += 1
-            default: // params
-                index += 1
-                if !rest.isEmpty {
-                    if rest == "{}" { continue }
-                    throw error(index - 1, restColumn, "'params:' takes its parameters on the following lines, indented")
+                let (key, rest, restColumn) = try splitKey(line, at: index, indent: 0)
+                guard Self.keys.contains(key) else {
+                    throw error(index, 1, "unknown front matter key '\(key)' (expected \(Self.keys.joined(separator: " or ")))")
                 }
-                index = try parseParams(from: index, into: &result.params)
+                if seen.contains(key) { throw error(index, 1, "duplicate key '\(key)'") }
+                seen.insert(key)
+                switch key {
+                case "title":
+                    guard !rest.isEmpty else { throw error(index, restColumn, "expected a title after 'title:'") }
+                    let value = try parseValue(rest, at: index, column: restColumn)
+                    switch value {
+                    case .string(let text), .number(let text): result.title = text
+                    case .bool(let flag): result.title = flag ? "true" : "false"
+                    case .list: throw error(index, restColumn, "the title must be text, not a list")
+                    }
+                    index += 1
+                default: // params
+                    index += 1
+                    if !rest.isEmpty {
+                        if rest == "{}" { continue }
+                        throw error(index - 1, restColumn, "'params:' takes its parameters on the following lines, indented")
+                    }
+                    index = parseParams(from: index, into: &result.params, errors: &errors)
+                }
+            } catch {
+                errors.append(error as? NotebookError ?? self.error(index, 0, "\(error)"))
+                index = nextLine(after: index, indentedAtMost: 0)
             }
         }
-        return result
+        return (result, errors)
     }
 
     /// Parses the indented `name: value` lines under `params:`; returns the next index.
-    private func parseParams(from start: Int, into params: inout [Param]) throws -> Int {
+    /// A bad parameter is recorded and skipped.
+    private func parseParams(from start: Int, into params: inout [Param], errors: inout [NotebookError]) -> Int {
         var index = start
         var paramIndent: Int?
         while index < lines.count {
             let line = lines[index]
             if isBlankOrComment(line) { index += 1; continue }
-            let indent = try indentation(of: line, at: index)
-            if indent == 0 { break }
-            if let expected = paramIndent, indent != expected {
-                throw error(index, indent + 1, "inconsistent indentation: parameters are indented by \(expected) spaces")
-            }
-            paramIndent = indent
-            let (name, rest, restColumn) = try splitKey(line, at: index, indent: indent)
-            guard isIdentifier(name) else {
-                throw error(index, indent + 1, "parameter name '\(name)' is not an identifier (letters, digits and _, not starting with a digit)")
-            }
-            if params.contains(where: { $0.name == name }) {
-                throw error(index, indent + 1, "duplicate parameter '\(name)'")
-            }
-            let paramLine = firstLine + index
-            if rest.isEmpty {
-                index += 1
-                let (items, next) = try parseBlockList(from: index, keyIndent: indent, name: name)
-                params.append(Param(name: name, value: .list(items), line: paramLine))
-                index = next
-            } else {
-                params.append(Param(name: name, value: try parseValue(rest, at: index, column: restColumn), line: paramLine))
-                index += 1
+            do {
+                let indent = try indentation(of: line, at: index)
+                if indent == 0 { break }
+                if let expected = paramIndent, indent != expected {
+                    throw error(index, indent + 1, "inconsistent indentation: parameters are indented by \(expected) spaces")
+                }
+                paramIndent = indent
+                let (name, rest, restColumn) = try splitKey(line, at: index, indent: indent)
+                guard isIdentifier(name) else {
+                    throw error(index, indent + 1, "parameter name '\(name)' is not an identifier (letters, digits and _, not starting with a digit)")
+                }
+                if params.contains(where: { $0.name == name }) {
+                    throw error(index, indent + 1, "duplicate parameter '\(name)'")
+                }
+                let paramLine = firstLine + index
+                if rest.isEmpty {
+                    index += 1
+                    let (items, next) = try parseBlockList(from: index, keyIndent: indent, name: name)
+                    params.append(Param(name: name, value: .list(items), line: paramLine))
+                    index = next
+                } else {
+                    params.append(Param(name: name, value: try parseValue(rest, at: index, column: restColumn), line: paramLine))
+                    index += 1
+                }
+            } catch {
+                errors.append(error as? NotebookError ?? self.error(index, 0, "\(error)"))
+                index = nextLine(after: index, indentedAtMost: paramIndent ?? 0)
             }
         }
         return index
+    }
+
+    /// The index of the first line after `index` that starts a key (not blank, not a list
+    /// item, indented by at most `indent` spaces): where parsing resumes after an error.
+    private func nextLine(after index: Int, indentedAtMost indent: Int) -> Int {
+        var next = index + 1
+        while next < lines.count {
+            let line = lines[next]
+            let spaces = line.prefix(while: { $0 == " " }).count
+            let body = line.dropFirst(spaces)
+            let startsKey = !isBlankOrComment(line) && spaces <= indent && body.first != "\t"
+                && body != "-" && !body.hasPrefix("- ")
+            if startsKey { break }
+            next += 1
+        }
+        return next
     }
 
     /// Parses `- item` lines under a parameter with no inline value.

@@ -118,15 +118,10 @@ private struct Parser {
             }
             if let close {
                 let frontMatter = FrontMatterParser(file: path, lines: Array(lines[1..<close]), firstLine: 2)
-                do {
-                    let result = try frontMatter.parse()
-                    notebook.title = result.title
-                    notebook.params = result.params
-                } catch let error as NotebookError {
-                    errors.append(error)
-                } catch {
-                    errors.append(NotebookError(file: path, line: 1, message: "\(error)"))
-                }
+                let (result, frontMatterErrors) = frontMatter.parse()
+                notebook.title = result.title
+                notebook.params = result.params
+                errors += frontMatterErrors
                 index = close + 1
             } else {
                 errors.append(NotebookError(file: path, line: 1, column: 1,

@@ -1,3 +1,5 @@
+import Script
+
 /// Resolves a notebook's parameters: the front matter's defaults, then `--set` overrides.
 public enum Params {
     /// The parameters with `overrides` (`name`, value text) applied, in front matter order.
@@ -9,10 +11,7 @@ public enum Params {
         var result = params
         for (name, text) in overrides {
             guard let index = result.firstIndex(where: { $0.name == name }) else {
-                let known = params.isEmpty
-                    ? "the notebook has no params"
-                    : "its params are " + params.map(\.name).joined(separator: ", ")
-                throw ParamError(message: "unknown parameter '\(name)' in --set \(name)=\(text) (\(known))")
+                throw ParamError(message: unknownMessage(name, text, known: params.map(\.name)))
             }
             let current = result[index].value
             let parsed: ParamValue
@@ -35,6 +34,12 @@ public enum Params {
             }
         }
         return result
+    }
+
+    /// "unknown parameter 'stpes' in --set stpes=5; did you mean 'steps'? (its params are …)"
+    public static func unknownMessage(_ name: String, _ text: String, known: [String]) -> String {
+        let listed = known.isEmpty ? "the notebook has no params" : "its params are " + known.joined(separator: ", ")
+        return "unknown parameter '\(name)' in --set \(name)=\(text)\(Suggest.didYouMean(name, known)) (\(listed))"
     }
 
     /// Splits `name=value` as given to `--set`.

@@ -80,10 +80,18 @@ public enum Format {
         return header + "\n" + t.description
     }
 
+    /// A size in bytes as people read it: "24 B", "9.2 kB", "72.1 MB".
+    static func byteCount(_ bytes: Int) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
+    }
+
     /// A short summary for `:vars`.
     static func summary(_ v: Value) -> String {
         switch v {
-        case .tensor(let t): return "tensor \(Shape.describe(t.tensor.shape))"
+        case .tensor(let t): return "tensor \(Shape.describe(t.tensor.shape)), \(byteCount(t.tensor.count * MemoryLayout<Float>.size))"
         case .list(let items): return items.count <= 8 ? repr(v) : "list of \(items.count) items"
         case .host(let h): return h.summary
         case .function(let f): return "function \(f.name)"

@@ -38,6 +38,9 @@ struct Lexer {
     private var line: Int
     private var column: Int
     private var brackets: [Character] = []
+    /// Just after the last character that is not white space: where "end of input" is
+    /// reported, so an error there points at the code's last line, not the blank after it.
+    private var contentEnd: (line: Int, column: Int)
     private(set) var tokens: [Token] = []
     /// True when the input ended inside a string literal.
     private(set) var unterminatedString = false
@@ -46,6 +49,7 @@ struct Lexer {
         self.chars = Array(source)
         self.line = line
         self.column = column
+        self.contentEnd = (line, column)
     }
 
     /// All tokens, ending with `.eof`.
@@ -61,7 +65,13 @@ struct Lexer {
     private mutating func advance() -> Character {
         let c = chars[i]
         i += 1
-        if c == "\n" { line += 1; column = 1 } else { column += 1 }
+        if c == "\n" {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+            if c != " " && c != "\t" && c != "\r" { contentEnd = (line, column) }
+        }
         return c
     }
 
@@ -129,7 +139,7 @@ struct Lexer {
                 add(.error("unexpected character '\(c)'"), l, col, String(c))
             }
         }
-        add(.eof, line, column, "end of input")
+        add(.eof, contentEnd.line, contentEnd.column, "end of input")
     }
 
     private mutating func lexNumber(_ l: Int, _ col: Int) {

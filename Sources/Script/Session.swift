@@ -93,6 +93,9 @@ public final class Session {
         errors.map { withSourceLine(ScriptError($0.message, at: SourceLocation(file: file, line: $0.pos.line, column: $0.pos.column))) }
     }
 
+    /// Whether `_` names the value of the last expression shown (as in Python's REPL).
+    public var bindsLastValue = false
+
     /// Runs statements; returns the display of the last expression statement's value (empty if none or nil).
     ///
     /// `line` is the line of the file where `source` starts, so positions name the file's lines.
@@ -135,6 +138,7 @@ public final class Session {
             }
             let value = rt.lastValue
             rt.lastValue = nil
+            if bindsLastValue, let value { globals.set("_", value) }
             return value.map(Format.display) ?? []
         }
     }
@@ -179,7 +183,11 @@ public final class Session {
             return Array(Set(Ops.memberNames(value))).filter { $0.hasPrefix(partial) }.sorted().map { head + base + "." + $0 }
         }
         let names = Set(globals.defined.map(\.0) + Registry.shared.names + Keyword.allCases.map(\.rawValue))
-        return names.filter { $0.hasPrefix(word) }.sorted().map { head + $0 }
+        // A function completes with its opening parenthesis, anything else with nothing after it.
+        return names.filter { $0.hasPrefix(word) }.sorted().map { name in
+            if case .function? = globals.get(name) { return head + name + "(" }
+            return head + name
+        }
     }
 
     /// Defines a global from a command-line literal (`--set k=v`): a number, true/false,

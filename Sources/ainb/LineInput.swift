@@ -158,3 +158,61 @@ final class ReadlineSource: LineSource {
         _ = write_history(historyPath)
     }
 }
+
+/// Single key presses from a terminal, answered without Enter: step mode's prompt.
+///
+/// The terminal is put in non-canonical mode without echo for one key, then restored;
+/// Ctrl-C still raises SIGINT, which the REPL's handler counts.
+enum KeyPress {
+    /// Shows `prompt` and waits for one key: Enter is an empty line, Ctrl-D the end of
+    /// input, Ctrl-C an interrupt, any other key a one-character line. Escape sequences
+    /// (arrow keys) are ignored.
+    static func read(prompt: String) -> LineInput {
+        writeOut(prompt)
+        var saved = termios()
+        guard tcgetattr(0, &saved) == 0 else { return .end }
+        var raw = saved
+        raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        tcsetattr(0, TCSANOW, &raw)
+        defer { tcsetattr(0, TCSANOW, &saved) }
+        _ = ainb_take_interrupts()
+        while true {
+            var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 100)
+            if ainb_take_interrupts() > 0 {
+                writeOut("\n")
+                return .interrupt
+            }
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else {
+                if ready < 0 { return .end }
+                continue
+            }
+            var byte: UInt8 = 0
+            guard Foundation.read(0, &byte, 1) == 1 else { return .end }
+            switch byte {
+            case 4:
+                writeOut("\n")
+                return .end
+            case 10, 13:
+                writeOut("\n")
+                return .line("")
+            case 27:
+                drainPendingInput()
+            case 32..<127:
+                let key = String(UnicodeScalar(byte))
+                writeOut(key + "\n")
+                return .line(key)
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Reads and drops what is already waiting (the rest of an escape sequence).
+    private static func drainPendingInput() {
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        var byte: UInt8 = 0
+        while poll(&descriptor, 1, 10) > 0, Foundation.read(0, &byte, 1) == 1 {}
+    }
+}

@@ -23,15 +23,27 @@ enum NotebookFiles {
         return paths
     }
 
-    /// Reads and parses a notebook; throws all its format errors at once.
+    /// The file name endings of notebooks: `.ainb`, or markdown with ```ainb cells.
+    static let extensions = ["ainb", "md", "markdown"]
+
+    /// Reads and parses a notebook; throws all its format errors at once. A file that is not
+    /// a notebook (a `.py` passed by mistake) is an error; one with no code cell is a warning.
     static func read(_ path: String) throws -> Notebook {
+        let ending = (path as NSString).pathExtension.lowercased()
+        guard extensions.contains(ending) else {
+            throw CLIError("\(path): not a notebook (expected a .ainb or .md file with ```ainb cells)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError("\(path): cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw CLIError("\(path): the file is not UTF-8 text")
         }
-        return try NotebookParser.notebook(from: text, path: path)
+        let notebook = try NotebookParser.notebook(from: text, path: path)
+        if notebook.cells.isEmpty {
+            writeErr("warning: \(path) has no ```ainb code cell: nothing to run\n")
+        }
+        return notebook
     }
 
     /// Splits `--set name=value` options, expanding `~/` in values.

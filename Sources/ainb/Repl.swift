@@ -26,8 +26,12 @@ struct Repl: ParsableCommand {
     @Option(help: ArgumentHelp("Save figures into this folder (default: a temporary folder).", valueName: "dir"))
     var figures: String?
 
+    @OptionGroup var color: ColorOptions
+
     func run() throws {
+        color.apply()
         let evaluator = try makeEvaluator()
+        (evaluator as? ScriptEvaluator)?.session.bindsLastValue = true
         let terminal = TerminalOutput(figuresFolder: figures ?? TerminalOutput.temporaryFiguresFolder())
         evaluator.output = { terminal.show($0) }
         StatementRunner.installInterruptHandler()

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Notebook
 
@@ -42,20 +43,27 @@ final class ReplLoop {
     static let commands = """
     REPL commands:
       :help [name]     help on a builtin (or the list of builtins)
+      :doc name        help on a builtin, with its example run
+      :time stmt       run a statement and say how long it took (wall and processor time)
       :load NB.ainb    run a notebook's cells into this session
-      :vars            the variables defined so far
+      :vars, :who      the variables defined so far, with their shapes and sizes
       :reset           forget every variable
       :save FILE.ainb  save what was typed as a notebook
       :continue        return to step mode (when opened from it)
       :quit            leave (Ctrl-D also leaves; Ctrl-C cancels a running statement)
+    _ is the value of the last expression shown.
     """
+
+    /// Colours for values on standard output and errors on standard error.
+    private let outPalette = Palette.standardOutput
+    private let errPalette = Palette.standardError
 
     /// Reads and runs until `:quit`, `:continue` or the end of input.
     func run() -> Exit {
         var buffer = ""
         var bufferLine = lineNumber
         while true {
-            let prompt = buffer.isEmpty ? (nested ? "ainb (step)> " : "ainb> ") : "   ...> "
+            let prompt = outPalette.prompt(buffer.isEmpty ? (nested ? "ainb (step)>" : "ainb>") : "   ...>") + " "
             switch source.read(prompt: prompt) {
             case .end:
                 if !buffer.isEmpty { execute(buffer, line: bufferLine) }
@@ -85,22 +93,74 @@ final class ReplLoop {
         }
     }
 
-    /// Runs one statement, shows its value or its error.
-    func execute(_ code: String, line: Int) {
+    /// Runs one statement, shows its value or its error; returns whether it ran.
+    @discardableResult
+    func execute(_ code: String, line: Int) -> Bool {
         let evaluator = self.evaluator
         let (result, interrupted) = runner.run { try evaluator.evaluate(code, file: "<repl>", line: line) }
         switch result {
         case .success(let items):
-            for item in items { terminal.show(item) }
+            for item in items {
+                if case .text(let text) = item { terminal.show(.text(outPalette.value(text))) } else { terminal.show(item) }
+            }
             entries.append(code)
+            return true
         case .failure(let error):
             errorCount += 1
             if interrupted {
-                writeErr("cancelled\n")
+                writeErr(errPalette.dim("cancelled") + "\n")
             } else {
-                writeErr("\((error as? CellFailure)?.description ?? "error: \(error)")\n")
+                writeErr(errPalette.error((error as? CellFailure)?.description ?? "error: \(error)") + "\n")
             }
+            return false
         }
+    }
+
+    /// `:time STMT`: runs it like any statement, then says its wall and processor time.
+    func time(_ code: String) {
+        let wallStart = DispatchTime.now().uptimeNanoseconds
+        let processorStart = clock()
+        let ran = execute(code + "\n", line: lineNumber)
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
+        let processor = Double(clock() - processorStart) / Double(CLOCKS_PER_SEC)
+        let verb = ran ? "took" : "failed after"
+        writeOut(outPalette.dim("\(verb) \(Self.seconds(wall)) wall, \(Self.seconds(processor)) processor") + "\n")
+    }
+
+    /// "0.42 s", "12 ms", "3 µs".
+    static func seconds(_ value: Double) -> String {
+        if value >= 1 { return String(format: "%.2f s", value) }
+        if value >= 1e-3 { return String(format: "%.1f ms", value * 1e3) }
+        return String(format: "%.0f µs", value * 1e6)
+    }
+
+    /// `:doc NAME`: the builtin's help, then its example run in a fresh session (so the
+    /// example never touches the user's variables).
+    func doc(_ name: String) {
+        guard let help = evaluator.help(name) else {
+            writeErr("no help for '\(name)' (try :help for the list)\n")
+            return
+        }
+        writeOut(help.hasSuffix("\n") ? help : help + "\n")
+        let example = Self.example(in: help)
+        guard !example.isEmpty, let scratch = try? makeEvaluator() else { return }
+        writeOut(outPalette.dim("Running the example:") + "\n")
+        let scratchTerminal = terminal
+        scratch.output = { scratchTerminal.show($0) }
+        let (result, _) = runner.run { try scratch.evaluate(example, file: "<example>", line: 1) }
+        switch result {
+        case .success(let items): for item in items { terminal.show(item) }
+        case .failure(let error): writeErr(errPalette.error((error as? CellFailure)?.description ?? "error: \(error)") + "\n")
+        }
+    }
+
+    /// The code under "Example:" in a builtin's help (its indented lines).
+    static func example(in help: String) -> String {
+        let lines = help.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("Example") }) else { return "" }
+        let body = lines[(start + 1)...].prefix { $0.hasPrefix("  ") || $0.isEmpty }
+        return body.map { $0.hasPrefix("  ") ? String($0.dropFirst(2)) : $0 }.joined(separator: "\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs a `:command`; returns how to leave the loop, or nil to go on.
@@ -117,11 +177,17 @@ final class ReplLoop {
             } else {
                 writeErr("no help for '\(argument)' (try :help for the list)\n")
             }
+        case "doc":
+            guard !argument.isEmpty else { writeErr("usage: :doc NAME\n"); return nil }
+            doc(argument)
+        case "time":
+            guard !argument.isEmpty else { writeErr("usage: :time STATEMENT\n"); return nil }
+            time(argument)
         case "load":
             guard !argument.isEmpty else { writeErr("usage: :load NOTEBOOK.ainb\n"); return nil }
             load(argument.expandingTilde)
-        case "vars":
-            let vars = evaluator.variableSummaries
+        case "vars", "who":
+            let vars = evaluator.variableSummaries.filter { $0.name != "_" }
             if vars.isEmpty {
                 writeOut("(no variables)\n")
             } else {

@@ -39,7 +39,10 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("keep-going"), help: "Run the remaining cells after a cell fails; the failed cells are marked in the report.")
     var keepGoing = false
 
+    @OptionGroup var color: ColorOptions
+
     func run() throws {
+        color.apply()
         let paths = try NotebookFiles.expand(notebooks)
         let overrides = try NotebookFiles.overrides(sets)
         if output != nil {
@@ -58,8 +61,7 @@ struct Run: ParsableCommand {
         // An override must be declared by at least one notebook of the run.
         let declared = Set(parsed.compactMap { try? $0.1.get() }.flatMap { $0.params.map(\.name) })
         for (name, value) in overrides where !declared.contains(name) {
-            let known = declared.isEmpty ? "the notebook has no params" : "its params are " + declared.sorted().joined(separator: ", ")
-            throw CLIError("unknown parameter '\(name)' in --set \(name)=\(value) (\(known))")
+            throw CLIError(Params.unknownMessage(name, value, known: declared.sorted()))
         }
 
         StatementRunner.installInterruptHandler()
@@ -100,7 +102,7 @@ struct Run: ParsableCommand {
             case .cellFinished(let result):
                 if let failure = result.failure {
                     if result.status == .failed {
-                        writeErr("\(failure.description)\n")
+                        writeErr(Palette.standardError.error(failure.description) + "\n")
                     } else if verbose {
                         writeErr("(cell \(result.cell.index) failed as expected)\n")
                     }
@@ -146,5 +148,5 @@ struct Run: ParsableCommand {
 
 /// A dim progress line on a terminal, a plain one otherwise.
 func progressLine(_ text: String) -> String {
-    isTerminal(2) ? "\u{1B}[2m▸ \(text)\u{1B}[0m\n" : "▸ \(text)\n"
+    Palette.standardError.dim("▸ \(text)") + "\n"
 }

@@ -43,7 +43,8 @@ final class StatementRunner {
                 writeErr("\ninterrupted three times; exiting\n")
                 exit(130)
             }
-            writeErr(presses == 1 ? "\n^C cancelling… (press Ctrl-C twice more to exit)\n" : "")
+            // The terminal itself echoes "^C": say only what happens next.
+            writeErr(presses == 1 ? "\n" + Palette.standardError.dim("cancelling… (press Ctrl-C twice more to exit)") + "\n" : "")
         }
         let result = box.result ?? .failure(CLIError("the statement did not finish"))
         return (result, presses > 0)

@@ -8,7 +8,7 @@ struct Step: ParsableCommand {
         abstract: "Step through a notebook: prose, then code, run on Enter.",
         discussion: """
         For each cell, shows the prose before it (markdown made readable in a terminal), \
-        then the code, and waits:
+        then the code, and waits for a key (on a terminal it acts at once, without Enter):
           Enter   run the cell and show its outputs (figures are saved and their paths shown)
           s       skip the cell
           r       open the REPL in the notebook's state; :continue comes back
@@ -24,7 +24,10 @@ struct Step: ParsableCommand {
     @Option(help: ArgumentHelp("Save figures into this folder (default: a temporary folder).", valueName: "dir"))
     var figures: String?
 
+    @OptionGroup var color: ColorOptions
+
     func run() throws {
+        color.apply()
         let notebook = try NotebookFiles.read(self.notebook)
         let evaluator = try makeEvaluator()
         let terminal = TerminalOutput(figuresFolder: figures ?? TerminalOutput.temporaryFiguresFolder())
@@ -34,19 +37,19 @@ struct Step: ParsableCommand {
         }
         StatementRunner.installInterruptHandler()
         let runner = StatementRunner(evaluator: evaluator)
-        let ansi = isTerminal(1)
+        let palette = Palette.standardOutput
         let interactive = isTerminal(0)
         let source: LineSource = interactive
             ? ReadlineSource(historyPath: Repl.historyPath, completer: { evaluator.completions(for: $0) })
             : PlainLineSource(showsPrompts: true)
-        let style = StepStyle(ansi: ansi)
+        let style = StepStyle(palette: palette)
         let (defined, _) = runner.run { try run.defineParams() }
         try defined.get()
         if !run.params.isEmpty {
             writeOut(style.dim("params: " + run.params.map { "\($0.name) = \($0.value.literal)" }.joined(separator: ", ")) + "\n")
         }
         let cells = notebook.cells
-        let markdown = TerminalMarkdown(ansi: ansi)
+        let markdown = TerminalMarkdown(ansi: palette.enabled)
         blocks: for block in notebook.blocks {
             switch block {
             case .prose(let text, _):
@@ -59,7 +62,8 @@ struct Step: ParsableCommand {
                     continue
                 }
                 prompt: while true {
-                    switch source.read(prompt: style.prompt) {
+                    let answer = interactive ? KeyPress.read(prompt: style.prompt) : source.read(prompt: style.prompt)
+                    switch answer {
                     case .end:
                         break blocks
                     case .interrupt:
@@ -73,7 +77,7 @@ struct Step: ParsableCommand {
                                 if result.status == .failedAsExpected {
                                     writeOut(style.dim(failure.description + "\n(failed as expected)") + "\n")
                                 } else {
-                                    writeErr(failure.description + "\n")
+                                    writeErr(Palette.standardError.error(failure.description) + "\n")
                                 }
                             }
                             break prompt
@@ -99,13 +103,13 @@ struct Step: ParsableCommand {
     }
 }
 
-/// How step mode draws headers, code and prompts, with or without ANSI.
+/// How step mode draws headers, code and prompts, with or without colour.
 struct StepStyle {
-    let ansi: Bool
+    let palette: Palette
 
-    var prompt: String { ansi ? "\u{1B}[2m[Enter] run · s skip · r REPL · q quit\u{1B}[0m › " : "[Enter] run · s skip · r REPL · q quit › " }
+    var prompt: String { palette.dim("[Enter] run · s skip · r REPL · q quit") + " › " }
 
-    func dim(_ text: String) -> String { ansi ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+    func dim(_ text: String) -> String { palette.dim(text) }
 
     func cellHeader(_ cell: Cell, of count: Int) -> String {
         dim("── cell \(cell.index)/\(count) · line \(cell.fenceLine) ──") + "\n"
@@ -113,6 +117,6 @@ struct StepStyle {
 
     func code(_ code: String) -> String {
         code.split(separator: "\n", omittingEmptySubsequences: false).dropLast(code.hasSuffix("\n") ? 1 : 0)
-            .map { ansi ? "  \u{1B}[33m\($0)\u{1B}[0m\n" : "  \($0)\n" }.joined()
+            .map { "  " + palette.code(String($0)) + "\n" }.joined()
     }
 }

@@ -71,8 +71,9 @@ final class PseudoTerminal {
     private(set) var transcript = ""
     private var consumed: String.Index
 
-    /// Starts `ainb arguments` on a new pseudo-terminal (its controlling terminal).
-    init(_ arguments: [String], home: String) throws {
+    /// Starts `ainb arguments` on a new pseudo-terminal (its controlling terminal), with
+    /// `environment` added to the test's own (TERM is `dumb` unless it sets one).
+    init(_ arguments: [String], home: String, environment extra: [String: String] = [:]) throws {
         let binary = try Ainb.binary()
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
         var unlock: Int32 = 0
@@ -102,6 +103,8 @@ final class PseudoTerminal {
         environment["HOME"] = home
         environment["TERM"] = "dumb"
         environment["INPUTRC"] = "/dev/null"
+        environment["NO_COLOR"] = ""
+        environment.merge(extra) { _, new in new }
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

@@ -47,6 +47,35 @@ final class ReplStdinTests: XCTestCase {
         XCTAssertTrue(check.stdout.hasSuffix("\n5.294\n"), check.stdout)
     }
 
+    func testUnderscoreIsTheLastValueShown() throws {
+        let result = try Ainb.run([], input: "21 * 2\n_ + 1\nx = 5\n_\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "42\n43\n43\n", "an assignment shows nothing and leaves _ alone")
+    }
+
+    func testDocRunsTheExampleInAFreshSession() throws {
+        let result = try Ainb.run([], input: "x = 1\n:doc relu\nx\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("relu(tensor([-1, 2]))"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("Running the example:\ntensor [2]\n[0, 2]\n"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("\n1\n"), result.stdout)
+    }
+
+    func testTimeRunsTheStatementAndSaysHowLong() throws {
+        let result = try Ainb.run([], input: ":time s = 0; for i in 0..1000 { s = s + i }\ns\n:time nope\n")
+        XCTAssertEqual(result.status, 1, "the failing statement counts as an error")
+        XCTAssertTrue(result.stdout.contains(" wall, "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("499500"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("failed after"), result.stdout)
+    }
+
+    func testWhoListsVariablesWithShapesAndSizes() throws {
+        let result = try Ainb.run([], input: "t = zeros([2, 3])\nn = 4\n:who\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("tensor [2, 3], 24 B"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("n  4"), result.stdout)
+    }
+
     func testHelpListsBuiltinsAndDescribesOne() throws {
         let result = try Ainb.run([], input: ":help\n:help round\n:help no_such_thing\n")
         XCTAssertTrue(result.stdout.contains(":load NB.ainb"), result.stdout)
@@ -87,10 +116,12 @@ final class ReplTerminalTests: XCTestCase {
         terminal.expect("ainb> ")
         terminal.send("learning_rate = 7\r")
         terminal.expect("ainb> ")
-        terminal.send("learn\t+ 1\r")
+        // A name completes with nothing after it, a function with its "(".
+        terminal.send("learn\t + 1\r")
         terminal.expect("learning_rate + 1")
         terminal.expect("8")
-        terminal.send("roun\t(2.5)\r")
+        terminal.send("roun\t2.5)\r")
+        terminal.expect("round(2.5)")
         terminal.expect("3")
         terminal.send("t = tensor([[1, 2]])\r")
         terminal.expect("ainb> ")
@@ -103,7 +134,7 @@ final class ReplTerminalTests: XCTestCase {
         XCTAssertEqual(terminal.waitForExit(), 0)
         let history = try String(contentsOfFile: home + "/.ainb_history", encoding: .utf8)
         XCTAssertTrue(history.contains("learning_rate = 7"), history)
-        XCTAssertTrue(history.contains("round (2.5)"), history)
+        XCTAssertTrue(history.contains("round(2.5)"), history)
     }
 
     func testMultiLineInputContinuesWhileAStatementIsOpen() throws {
@@ -137,6 +168,9 @@ final class ReplTerminalTests: XCTestCase {
         terminal.send("\u{3}")
         terminal.expect("cancelled")
         terminal.expect("ainb> ")
+        // The terminal echoes "^C" once; ainb adds no second one.
+        XCTAssertTrue(terminal.transcript.contains("cancelling…"), terminal.transcript)
+        XCTAssertFalse(terminal.transcript.contains("^C cancelling"), terminal.transcript)
         terminal.send("kept + 1\r")
         terminal.expect("42")
         terminal.send("n > 0\r")
@@ -165,7 +199,8 @@ final class ReplTerminalTests: XCTestCase {
         terminal.expect("step 2: x = 7.48")
         terminal.expect("cell 2/3")
         terminal.expect("quit")
-        terminal.send("r\r")
+        // A single key acts at once: no Enter after "r".
+        terminal.send("r")
         terminal.expect("ainb (step)> ")
         terminal.send("x * 100\r")
         terminal.expect("748")
@@ -177,7 +212,68 @@ final class ReplTerminalTests: XCTestCase {
         terminal.send("\r")
         terminal.expect("cell 3/3")
         terminal.expect("quit")
-        terminal.send("q\r")
+        terminal.send("q")
         XCTAssertEqual(terminal.waitForExit(), 0)
+    }
+
+    func testStepModeSkipsOnASingleKey() throws {
+        let notebook = TestSupport.fixtures + "/real/descent.ainb"
+        let terminal = try PseudoTerminal(["step", notebook], home: try TestSupport.temporaryFolder())
+        terminal.expect("cell 1/3")
+        terminal.expect("quit")
+        terminal.send("s")
+        terminal.expect("(skipped)")
+        terminal.expect("cell 2/3")
+        terminal.expect("quit")
+        terminal.send("q")
+        XCTAssertEqual(terminal.waitForExit(), 0)
+        XCTAssertFalse(terminal.transcript.contains("step 1"), terminal.transcript)
+    }
+
+    func testAMultiLineEntryComesBackWholeFromHistoryAfterARestart() throws {
+        let home = try TestSupport.temporaryFolder()
+        let first = try PseudoTerminal(["repl"], home: home)
+        first.expect("ainb> ")
+        first.send("[10, 20,\r")
+        first.expect("...> ")
+        first.send("30][2] + 1\r")
+        first.expect("31")
+        first.expect("ainb> ")
+        first.send("\u{4}")
+        XCTAssertEqual(first.waitForExit(), 0)
+
+        let second = try PseudoTerminal(["repl"], home: home)
+        second.expect("ainb> ")
+        second.send("\u{10}\r") // Ctrl-P: the previous entry, then Enter
+        second.expect("31")
+        second.expect("ainb> ")
+        second.send("\u{4}")
+        XCTAssertEqual(second.waitForExit(), 0)
+        XCTAssertFalse(second.transcript.contains("error"), second.transcript)
+    }
+
+    func testColourOnATerminalAndNoneWithNoColor() throws {
+        let coloured = try PseudoTerminal(["repl"], home: try TestSupport.temporaryFolder(), environment: ["TERM": "xterm"])
+        coloured.expect("ainb>")
+        coloured.send("nope + 1\r")
+        coloured.expect("unknown name")
+        coloured.send("6 * 7\r")
+        coloured.expect("42")
+        coloured.send("\u{4}")
+        XCTAssertEqual(coloured.waitForExit(), 0)
+        XCTAssertTrue(coloured.transcript.contains("\u{1B}[1;32mainb>"), "a green prompt")
+        XCTAssertTrue(coloured.transcript.contains("\u{1B}[31m<repl>:1:1: error"), "a red error: \(coloured.transcript)")
+        XCTAssertTrue(coloured.transcript.contains("\u{1B}[36m42"), "a cyan number")
+
+        for options in [(["repl"], ["TERM": "xterm", "NO_COLOR": "1"]), (["repl", "--no-color"], ["TERM": "xterm"])] {
+            let plain = try PseudoTerminal(options.0, home: try TestSupport.temporaryFolder(), environment: options.1)
+            plain.expect("ainb>")
+            plain.send("nope + 1\r")
+            plain.expect("unknown name")
+            plain.send("\u{4}")
+            XCTAssertEqual(plain.waitForExit(), 0)
+            XCTAssertFalse(plain.transcript.contains("\u{1B}[31m"), plain.transcript)
+            XCTAssertFalse(plain.transcript.contains("\u{1B}[1;32m"), plain.transcript)
+        }
     }
 }

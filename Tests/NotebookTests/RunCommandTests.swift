@@ -158,9 +158,42 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(bad.status, 1)
         let lines = bad.stderr.split(separator: "\n").filter { $0.hasPrefix("broken.ainb:") }
         XCTAssertEqual(lines.map { $0.split(separator: ":").prefix(3).joined(separator: ":") },
-                       ["broken.ainb:4:3", "broken.ainb:6:9", "broken.ainb:8:1", "broken.ainb:11:8"], bad.stderr)
+                       ["broken.ainb:4:3", "broken.ainb:6:9", "broken.ainb:7:9", "broken.ainb:11:8"], bad.stderr)
+        // An error at the end of a cell points after its last code, not at the closing fence.
+        XCTAssertTrue(bad.stderr.contains("broken.ainb:7:9: error: expected an expression, got end of input\n  x = (1 +\n          ^"), bad.stderr)
         let good = try Ainb.run(["check", "descent.ainb"], directory: folder)
         XCTAssertEqual(good.status, 0, good.stderr)
         XCTAssertEqual(good.stdout, "ok  descent.ainb (3 cells)\n")
+    }
+
+    func testFrontMatterReportsEveryError() throws {
+        let folder = try TestSupport.temporaryFolder()
+        try "---\ntitle: Two errors\nparams:\n  lr 0.1\n  steps: [1\n  ok: 2\nextra: 3\n---\n```ainb\nok\n```\n"
+            .write(toFile: folder + "/fm.ainb", atomically: true, encoding: .utf8)
+        let result = try Ainb.run(["check", "fm.ainb"], directory: folder)
+        XCTAssertEqual(result.status, 1)
+        let positions = result.stderr.split(separator: "\n").filter { $0.hasPrefix("fm.ainb:") }
+            .map { $0.split(separator: ":").prefix(3).joined(separator: ":") }
+        XCTAssertEqual(positions, ["fm.ainb:4:3", "fm.ainb:5:10", "fm.ainb:7:1"], result.stderr)
+    }
+
+    func testAMisspelledSetSuggestsTheParam() throws {
+        let folder = try scratch(["descent.ainb"])
+        let result = try Ainb.run(["run", "descent.ainb", "--set", "stpes=5"], directory: folder)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("unknown parameter 'stpes' in --set stpes=5; did you mean 'steps'? (its params are lr, steps)"), result.stderr)
+    }
+
+    func testAFileThatIsNotANotebookFailsAndOneWithoutCellsWarns() throws {
+        let folder = try TestSupport.temporaryFolder()
+        try "print('hello')\n".write(toFile: folder + "/script.py", atomically: true, encoding: .utf8)
+        let python = try Ainb.run(["run", "script.py"], directory: folder)
+        XCTAssertEqual(python.status, 1)
+        XCTAssertTrue(python.stderr.contains("script.py: not a notebook (expected a .ainb or .md file"), python.stderr)
+
+        try "# Notes\n\n```python\nprint(1)\n```\n".write(toFile: folder + "/notes.md", atomically: true, encoding: .utf8)
+        let empty = try Ainb.run(["run", "notes.md"], directory: folder)
+        XCTAssertEqual(empty.status, 0, empty.stderr)
+        XCTAssertTrue(empty.stderr.contains("warning: notes.md has no ```ainb code cell: nothing to run"), empty.stderr)
     }
 }

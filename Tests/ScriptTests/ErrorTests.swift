@@ -6,7 +6,9 @@ final class ErrorTests: XCTestCase {
     func testParseErrorHasPositionSourceLineAndCaret() {
         guard let e = failure("x = 1\ny = (2 +\n", file: "nb.ainb") else { return }
         XCTAssertEqual(e.message, "expected an expression, got end of input")
-        XCTAssertEqual(e.location, SourceLocation(file: "nb.ainb", line: 3, column: 1))
+        // End of input is reported just after the last code, not on the empty line after it.
+        XCTAssertEqual(e.location, SourceLocation(file: "nb.ainb", line: 2, column: 9))
+        XCTAssertEqual(e.description, "nb.ainb:2:9: error: expected an expression, got end of input\n  y = (2 +\n          ^")
         guard let e2 = failure("x = 1\ny = 2 $ 3", file: "nb.ainb") else { return }
         XCTAssertEqual(e2.description, "nb.ainb:2:7: error: unexpected character '$'\n  y = 2 $ 3\n        ^")
     }

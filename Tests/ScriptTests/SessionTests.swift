@@ -55,7 +55,8 @@ final class SessionTests: XCTestCase {
         let session = Session()
         _ = try session.run("learning = 1\nr = {alpha: 1, beta: 2}\nt = zeros([2])", file: "c")
         XCTAssertEqual(session.completions(for: "lea"), ["learning"])
-        XCTAssertTrue(session.completions(for: "desc").contains("descend"))
+        XCTAssertTrue(session.completions(for: "desc").contains("descend("), "a function completes with its parenthesis")
+        XCTAssertEqual(session.completions(for: "lea"), ["learning"], "a variable completes with nothing after it")
         XCTAssertEqual(session.completions(for: "print(r.a"), ["print(r.alpha"])
         XCTAssertTrue(session.completions(for: "t.sh").contains("t.shape"))
         XCTAssertTrue(session.completions(for: "whi").contains("while"))
@@ -65,7 +66,7 @@ final class SessionTests: XCTestCase {
         let session = Session()
         _ = try session.run("a = 1\nt = zeros([2, 3])\nfn f(x) = x", file: "v")
         let vars = Dictionary(uniqueKeysWithValues: session.variables.map { ($0.name, $0.summary) })
-        XCTAssertEqual(vars, ["a": "1", "t": "tensor [2, 3]", "f": "function f"])
+        XCTAssertEqual(vars, ["a": "1", "t": "tensor [2, 3], 24 B", "f": "function f"])
     }
 
     /// A loop long enough that a cancel always lands inside it, yet bounded: if a cancel were
