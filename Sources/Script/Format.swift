@@ -46,12 +46,12 @@ public enum Format {
             return out + "\""
         case .list(let items):
             if items.count > 100 {
-                return "[" + items.prefix(50).map(repr).joined(separator: ", ") + ", ... (\(items.count) items) ..., "
-                    + items.suffix(3).map(repr).joined(separator: ", ") + "]"
+                return "[" + items.prefix(50).map(nested).joined(separator: ", ") + ", ... (\(items.count) items) ..., "
+                    + items.suffix(3).map(nested).joined(separator: ", ") + "]"
             }
-            return "[" + items.map(repr).joined(separator: ", ") + "]"
+            return "[" + items.map(nested).joined(separator: ", ") + "]"
         case .record(let r):
-            return "{" + zip(r.keys, r.values).map { "\($0): \(repr($1))" }.joined(separator: ", ") + "}"
+            return "{" + zip(r.keys, r.values).map { "\($0): \(nested($1))" }.joined(separator: ", ") + "}"
         case .range(let r):
             if r.step != 1 { return "range(\(number(r.start)), \(number(r.end)), \(number(r.step)))" }
             return "\(number(r.start))..\(number(r.end))"
@@ -59,6 +59,16 @@ public enum Format {
         case .tensor(let t): return tensor(t.tensor)
         case .host(let h): return h.summary
         }
+    }
+
+    /// A value inside a list or record: on one line, so `x, f(21)` reads as one list.
+    /// A small tensor shows its values (`tensor([1, 2])`), a larger one its shape.
+    static func nested(_ v: Value) -> String {
+        guard case .tensor(let box) = v, box.tensor.rank > 0 else { return repr(v) }
+        let t = box.tensor
+        guard t.count <= 16 else { return "tensor " + Shape.describe(t.shape) }
+        let oneLine = t.description.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        return "tensor(\(oneLine))"
     }
 
     /// The rich display of a value (nil shows nothing).

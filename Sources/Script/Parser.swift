@@ -367,7 +367,7 @@ struct Parser {
                         args.append(Argument(name: nil, value: try expression()))
                     }
                     if isOp(",") { _ = advance() } else if !isOp(")") {
-                        throw fail("expected ',' or ')' in the arguments, got \(describe(current))")
+                        throw fail("expected ',' or ')' to close the arguments opened at \(at.line):\(at.column), got \(describe(current))")
                     }
                 }
                 _ = advance()
@@ -378,7 +378,7 @@ struct Parser {
                 while !isOp("]") {
                     comps.append(try indexComponent())
                     if isOp(",") { _ = advance() } else if !isOp("]") {
-                        throw fail("expected ',' or ']' in the index, got \(describe(current))")
+                        throw fail("expected ',' or ']' to close the index opened at \(at.line):\(at.column), got \(describe(current))")
                     }
                 }
                 _ = advance()
@@ -468,7 +468,7 @@ struct Parser {
             while !isOp("]") {
                 items.append(try expression())
                 if isOp(",") { _ = advance() } else if !isOp("]") {
-                    throw fail("expected ',' or ']' in the list, got \(describe(current))")
+                    throw fail("expected ',' or ']' to close the list opened at \(at.line):\(at.column), got \(describe(current))")
                 }
             }
             _ = advance()
@@ -494,7 +494,7 @@ struct Parser {
                 fields.append((key, try expression()))
                 skipNewlines()
                 if isOp(",") { _ = advance(); skipNewlines() } else if !isOp("}") {
-                    throw fail("expected ',' or '}' in the record, got \(describe(current))")
+                    throw fail("expected ',' or '}' to close the record opened at \(at.line):\(at.column), got \(describe(current))")
                 }
             }
             _ = advance()

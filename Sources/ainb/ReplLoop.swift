@@ -62,12 +62,23 @@ final class ReplLoop {
     func run() -> Exit {
         var buffer = ""
         var bufferLine = lineNumber
+        // Lines to read again before the source's next ones (after an unfinished statement).
+        var replay: [String] = []
+        var ended = false
         while true {
             let prompt = outPalette.prompt(buffer.isEmpty ? (nested ? "ainb (step)>" : "ainb>") : "   ...>") + " "
-            switch source.read(prompt: prompt) {
+            let input = !replay.isEmpty ? .line(replay.removeFirst()) : ended ? .end : source.read(prompt: prompt)
+            switch input {
             case .end:
-                if !buffer.isEmpty { execute(buffer, line: bufferLine) }
-                return .end
+                ended = true
+                if buffer.isEmpty { return .end }
+                // The input ended inside a statement (an unclosed bracket): report it, where
+                // the bracket opened, then go on with the lines after the statement's first.
+                execute(buffer, line: bufferLine)
+                replay = Array(buffer.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast().map(String.init))
+                buffer = ""
+                lineNumber = bufferLine + 1
+                if replay.isEmpty { return .end }
             case .interrupt:
                 buffer = ""
                 continue

@@ -47,6 +47,14 @@ final class ReplStdinTests: XCTestCase {
         XCTAssertTrue(check.stdout.hasSuffix("\n5.294\n"), check.stdout)
     }
 
+    func testAnUnclosedBracketIsReportedWhereItOpenedAndTheNextStatementsRun() throws {
+        let result = try Ainb.run([], input: "xs = [1, 2\nprint(5)\ny = (3\nprint(6)\n")
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stdout, "5\n6\n")
+        XCTAssertTrue(result.stderr.contains("<repl>:2:1: error: expected ',' or ']' to close the list opened at 1:6, got 'print'"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("<repl>:4:1: error: expected ')' to close '(' at 3:5, got 'print'"), result.stderr)
+    }
+
     func testUnderscoreIsTheLastValueShown() throws {
         let result = try Ainb.run([], input: "21 * 2\n_ + 1\nx = 5\n_\n")
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -259,6 +267,7 @@ final class ReplTerminalTests: XCTestCase {
         coloured.expect("unknown name")
         coloured.send("6 * 7\r")
         coloured.expect("42")
+        coloured.expect("ainb>")
         coloured.send("\u{4}")
         XCTAssertEqual(coloured.waitForExit(), 0)
         XCTAssertTrue(coloured.transcript.contains("\u{1B}[1;32mainb>"), "a green prompt")
@@ -270,6 +279,7 @@ final class ReplTerminalTests: XCTestCase {
             plain.expect("ainb>")
             plain.send("nope + 1\r")
             plain.expect("unknown name")
+            plain.expect("ainb>")
             plain.send("\u{4}")
             XCTAssertEqual(plain.waitForExit(), 0)
             XCTAssertFalse(plain.transcript.contains("\u{1B}[31m"), plain.transcript)

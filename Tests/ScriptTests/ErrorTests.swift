@@ -25,10 +25,10 @@ final class ErrorTests: XCTestCase {
         """
         let errors = Session().check(source, file: "nb.ainb", line: 10)
         XCTAssertEqual(errors.map(\.message), [
-            "expected ',' or ')' in the arguments, got '}'",
+            "expected ',' or ')' to close the arguments opened at 11:8, got '}'",
             "expected an expression, got '='",
             "parameter 'a' appears twice",
-            "expected ',' or ']' in the list, got 'z'",
+            "expected ',' or ']' to close the list opened at 15:5, got 'z'",
         ])
         XCTAssertEqual(errors.map { $0.location!.line }, [12, 13, 14, 16])
         XCTAssertEqual(errors.map { $0.location!.column }, [1, 5, 9, 1])

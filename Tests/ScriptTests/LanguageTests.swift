@@ -159,6 +159,11 @@ final class LanguageTests: XCTestCase {
         XCTAssertEqual(long, "tensor [2000]\n[   0,    1,    2, ..., 1997, 1998, 1999]")
     }
 
+    func testTensorsInsideListsAndRecordsStayOnOneLine() throws {
+        XCTAssertEqual(try value("x = tensor([1, 2])\nfn f(a) = a * 2\nx, f(21)"), "[tensor([1, 2]), 42]")
+        XCTAssertEqual(try value("{w: tensor([[1, 2], [3, 4]]), big: zeros([5, 5])}"), "{w: tensor([[1, 2], [3, 4]]), big: tensor [5, 5]}")
+    }
+
     func testDeepExpressionNestingIsAnErrorNotACrash() {
         let deep = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
         let e = failure(deep)
