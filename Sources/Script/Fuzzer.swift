@@ -98,7 +98,46 @@ public enum Fuzzer {
             report.failures.append((program, "a non-script error escaped: \(error)"))
         }
         _ = session.variables
+        checkTyped(program, into: &report)
         report.programs += 1
+    }
+
+    /// Feeds the program line by line as the REPL reads it (StatementReader), in a fresh
+    /// session: every line must reach a statement, and every error must have a position.
+    static func checkTyped(_ program: String, into report: inout Report) {
+        let session = Session()
+        session.output = { _ in }
+        session.stepLimit = 20_000
+        session.maxCallDepth = 200
+        var reader = StatementReader()
+        var queue = program.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var statements = 0
+        func run(_ code: String, line: Int) {
+            statements += 1
+            do {
+                _ = try session.run(code, file: "typed.ainb", line: line)
+            } catch let e as ScriptError {
+                if e.location == nil && e.message != ScriptError.cancelledMessage && !e.message.hasPrefix("step budget")
+                    && session.check(code, file: "typed.ainb", line: line).isEmpty == false {
+                    report.failures.append((program, "a typed statement's syntax error without a position: \(e.message)"))
+                }
+            } catch {
+                report.failures.append((program, "a non-script error escaped a typed statement: \(error)"))
+            }
+        }
+        // Each replay drops the unfinished statement's first line, so this ends.
+        while true {
+            while !queue.isEmpty {
+                let line = queue.removeFirst()
+                if let statement = reader.add(line, isIncomplete: session.isIncomplete) { run(statement.code, line: statement.line) }
+            }
+            guard let unfinished = reader.finish() else { break }
+            run(unfinished.code, line: unfinished.line)
+            queue = unfinished.replay
+        }
+        if !program.allSatisfy(\.isWhitespace) && statements == 0 {
+            report.failures.append((program, "typed line by line, the program gave no statement"))
+        }
     }
 
     // MARK: generation

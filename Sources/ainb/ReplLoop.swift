@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Script
 import Notebook
 
 /// The read-eval-print loop: statements (multi-line when unfinished) and `:commands`.
@@ -60,46 +61,36 @@ final class ReplLoop {
 
     /// Reads and runs until `:quit`, `:continue` or the end of input.
     func run() -> Exit {
-        var buffer = ""
-        var bufferLine = lineNumber
+        var reader = StatementReader(firstLine: lineNumber)
+        defer { lineNumber = reader.nextLine }
         // Lines to read again before the source's next ones (after an unfinished statement).
         var replay: [String] = []
         var ended = false
+        let evaluator = self.evaluator
         while true {
-            let prompt = outPalette.prompt(buffer.isEmpty ? (nested ? "ainb (step)>" : "ainb>") : "   ...>") + " "
+            let prompt = outPalette.prompt(reader.isEmpty ? (nested ? "ainb (step)>" : "ainb>") : "   ...>") + " "
             let input = !replay.isEmpty ? .line(replay.removeFirst()) : ended ? .end : source.read(prompt: prompt)
             switch input {
             case .end:
                 ended = true
-                if buffer.isEmpty { return .end }
                 // The input ended inside a statement (an unclosed bracket): report it, where
                 // the bracket opened, then go on with the lines after the statement's first.
-                execute(buffer, line: bufferLine)
-                replay = Array(buffer.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast().map(String.init))
-                buffer = ""
-                lineNumber = bufferLine + 1
+                guard let unfinished = reader.finish() else { return .end }
+                execute(unfinished.code, line: unfinished.line)
+                replay = unfinished.replay
                 if replay.isEmpty { return .end }
             case .interrupt:
-                buffer = ""
-                continue
+                reader.clear()
             case .line(let line):
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if buffer.isEmpty && trimmed.hasPrefix(":") {
+                if reader.isEmpty && trimmed.hasPrefix(":") {
                     source.remember(trimmed)
                     if let exit = command(trimmed) { return exit }
                     continue
                 }
-                if buffer.isEmpty { bufferLine = lineNumber }
-                buffer += line + "\n"
-                lineNumber += 1
-                if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                    buffer = ""
-                    continue
-                }
-                if evaluator.isIncomplete(buffer) { continue }
-                source.remember(buffer)
-                execute(buffer, line: bufferLine)
-                buffer = ""
+                guard let statement = reader.add(line, isIncomplete: { evaluator.isIncomplete($0) }) else { continue }
+                source.remember(statement.code)
+                execute(statement.code, line: statement.line)
             }
         }
     }
@@ -131,7 +122,7 @@ final class ReplLoop {
     func time(_ code: String) {
         let wallStart = DispatchTime.now().uptimeNanoseconds
         let processorStart = clock()
-        let ran = execute(code + "\n", line: lineNumber)
+        let ran = execute(code + "\n", line: 1)
         let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
         let processor = Double(clock() - processorStart) / Double(CLOCKS_PER_SEC)
         let verb = ran ? "took" : "failed after"
