@@ -110,7 +110,8 @@ public func fit(
     guard images.rank >= 2, n == targets.count else {
         throw TrainingError.invalid("fit: \(n) images but \(targets.count) targets")
     }
-    guard options.batchSize > 0, options.epochs >= 0 else { throw TrainingError.invalid("fit: batch size must be positive") }
+    guard options.batchSize > 0 else { throw TrainingError.invalid("fit: batch size must be positive, got \(options.batchSize)") }
+    guard options.epochs >= 0 else { throw TrainingError.invalid("fit: epochs must be 0 or more, got \(options.epochs)") }
     guard options.validationSplit >= 0, options.validationSplit < 1 else {
         throw TrainingError.invalid("fit: validation split must be in [0, 1), got \(options.validationSplit)")
     }

@@ -45,6 +45,19 @@ final class FitTests: XCTestCase {
         XCTAssertEqual(v.loss, history.epochs[7].validationLoss ?? -1, accuracy: 1e-5)
     }
 
+    func testBadEpochsAndBatchSizeAreNamedInTheError() throws {
+        let (x, y) = try regressionData()
+        for (epochs, batch, message) in [(-1, 16, "fit: epochs must be 0 or more, got -1"), (2, 0, "fit: batch size must be positive, got 0")] {
+            var options = FitOptions()
+            options.epochs = epochs
+            options.batchSize = batch
+            options.progress = false
+            XCTAssertThrowsError(try fit(smallModel(), images: x, targets: .values(y), loss: .mse, optimizer: Adam(), options: options)) { error in
+                XCTAssertEqual("\(error)", message)
+            }
+        }
+    }
+
     func testSameSeedSameRun() throws {
         let (x, y) = try regressionData()
         var options = FitOptions()
