@@ -32,15 +32,11 @@ public enum KernelSpec {
         var image = RGBAImage(width: size, height: size, fill: Color(r: 0, g: 0, b: 0, a: 0))
         let s = Double(size)
         image.fillCircle(center: Point(s / 2, s / 2), radius: s / 2 - 0.5, color: Color(hex: 0x1F6FEB))
-        let curve = (0...32).map { i -> Point in
-            let t = Double(i) / 32 * 2 - 1
-            return Point(s / 2 + t * s * 0.32, s * 0.22 + (1 - t * t) * -s * 0.0 + t * t * s * 0.5)
-        }
-        image.drawPolyline(curve, width: max(1, s / 24), color: .white)
-        let steps: [Double] = [-0.85, -0.45, -0.2, -0.06]
-        for t in steps {
-            image.fillCircle(center: Point(s / 2 + t * s * 0.32, s * 0.22 + t * t * s * 0.5), radius: max(1.5, s / 18),
-                             color: Color(hex: 0xFFD33D))
+        // A U: x from -1 to 1 across the badge, the bottom low in the middle.
+        func point(_ t: Double) -> Point { Point(s / 2 + t * s * 0.32, s * 0.72 - t * t * s * 0.46) }
+        image.drawPolyline((0...32).map { point(Double($0) / 16 - 1) }, width: max(1, s / 24), color: .white)
+        for t in [-0.85, -0.45, -0.2, -0.06] {
+            image.fillCircle(center: point(t), radius: max(1.5, s / 18), color: Color(hex: 0xFFD33D))
         }
         return image
     }
