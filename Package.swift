@@ -25,13 +25,14 @@ let package = Package(
         .target(name: "Faces", dependencies: ["Tensor"], swiftSettings: native),
         .target(name: "Script", dependencies: ["Tensor", "Neural", "Faces", "Graphics"], swiftSettings: native),
         .target(name: "Notebook", dependencies: ["Script"], swiftSettings: native),
+        .target(name: "Kernel", dependencies: ["Notebook", "Script", "Graphics"], swiftSettings: native),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .executableTarget(name: "ScriptFuzz", dependencies: ["Script"], swiftSettings: native),
         .executableTarget(
             name: "ainb",
             dependencies: [
-                "Notebook", "Script", "CReadline",
+                "Notebook", "Script", "Kernel", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: native),
@@ -41,6 +42,7 @@ let package = Package(
         .testTarget(name: "FacesTests", dependencies: ["Faces"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], swiftSettings: native),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"], swiftSettings: native),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "Notebook"], swiftSettings: native),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,7 +1,15 @@
 import Foundation
 
-/// Writes a report into a folder atomically: `NAME.md`, `NAME-assets/*.png` and
-/// `NAME.metrics.json` appear together or not at all.
+/// The formats a report is written in.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    /// `NAME.md` with its figures in `NAME-assets/`.
+    case md
+    /// `NAME.html`, one file with its figures inlined.
+    case html
+}
+
+/// Writes a report into a folder atomically: `NAME.md`, `NAME-assets/*.png`, `NAME.html`
+/// (for the formats asked for) and `NAME.metrics.json` appear together or not at all.
 ///
 /// Everything is first written into a hidden temporary folder next to the report; only
 /// then is each file renamed into place (renames within one file system are atomic). If
@@ -21,8 +29,9 @@ public struct ReportWriter {
     /// The prefix of the temporary folders a write of `name` uses inside the report folder.
     public static func temporaryPrefix(_ name: String) -> String { ".\(name).ainb-tmp-" }
 
-    /// Writes `report` into `directory` (created if needed).
-    public func write(_ report: Report, to directory: String) throws {
+    /// Writes `report` into `directory` (created if needed) in each of `formats`; the
+    /// files of other formats already there are left alone.
+    public func write(_ report: Report, to directory: String, formats: [ReportFormat] = [.md]) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         removeLeftovers(of: report.name, in: directory)
@@ -38,9 +47,11 @@ public struct ReportWriter {
 
         // 1. Stage every file.
         let md = "\(report.name).md"
+        let html = "\(report.name).html"
         let metrics = "\(report.name).metrics.json"
         let assets = report.assetsFolder
-        if !report.assets.isEmpty {
+        let writesMarkdown = formats.contains(.md)
+        if writesMarkdown && !report.assets.isEmpty {
             let folder = (staged as NSString).appendingPathComponent(assets)
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: false)
             for asset in report.assets {
@@ -48,12 +59,18 @@ public struct ReportWriter {
             }
         }
         try writeFile((staged as NSString).appendingPathComponent(metrics), Data(report.metricsJSON.utf8))
-        try writeFile((staged as NSString).appendingPathComponent(md), Data(report.markdown.utf8))
+        if formats.contains(.html) {
+            try writeFile((staged as NSString).appendingPathComponent(html), Data(HTMLReport.html(report).utf8))
+        }
+        if writesMarkdown {
+            try writeFile((staged as NSString).appendingPathComponent(md), Data(report.markdown.utf8))
+        }
 
         // 2. Swap them in, markdown last; undo on failure.
         var done: [(name: String, hadOld: Bool, hasNew: Bool)] = []
+        let names = (writesMarkdown ? [assets, metrics] : [metrics]) + (formats.contains(.html) ? [html] : []) + (writesMarkdown ? [md] : [])
         do {
-            for name in [assets, metrics, md] {
+            for name in names {
                 let target = (directory as NSString).appendingPathComponent(name)
                 let new = (staged as NSString).appendingPathComponent(name)
                 let hasNew = fm.fileExists(atPath: new)

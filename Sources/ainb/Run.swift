@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Notebook
 
-/// `ainb run NB... [-o DIR] [--set k=v]... [--quiet] [--keep-going]`
+/// `ainb run NB... [-o DIR] [--format md,html] [--set k=v]... [--quiet] [--keep-going]`
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run notebooks top to bottom, and write their reports with -o.",
@@ -14,13 +14,16 @@ struct Run: ParsableCommand {
         The exit status is 0 only if every cell of every notebook ran.
 
         With -o DIR, each notebook NAME gets DIR/NAME.md (prose, code and outputs), \
-        DIR/NAME-assets/*.png (figures) and DIR/NAME.metrics.json (every metric recorded). \
+        DIR/NAME-assets/*.png (figures) and DIR/NAME.metrics.json (every metric recorded); \
+        --format html writes DIR/NAME.html instead of the markdown, one page with its \
+        figures inlined and a table of contents (--format md,html writes both). \
         The same notebook and params give byte-identical files. Files are replaced only when \
         the whole report is written: an interrupted run leaves the previous report intact.
 
         Examples:
           ainb run notebooks/02-gradient-descent.ainb
           ainb run notebooks/ -o out/
+          ainb run notebooks/02-gradient-descent.ainb -o out/ --format md,html
           ainb run notebooks/04-keypoints.ainb --set data=~/kaggle/training.csv
         """)
 
@@ -29,6 +32,9 @@ struct Run: ParsableCommand {
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write reports into this folder.", valueName: "dir"))
     var output: String?
+
+    @Option(help: ArgumentHelp("Report formats, comma-separated: md (default), html.", valueName: "formats"))
+    var format: String = "md"
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter: a number, string, true/false or [list].", valueName: "name=value"))
     var sets: [String] = []
@@ -41,8 +47,23 @@ struct Run: ParsableCommand {
 
     @OptionGroup var color: ColorOptions
 
+    /// The formats `--format` names, in order, each once.
+    func formats() throws -> [ReportFormat] {
+        var formats: [ReportFormat] = []
+        for name in format.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let format = ReportFormat(rawValue: name) else {
+                throw ValidationError("unknown report format '\(name)' in --format \(self.format) (expected \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            if !formats.contains(format) { formats.append(format) }
+        }
+        return formats
+    }
+
+    func validate() throws { _ = try formats() }
+
     func run() throws {
         color.apply()
+        let formats = try formats()
         let paths = try NotebookFiles.expand(notebooks)
         let overrides = try NotebookFiles.overrides(sets)
         if output != nil {
@@ -73,14 +94,14 @@ struct Run: ParsableCommand {
                 failures += 1
             case .success(let notebook):
                 let mine = overrides.filter { name, _ in notebook.params.contains { $0.name == name } }
-                if try !runNotebook(notebook, overrides: mine) { failures += 1 }
+                if try !runNotebook(notebook, overrides: mine, formats: formats) { failures += 1 }
             }
         }
         if failures > 0 { throw ExitCode(1) }
     }
 
     /// Runs one notebook and writes its report; returns whether every cell ran.
-    func runNotebook(_ notebook: Notebook, overrides: [(name: String, value: String)]) throws -> Bool {
+    func runNotebook(_ notebook: Notebook, overrides: [(name: String, value: String)], formats: [ReportFormat]) throws -> Bool {
         let evaluator = try makeEvaluator()
         // Files the notebook saves itself (checkpoints) go beside the report.
         if let output { evaluator.outputDirectory = output }
@@ -131,12 +152,14 @@ struct Run: ParsableCommand {
         if let output {
             let report = ReportExporter.report(outcome)
             do {
-                try ReportWriter().write(report, to: output)
+                try ReportWriter().write(report, to: output, formats: formats)
             } catch {
                 writeErr("error: cannot write the report of \(notebook.path) into \(output): \(error)\n")
                 return false
             }
-            if verbose { writeErr("wrote \(output.appendingPathComponentSafe(report.name + ".md"))\n") }
+            if verbose {
+                for format in formats { writeErr("wrote \(output.appendingPathComponentSafe(report.name + "." + format.rawValue))\n") }
+            }
         }
         if !outcome.succeeded {
             let failed = outcome.failedCells.map(String.init).joined(separator: ", ")
