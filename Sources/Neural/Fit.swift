@@ -46,8 +46,34 @@ public struct FitOptions {
     public var progress = true
     /// Called after each epoch with its record.
     public var onEpochEnd: ((EpochRecord) -> Void)?
+    /// Called after each training batch (for a live progress display).
+    public var onBatchEnd: ((FitProgress) -> Void)?
 
     public init() {}
+}
+
+/// Where training is within an epoch, after a batch.
+public struct FitProgress: Sendable {
+    /// The epoch, from 1, of `epochs`.
+    public var epoch: Int
+    public var epochs: Int
+    /// Batches done in this epoch, of `batches`.
+    public var batch: Int
+    public var batches: Int
+    /// Images trained on so far in this epoch.
+    public var images: Int
+    /// The mean training loss so far in this epoch.
+    public var loss: Double
+    /// Seconds since the epoch began.
+    public var seconds: Double
+
+    /// The progress bar's text: epoch, batch k/n, a bar, running loss, images/s and ETA.
+    public var line: String {
+        let rate = seconds > 0 ? Double(images) / seconds : 0
+        let eta = batch > 0 ? seconds / Double(batch) * Double(batches - batch) : 0
+        return progressLine(epoch: epoch, epochs: epochs, batch: batch, batches: batches, loss: loss,
+                            imagesPerSecond: rate, eta: eta)
+    }
 }
 
 /// What one epoch did.
@@ -174,6 +200,8 @@ public func fit(
             seen += size
             metricSum += Double(try batchMetric(step.outputs, y, loss: loss)) * Double(size)
             bar.update(done: b + 1, images: seen, loss: lossSum / Double(seen))
+            options.onBatchEnd?(FitProgress(epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batches, images: seen,
+                                            loss: lossSum / Double(seen), seconds: Date().timeIntervalSince(started)))
         }
         let trainLoss = Float(lossSum / Double(seen))
         let metricName = metricKey(loss)

@@ -97,6 +97,10 @@ public enum ReportExporter {
             case .table(let headers, let rows):
                 flushText()
                 blocks.append(markdownTable(headers: headers, rows: rows))
+            case .progress:
+                continue
+            case .timed(let text, _):
+                pendingText += text + "\n"
             case .image(let png, let caption):
                 flushText()
                 imageCount += 1

@@ -177,7 +177,7 @@ extension Registry {
                                 .optional("validation_data", "dataset", .null), .optional("checkpoint", "string", .null),
                                 .optional("restore_best", "bool", .bool(false))],
               returns: "history", summary: "Trains a model on a dataset and returns the history of losses per epoch.",
-              details: "The loss defaults to mse for keypoints and cross_entropy for emotions; the optimizer to adam(). `validation` holds out that fraction of the data, or `validation_data` gives a dataset. Images are scaled to 0–1. Each epoch prints its loss unless verbose is false. `augment: {rotation: 15, shift: 0.1, zoom: 0.1, shear: 0.1, flip: true, vflip: false}` transforms each batch of images on the fly, freshly drawn every epoch (for class labels only: keypoints would not move with the pixels). `class_weights` weighs each class in the cross-entropy (see class_weights). `checkpoint` saves the weights at each best epoch (lowest validation loss, else training loss) to that path (relative: under the run's output directory); `restore_best` puts the best epoch's weights back at the end.",
+              details: "The loss defaults to mse for keypoints and cross_entropy for emotions; the optimizer to adam(). `validation` holds out that fraction of the data, or `validation_data` gives a dataset. Images are scaled to 0–1. Each epoch prints its loss and validation loss unless verbose is false (a terminal also shows how long the epoch took, and a live bar with the batch, running loss, images/s and ETA; reports keep only the losses). `augment: {rotation: 15, shift: 0.1, zoom: 0.1, shear: 0.1, flip: true, vflip: false}` transforms each batch of images on the fly, freshly drawn every epoch (for class labels only: keypoints would not move with the pixels). `class_weights` weighs each class in the cross-entropy (see class_weights). `checkpoint` saves the weights at each best epoch (lowest validation loss, else training loss) to that path (relative: under the run's output directory); `restore_best` puts the best epoch's weights back at the end.",
               example: "data = keypoint_faces(n: 8, seed: 1)\nmodel = mlp([1, 96, 96], 30, hidden: [8])\nhistory = fit(model, data, epochs: 2, batch: 4)\nhistory.loss") { a in
             let m = try model(a, 0)
             let (images, targets) = try trainingData(a, 1)
@@ -224,9 +224,22 @@ extension Registry {
             options.cancellation = flag
             let rt = a.rt
             let verbose = try a.bool(8)
+            // A live bar while an epoch runs (terminals only), then one line per epoch whose
+            // time a terminal shows and a report leaves out.
+            var lastDrawn = Date.distantPast
+            options.onBatchEnd = { progress in
+                let now = Date()
+                guard progress.batch == progress.batches || now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
+                lastDrawn = now
+                rt.output(.progress(progress.line))
+            }
             options.onEpochEnd = { record in
                 if rt.cancelRequested { flag.cancel() }
-                if verbose { rt.output(.text("epoch \(record.epoch): loss \(String(format: "%.4f", Double(record.loss)))")) }
+                rt.output(.progress(""))
+                guard verbose else { return }
+                var line = "epoch \(record.epoch): loss \(String(format: "%.4f", Double(record.loss)))"
+                if let validation = record.validationLoss { line += ", val_loss \(String(format: "%.4f", Double(validation)))" }
+                rt.output(.timed(line, seconds: record.seconds))
             }
             let history = try Neural.fit(m.layer, images: images, targets: targets, loss: weightedLoss, optimizer: optimizer, options: options)
             return .host(HistoryObject(history))

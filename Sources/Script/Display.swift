@@ -7,4 +7,10 @@ public enum DisplayItem: Equatable, Sendable {
     case table(headers: [String], rows: [[String]])
     /// A figure: PNG bytes and a caption.
     case image(png: [UInt8], caption: String)
+    /// A live status line (a training progress bar): redrawn in place on a terminal,
+    /// never kept in a report.
+    case progress(String)
+    /// A line followed by how long something took: a terminal shows the time, a report
+    /// leaves it out so that re-runs stay byte-identical.
+    case timed(String, seconds: Double)
 }

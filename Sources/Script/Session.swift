@@ -51,6 +51,8 @@ public final class Session {
         case .table(let headers, let rows):
             print(TableText.render(headers: headers, rows: rows))
         case .image(_, let caption): print("[figure: \(caption)]")
+        case .progress: break
+        case .timed(let s, _): print(s)
         }
     }
 

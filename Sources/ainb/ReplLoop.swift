@@ -126,14 +126,7 @@ final class ReplLoop {
         let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
         let processor = Double(clock() - processorStart) / Double(CLOCKS_PER_SEC)
         let verb = ran ? "took" : "failed after"
-        writeOut(outPalette.dim("\(verb) \(Self.seconds(wall)) wall, \(Self.seconds(processor)) processor") + "\n")
-    }
-
-    /// "0.42 s", "12 ms", "3 µs".
-    static func seconds(_ value: Double) -> String {
-        if value >= 1 { return String(format: "%.2f s", value) }
-        if value >= 1e-3 { return String(format: "%.1f ms", value * 1e3) }
-        return String(format: "%.0f µs", value * 1e6)
+        writeOut(outPalette.dim("\(verb) \(TerminalOutput.duration(wall)) wall, \(TerminalOutput.duration(processor)) processor") + "\n")
     }
 
     /// `:doc NAME`: the builtin's help, then its example run in a fresh session (so the

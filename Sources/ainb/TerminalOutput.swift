@@ -9,6 +9,10 @@ final class TerminalOutput {
     let figuresFolder: String
     private var figureCount = 0
     private let lock = NSLock()
+    /// Whether a status line (a progress bar) is drawn and not yet ended by a newline.
+    private var statusShown = false
+    /// Progress bars are drawn only on a terminal that understands "erase to end of line".
+    private let drawsProgress = isTerminal(1) && ProcessInfo.processInfo.environment["TERM"] != "dumb"
 
     /// Creates an output that saves figures into `figuresFolder`.
     init(figuresFolder: String) {
@@ -24,7 +28,21 @@ final class TerminalOutput {
     func show(_ item: DisplayItem) {
         lock.lock()
         defer { lock.unlock() }
+        if case .progress(let line) = item {
+            guard drawsProgress else { return }
+            writeOut("\r" + line + "\u{1B}[K")
+            statusShown = !line.isEmpty
+            return
+        }
+        if statusShown {
+            writeOut("\r\u{1B}[K")
+            statusShown = false
+        }
         switch item {
+        case .progress:
+            break
+        case .timed(let text, let seconds):
+            writeOut(text + Palette.standardOutput.dim(" (\(Self.duration(seconds)))") + "\n")
         case .text(let text):
             // A text ending in a carriage return is a progress line: it redraws in place.
             writeOut(text.hasSuffix("\n") || text.hasSuffix("\r") ? text : text + "\n")
@@ -41,6 +59,14 @@ final class TerminalOutput {
                 writeErr("error: cannot save figure to \(path): \(error.localizedDescription)\n")
             }
         }
+    }
+
+    /// "0.42 s", "12.0 ms", "3 µs"; "2:05" past a minute.
+    static func duration(_ seconds: Double) -> String {
+        if seconds >= 60 { return String(format: "%d:%02d", Int(seconds) / 60, Int(seconds) % 60) }
+        if seconds >= 1 { return String(format: "%.2f s", seconds) }
+        if seconds >= 1e-3 { return String(format: "%.1f ms", seconds * 1e3) }
+        return String(format: "%.0f µs", seconds * 1e6)
     }
 
     /// A table as columns padded to the widest cell, with a rule under the headers.

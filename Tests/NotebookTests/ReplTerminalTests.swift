@@ -260,6 +260,24 @@ final class ReplTerminalTests: XCTestCase {
         XCTAssertFalse(second.transcript.contains("error"), second.transcript)
     }
 
+    static let tinyFit = "faces = keypoint_faces(n: 64, seed: 1)\nm = mlp([1, 96, 96], 30, hidden: [8])\nh = fit(m, faces, epochs: 2, batch: 8, validation: 0.25)"
+
+    func testFitShowsALiveBarAndEachEpochWithValidationLossAndTime() throws {
+        let terminal = try PseudoTerminal(["repl"], home: try TestSupport.temporaryFolder(), environment: ["TERM": "xterm"])
+        terminal.expect("ainb>")
+        terminal.send(Self.tinyFit.replacingOccurrences(of: "\n", with: "; ") + "\r")
+        terminal.expect("Epoch 1/2")
+        terminal.expect("epoch 1: loss ")
+        terminal.expect("epoch 2: loss ")
+        terminal.expect("ainb>")
+        terminal.send("\u{4}")
+        XCTAssertEqual(terminal.waitForExit(), 0)
+        let epochLine = terminal.transcript.components(separatedBy: "\n").first { $0.contains("epoch 2: loss ") } ?? ""
+        XCTAssertTrue(epochLine.contains(", val_loss "), epochLine)
+        XCTAssertTrue(epochLine.range(of: #"\((\d+\.\d+ m?s|\d+ µs|\d+:\d\d)\)"#, options: .regularExpression) != nil, "the epoch's time: \(epochLine)")
+        XCTAssertTrue(terminal.transcript.contains("img/s"), terminal.transcript)
+    }
+
     func testColourOnATerminalAndNoneWithNoColor() throws {
         let coloured = try PseudoTerminal(["repl"], home: try TestSupport.temporaryFolder(), environment: ["TERM": "xterm"])
         coloured.expect("ainb>")

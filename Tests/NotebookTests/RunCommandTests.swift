@@ -166,6 +166,19 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(good.stdout, "ok  descent.ainb (3 cells)\n")
     }
 
+    func testAReportKeepsEachEpochsLossButNoProgressBarOrTime() throws {
+        let folder = try TestSupport.temporaryFolder()
+        try "```ainb\n\(ReplTerminalTests.tinyFit)\n```\n".write(toFile: folder + "/fit.ainb", atomically: true, encoding: .utf8)
+        let result = try Ainb.run(["run", "fit.ainb", "-o", "out"], directory: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try String(contentsOfFile: folder + "/out/fit.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("epoch 1: loss "), report)
+        XCTAssertTrue(report.contains(", val_loss "), report)
+        XCTAssertFalse(report.contains("Epoch 1/2"), report)
+        XCTAssertFalse(report.contains("img/s"), report)
+        XCTAssertNil(report.range(of: #"\(\d+(\.\d+)? (m?s|µs)\)"#, options: .regularExpression), report)
+    }
+
     func testFrontMatterReportsEveryError() throws {
         let folder = try TestSupport.temporaryFolder()
         try "---\ntitle: Two errors\nparams:\n  lr 0.1\n  steps: [1\n  ok: 2\nextra: 3\n---\n```ainb\nok\n```\n"
