@@ -124,7 +124,7 @@ def run_cell(kc, code, timeout=300):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--ainb", default=os.path.join(ROOT, ".build/release/ainb"))
-    parser.add_argument("--notebooks", default="00-tour,01-neurons,02-gradient-descent,03-keypoint-data",
+    parser.add_argument("--notebooks", default="all",
                         help="course notebooks to run with nbconvert --execute (comma-separated; 'all' for every one)")
     args = parser.parse_args()
     ainb = os.path.abspath(args.ainb)

@@ -24,6 +24,9 @@ public final class JupyterKernel: @unchecked Sendable {
     /// Called on every turn of the network loop (about every 50 ms and on each signal);
     /// returns how many interrupts (SIGINT) arrived since the last call.
     public var takeInterrupts: () -> Int = { 0 }
+    /// Checked on every turn of the network loop: when it turns false (the process that
+    /// started the kernel is gone), the kernel stops instead of living on as an orphan.
+    public var parentAlive: () -> Bool = { true }
     /// Where the kernel logs what goes wrong (a bad signature, a dropped peer).
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(("ainb kernel: " + $0 + "\n").utf8)) }
 
@@ -77,6 +80,10 @@ public final class JupyterKernel: @unchecked Sendable {
         while isRunning {
             hub.poll(timeout: 50)
             if takeInterrupts() > 0 { interrupt() }
+            if !parentAlive() {
+                log("the process that started the kernel is gone; stopping")
+                stop()
+            }
         }
         state.lock()
         state.signal()

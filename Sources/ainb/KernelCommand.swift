@@ -34,6 +34,8 @@ struct KernelCommand: ParsableCommand {
         try kernel.bind()
         ainb_install_sigint_handler()
         kernel.takeInterrupts = { Int(ainb_take_interrupts()) }
+        let parent = getppid()
+        kernel.parentAlive = { getppid() == parent }
         kernel.run()
         // A cell may still be running on the execution thread: leave without waiting.
         Foundation.exit(0)

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Notebook
+import Notebook
 import Script
 import XCTest
 
@@ -36,9 +36,13 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(html.contains("<li class=\"l2\"><a href=\"#step-one-2\">Step one</a></li>"))
     }
 
+    /// The page of a report whose markdown is `markdown`.
+    func page(_ markdown: String) -> String {
+        HTMLReport.html(Report(name: "r", markdown: markdown, assets: [], metricsJSON: "{}\n"))
+    }
+
     func testCodeIsHighlightedAndOutputsAndErrorsAreSetApart() {
-        var renderer = HTMLMarkdown()
-        let html = renderer.render("```ainb\nfn f(x) = x + 1.5 # add\nprint(\"a<b\")\n```\n\n```\n2.5\n```\n\n```error\nnb.ainb:1:1: error: boom\n```\n")
+        let html = page("```ainb\nfn f(x) = x + 1.5 # add\nprint(\"a<b\")\n```\n\n```\n2.5\n```\n\n```error\nnb.ainb:1:1: error: boom\n```\n")
         XCTAssertTrue(html.contains("<span class=\"k\">fn</span> f(x) = x + <span class=\"n\">1.5</span> <span class=\"c\"># add</span>"), html)
         XCTAssertTrue(html.contains("<span class=\"b\">print</span>(<span class=\"s\">&quot;a&lt;b&quot;</span>)"), html)
         XCTAssertTrue(html.contains("<pre class=\"output\"><code>2.5</code></pre>"))
@@ -46,16 +50,13 @@ final class HTMLReportTests: XCTestCase {
     }
 
     func testTablesKeepTheirAlignmentAndEscapedBars() {
-        var renderer = HTMLMarkdown()
-        let markdown = ReportExporter.markdownTable(headers: ["name", "value"], rows: [["a|b", "1.5"], ["c", "2"]])
-        let html = renderer.render(markdown)
+        let html = page("| name | value |\n|---|---:|\n| a\\|b | 1.5 |\n| c | 2 |\n")
         XCTAssertTrue(html.contains("<tr><th>name</th><th class=\"num\">value</th></tr>"), html)
         XCTAssertTrue(html.contains("<tr><td>a|b</td><td class=\"num\">1.5</td></tr>"), html)
     }
 
     func testProseMarkupIsRenderedAndRawHTMLIsEscaped() {
-        var renderer = HTMLMarkdown()
-        let html = renderer.render("Some **bold**, *it*, `code <x>`, snake_case_name and [a link](https://x.org).\n<script>alert(1)</script>\n\n- one\n- two\n\n<!-- hidden -->\n> quoted\n")
+        let html = page("Some **bold**, *it*, `code <x>`, snake_case_name and [a link](https://x.org).\n<script>alert(1)</script>\n\n- one\n- two\n\n<!-- hidden -->\n> quoted\n")
         XCTAssertTrue(html.contains("<strong>bold</strong>, <em>it</em>, <code>code &lt;x&gt;</code>, snake_case_name and <a href=\"https://x.org\">a link</a>."), html)
         XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         XCTAssertTrue(html.contains("<ul>\n<li>one</li>\n<li>two</li>\n</ul>"))
