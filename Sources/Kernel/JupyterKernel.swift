@@ -291,6 +291,13 @@ public final class JupyterKernel: @unchecked Sendable {
 
     /// Publishes one item as it is printed: text as a stream, the rest as display data.
     private func show(_ item: DisplayItem, parent: JupyterMessage) {
+        // A live progress bar would be a message per redraw; the epoch lines say enough.
+        if case .progress = item { return }
+        if case .timed(let text, let seconds) = item {
+            let time = seconds >= 1 ? String(format: "%.2f s", seconds) : String(format: "%.1f ms", seconds * 1e3)
+            publish("stream", parent: parent, content: .object([("name", .string("stdout")), ("text", .string("\(text) (\(time))\n"))]))
+            return
+        }
         if case .text(var text) = item {
             if !text.hasSuffix("\n") && !text.hasSuffix("\r") { text += "\n" }
             publish("stream", parent: parent, content: .object([("name", .string("stdout")), ("text", .string(text))]))

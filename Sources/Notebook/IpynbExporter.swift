@@ -238,6 +238,8 @@ public enum IpynbOutputs {
             text = ""
         }
         for item in items {
+            if case .progress = item { continue }
+            if case .timed(let t, _) = item { text += t + "\n"; continue }
             if case .text(let t) = item {
                 text += t
                 if !t.hasSuffix("\n") && !t.hasSuffix("\r") { text += "\n" }
@@ -265,7 +267,7 @@ public enum IpynbOutputs {
     /// `image/png` (base64) for figures.
     public static func data(_ item: DisplayItem) -> JSONValue {
         switch item {
-        case .text(let text):
+        case .text(let text), .progress(let text), .timed(let text, _):
             return .object([("text/plain", .string(text))])
         case .table(let headers, let rows):
             let markdown = ReportExporter.markdownTable(headers: headers, rows: rows)
