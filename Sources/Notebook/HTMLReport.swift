@@ -62,7 +62,7 @@ public enum HTMLReport {
             return (FrontMatterParser.Result(), markdown)
         }
         let parser = FrontMatterParser(file: "report", lines: Array(lines[1..<close]), firstLine: 2)
-        let result = (try? parser.parse()) ?? FrontMatterParser.Result()
+        let result = parser.parse().result
         return (result, lines[(close + 1)...].joined(separator: "\n"))
     }
 
