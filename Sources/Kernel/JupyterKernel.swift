@@ -283,9 +283,34 @@ public final class JupyterKernel: @unchecked Sendable {
             let failure = error as? CellFailure ?? CellFailure(message: "\(error)", description: "In[\(count)]: error: \(error)")
             var fields = IpynbOutputs.errorFields(failure)
             if wasInterrupted { fields[0].1 = .string("KeyboardInterrupt") }
+            // Taken before the reply, so a request sent after seeing the reply still runs.
+            let aborted = request.content["stop_on_error"]?.bool ?? true ? takeQueuedExecutions() : []
             if !silent { publish("error", parent: request, content: .object(fields)) }
             reply(request, type: "execute_reply", content: .object([("status", .string("error")), ("execution_count", .number(Double(count)))] + fields),
                   channel: .shell)
+            abort(aborted)
+        }
+    }
+
+    /// The execute requests queued so far (that stop on errors), out of the queue.
+    private func takeQueuedExecutions() -> [JupyterMessage] {
+        func stops(_ message: JupyterMessage) -> Bool {
+            message.type == "execute_request" && (message.content["stop_on_error"]?.bool ?? true)
+        }
+        state.lock()
+        defer { state.unlock() }
+        let taken = queue.filter(stops)
+        queue.removeAll(where: stops)
+        return taken
+    }
+
+    /// After a failure, the cells already queued behind it ("Run all") are not run: each
+    /// gets an `aborted` reply, as the cells after a failing one in `ainb run`.
+    private func abort(_ aborted: [JupyterMessage]) {
+        for request in aborted {
+            publishStatus("busy", parent: request)
+            reply(request, type: "execute_reply", content: .object([("status", .string("aborted"))]), channel: .shell)
+            publishStatus("idle", parent: request)
         }
     }
 

@@ -116,6 +116,22 @@ final class KernelLoopbackTests: XCTestCase {
         XCTAssertEqual(after.content["status"]?.string, "ok")
     }
 
+    func testCellsQueuedBehindAFailureAreAborted() throws {
+        let failing = factory.message("execute_request", parent: nil, content: .object([
+            ("code", .string("n = 0\nwhile n < 20000 { n = n + 1 }\nnope")), ("stop_on_error", .bool(true)),
+        ]))
+        let next = factory.message("execute_request", parent: nil, content: .object([("code", .string("ran_after = 1"))]))
+        // Both in one write, so the second is queued while the first runs.
+        shell.write(ZMTP.frames(failing.frames(key: key)) + ZMTP.frames(next.frames(key: key)))
+        let first = try JupyterMessage.decode(try shell.receive(), key: key)
+        let second = try JupyterMessage.decode(try shell.receive(), key: key)
+        XCTAssertEqual(first.content["status"]?.string, "error")
+        XCTAssertEqual(second.parentHeader["msg_id"], next.header["msg_id"])
+        XCTAssertEqual(second.content["status"]?.string, "aborted")
+        let check = try request(shell, "execute_request", .object([("code", .string("ran_after"))]))
+        XCTAssertEqual(check.content["status"]?.string, "error")
+    }
+
     func testHeartbeatEchoes() throws {
         let heartbeat = try ZMTPPeer(port: ports.hbPort, type: .req)
         heartbeat.send([[], Array("ping".utf8)])
