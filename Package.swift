@@ -13,10 +13,13 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ainb", targets: ["ainb"]),
+        .executable(name: "ainb-serve", targets: ["ainb-serve"]),
         .library(name: "AINB", targets: ["Tensor", "Neural", "Faces", "Graphics", "Script", "Notebook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(name: "Tensor", swiftSettings: native),
@@ -25,7 +28,9 @@ let package = Package(
         .target(name: "Faces", dependencies: ["Tensor"], swiftSettings: native),
         .target(name: "ImageFiles", dependencies: ["CPNG", "CJPEG", "Tensor", "Faces", "Graphics"], swiftSettings: native),
         .target(name: "Deploy", dependencies: ["Tensor", "Neural", "Faces", "Graphics", "ImageFiles"], swiftSettings: native),
-        .target(name: "Script", dependencies: ["Tensor", "Neural", "Faces", "Graphics", "Deploy"], swiftSettings: native),
+        // ONNX export: the schema's Swift code (generated once by Scripts/onnx/generate.sh) and the writer.
+        .target(name: "ONNX", dependencies: ["Tensor", "Neural", .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: native),
+        .target(name: "Script", dependencies: ["Tensor", "Neural", "Faces", "Graphics", "Deploy", "ONNX"], swiftSettings: native),
         .target(name: "Notebook", dependencies: ["Script"], swiftSettings: native),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -35,9 +40,16 @@ let package = Package(
         .executableTarget(
             name: "ainb",
             dependencies: [
-                "Notebook", "Script", "Deploy", "CReadline",
+                "Notebook", "Script", "Deploy", "ONNX", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: native),
+        // The REST server: its own executable so that the main build never compiles the web stack.
+        .target(name: "Serve", dependencies: ["Deploy", "ImageFiles", .product(name: "Hummingbird", package: "hummingbird")], swiftSettings: native),
+        .executableTarget(
+            name: "ainb-serve",
+            dependencies: ["Serve", "Deploy", "Tensor", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: native),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], resources: [.copy("Fixtures")], swiftSettings: native),
@@ -46,6 +58,9 @@ let package = Package(
         .testTarget(name: "ScriptTests", dependencies: ["Script"], swiftSettings: native),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles", "Graphics"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "DeployTests", dependencies: ["Deploy"], swiftSettings: native),
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Neural", "Tensor"], swiftSettings: native),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "Deploy", "ImageFiles", "Neural", "Graphics",
+                                                     .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: native),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"], swiftSettings: native),
     ],
     swiftLanguageModes: [.v5]

@@ -3,11 +3,13 @@ import Faces
 import Foundation
 import Graphics
 import ImageFiles
+import ONNX
 import Tensor
 
 extension Registry {
     /// Photos in and out: faces from PNG/JPEG files, faces written as PNG files.
     static func registerDeploy(_ r: Registry) {
+        registerONNXSave(r)
         r.add("faces_from_images", "deploy", [.required("path", "string (a PNG/JPEG file or a folder of them)"), .optional("size", "number", .number(96))],
               returns: "dataset",
               summary: "Faces from photos: each PNG or JPEG is made gray, centre-cropped to a square and resized to size×size (values 0–255).",
@@ -54,6 +56,24 @@ extension Registry {
                 written.append(.string(path))
             }
             return .list(written)
+        }
+    }
+
+    /// `save` learns one more format: a path ending in .onnx writes the model as an ONNX graph;
+    /// every other path keeps the safetensors checkpoint of the neural module's `save`.
+    static func registerONNXSave(_ r: Registry) {
+        guard let checkpoint = r.function("save") else { return }
+        let old = checkpoint.doc
+        r.add("save", "neural", old.parameters, returns: old.returns,
+              summary: old.summary.replacingOccurrences(of: " as one safetensors file", with: " as one safetensors file (or, for a path ending in .onnx, as an ONNX graph)"),
+              details: old.details + " A path ending in `.onnx` writes an ONNX file (opset 17, inference: batch norm with its running statistics, no dropout) with input `image` [N, C, H, W] (values 0–1) and output `output`, or `keypoints` and `probabilities` for a fused model; ONNX Runtime runs it.",
+              example: old.example + "\nsave(m, \"/tmp/ainb-doc-model.onnx\")") { a in
+            guard (try a.string(1)).lowercased().hasSuffix(".onnx") else { return try checkpoint.body(a) }
+            let m = try model(a, 0)
+            let url = try modelPath(a, 1)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try ONNXExport.write(m.layer, input: Array(m.input.dropFirst()), to: url)
+            return .string(url.path)
         }
     }
 }
