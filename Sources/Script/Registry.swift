@@ -242,6 +242,7 @@ public final class Registry {
         ("faces", "Face datasets and augmentation", Registry.registerFaces),
         ("graphics", "Figures", Registry.registerGraphics),
         ("charts", "Charts and tables", Registry.registerCharts),
+        ("deploy", "Photos and deployment", Registry.registerDeploy),
     ]
 
     private(set) var ordered: [Builtin] = []

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Deploy
+import Foundation
+import Hummingbird
+import Logging
+import Serve
+import Tensor
+
+/// `ainb-serve MODEL.safetensors [--port 8501] [--name emotion_ai]`: the REST server behind `ainb serve`.
+@main
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ainb serve",
+        abstract: "Serve a saved face model over TensorFlow Serving's REST API.",
+        discussion: """
+        GET /v1/models/NAME answers the version status, GET /v1/models/NAME/metadata the \
+        signature (input [-1, 96, 96, 1] gray values 0–255; outputs keypoints [-1, 30], \
+        probabilities and emotion), and POST /v1/models/NAME:predict takes \
+        {"instances": [face, ...]} or {"inputs": [face, ...]}, where a face is a 96×96 array \
+        or {"b64": "<PNG or JPEG>"}. Requests that arrive together are run as one batch. \
+        Ctrl-C or SIGTERM finishes the requests in flight, then exits.
+        """)
+
+    @Argument(help: ArgumentHelp("The model checkpoint (.safetensors): fused, keypoint or emotion ResNet.", valueName: "model"))
+    var model: String
+
+    @Option(help: "TCP port.") var port = 8501
+    @Option(help: "The model's name in the URL paths.") var name = "emotion_ai"
+    @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
+    @Option(name: .customLong("max-batch"), help: "Most faces run through the model at once.") var maxBatch = 64
+    @Option(name: .customLong("max-body-mb"), help: "Largest request body, in MiB.") var maxBodyMB = 16
+    @Option(name: .customLong("bench-predict"), help: ArgumentHelp("Instead of serving: time the model in-process on N seeded faces in batches of --max-batch, print images/s and exit.", valueName: "n"))
+    var benchPredict: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
+        guard (1...4096).contains(maxBatch) else { throw ValidationError("--max-batch must be 1–4096") }
+        guard (1...1024).contains(maxBodyMB) else { throw ValidationError("--max-body-mb must be 1–1024") }
+        guard !name.isEmpty, !name.contains("/"), !name.contains(":") else { throw ValidationError("--name must be non-empty, without / or :") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        let predictor: FacePredictor
+        do { predictor = try FacePredictor(path: model) } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        if let n = benchPredict { return try bench(predictor, faces: n) }
+        var logger = Logger(label: "ainb-serve")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let server = ModelServer(name: name, batcher: PredictionBatcher(predictor, maxBatch: maxBatch), maxBodyBytes: maxBodyMB << 20)
+        print("serving \(model) (\(predictor.model.kind.rawValue)) as \"\(name)\" on http://\(host):\(port)/v1/models/\(name)")
+        try await server.application(host: host, port: port, logger: logger).runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        let calls = server.batcher.batchHistogram.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }
+        print("stopped; model calls (count×faces): \(calls.isEmpty ? "none" : calls.joined(separator: ", "))")
+    }
+
+    /// ainb's own predict throughput, the yardstick for the server's: faces already in memory,
+    /// straight through FacePredictor in batches of --max-batch (one warm-up batch first).
+    func bench(_ predictor: FacePredictor, faces n: Int) throws {
+        guard n > 0 else { throw ValidationError("--bench-predict needs a positive number of faces") }
+        var rng = RandomGenerator(seed: 1)
+        let side = predictor.size
+        let batch = try Tensor(shape: [min(maxBatch, n), 1, side, side],
+                               scalars: (0..<(min(maxBatch, n) * side * side)).map { _ in rng.nextFloat(in: 0, 255).rounded() })
+        _ = try predictor.predict(batch, batchSize: maxBatch)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var done = 0
+        while done < n {
+            _ = try predictor.predict(batch, batchSize: maxBatch)
+            done += batch.shape[0]
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print(#"{"faces": \#(done), "batch": \#(batch.shape[0]), "seconds": \#(String(format: "%.3f", seconds)), "images_per_s": \#(String(format: "%.2f", Double(done) / seconds))}"#)
+    }
+}
+
