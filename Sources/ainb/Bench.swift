@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tensor
 
 /// `ainb bench [NAME] [--json]`: engine, training and interpreter benchmarks.
 struct Bench: ParsableCommand {
@@ -32,6 +33,7 @@ struct Bench: ParsableCommand {
     var json = false
 
     func run() throws {
+        if !json { print("kernels: \(InstructionSet.active.rawValue) (\(Parallel.threadCount) threads)") }
         if let name {
             guard let entry = Self.all.first(where: { $0.name == name }) else {
                 throw ValidationError("no benchmark '\(name)'; there are: \(Self.all.map(\.name).joined(separator: ", "))")

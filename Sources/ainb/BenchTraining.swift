@@ -50,7 +50,7 @@ enum BenchTraining {
         let rate = Double(batch) / median
         let rss = peakResidentMegabytes()
         if json {
-            print("{\"params\": \(model.parameterCount), \"batch\": \(batch), \"images_per_s\": \(String(format: "%.2f", rate)), \"peak_rss_mb\": \(String(format: "%.1f", rss))}")
+            print("{\"isa\": \"\(InstructionSet.active.rawValue)\", \"params\": \(model.parameterCount), \"batch\": \(batch), \"images_per_s\": \(String(format: "%.2f", rate)), \"peak_rss_mb\": \(String(format: "%.1f", rss))}")
         } else {
             print("\(name): \(model.parameterCount) params, batch \(batch): \(String(format: "%.2f", rate)) images/s (median step \(String(format: "%.3f", median)) s), peak RSS \(String(format: "%.1f", rss)) MB")
         }

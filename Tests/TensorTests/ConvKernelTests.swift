@@ -3,7 +3,8 @@ import Tensor
 
 /// conv2d forward and backward against a naive direct convolution, on small
 /// odd shapes with strides and padding (every kernel path: implicit GEMM,
-/// the flipped-kernel input gradient and the col2im one).
+/// the flipped-kernel input gradient and the col2im one), on the build's
+/// instruction set and on the portable kernels.
 final class ConvKernelTests: XCTestCase {
     struct Case {
         let n, c, h, w, f, kh, kw, sh, sw, ph, pw: Int
@@ -101,6 +102,17 @@ final class ConvKernelTests: XCTestCase {
     func testManyPixelsAcrossThreads() throws {
         // Enough work that two threads take part, over several jobs and panels.
         try check(Case(n: 8, c: 16, h: 12, w: 11, f: 70, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
+    }
+
+    func testEveryShapeOnThePortableKernels() throws {
+        try InstructionSet.withPortableKernels {
+            try testStrideOneSamePadding()
+            try testStrideOneNoPaddingAndPointwise()
+            try testStridedAndPadded()
+            try testPaddingWiderThanKernel()
+            try testEmptyBatch()
+            try testManyPixelsAcrossThreads()
+        }
     }
 
     func testPoolingOverManyPlanesMatchesDirectLoops() throws {
