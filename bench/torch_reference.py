@@ -5,7 +5,11 @@ Usage: python3 bench/torch_reference.py [--only gemm|conv|train-keypoints|train-
 
 Runs on the CPU with torch.set_num_threads(2). Each number is the median of 9
 timed samples (each at least 20 ms of repeated calls) after a warm-up, as in
-`ainb bench`.
+`ainb bench`. It prints the instruction set PyTorch's kernels use; to compare
+with an AVX2 build of ainb (AINB_MARCH=x86-64-v3) on an AVX-512 machine, hold
+PyTorch to AVX2 too:
+
+    ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 python3 bench/torch_reference.py
 """
 import argparse
 import json
@@ -114,11 +118,13 @@ def main():
     torch.set_num_threads(2)
     torch.manual_seed(0)
     groups = [args.only] if args.only else DEFAULT_GROUPS
+    if not args.json:
+        print(f"kernels: {torch.backends.cpu.get_cpu_capability()} ({torch.get_num_threads()} threads)")
     rows = []
     for name in groups:
         rows += GROUPS[name](args.json) or []
     if args.json:
-        print(json.dumps({"cases": rows}))
+        print(json.dumps({"cases": rows, "isa": torch.backends.cpu.get_cpu_capability()}))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ struct Bench: ParsableCommand {
         Entry(name: "conv", summary: "conv2d forward + backward GFLOPS at batch 32", run: BenchConv.run),
         Entry(name: "train-keypoints", summary: "keypoint ResNet training images/s (batch 32, Adam)", run: BenchTraining.keypoints),
         Entry(name: "train-emotions", summary: "emotion ResNet training images/s (batch 64, Adam)", run: BenchTraining.emotions),
+        Entry(name: "infer-keypoints", summary: "keypoint ResNet predict images/s (batch 32, eval mode)", run: BenchTraining.inferKeypoints),
         Entry(name: "interp", summary: "the interpreter on three ainb programs", run: BenchInterp.run),
     ]
 

@@ -115,6 +115,36 @@ final class ConvKernelTests: XCTestCase {
         }
     }
 
+    func testFusedInferenceConvolutionIsConvPlusResidualThenReLU() throws {
+        let x = Tensor.randn([2, 3, 7, 6], seed: 31), w = Tensor.randn([5, 3, 3, 3], seed: 32)
+        let bias = Tensor.randn([5], seed: 33), r = Tensor.randn([2, 5, 4, 3], seed: 34)
+        let plain = try conv2d(x, weight: w, bias: bias, stride: (2, 2), padding: (1, 1))
+        for (residual, withReLU) in [(nil, false), (nil, true), (r, false), (r, true)] as [(Tensor?, Bool)] {
+            var expected = plain
+            if let residual { expected = try expected + residual }
+            if withReLU { expected = relu(expected) }
+            let fused = try fusedConv2d(x, weight: w, bias: bias, stride: (2, 2), padding: (1, 1), residual: residual, relu: withReLU)
+            assertClose(fused.scalars, expected.scalars, "fused conv (residual \(residual != nil), relu \(withReLU))",
+                        Case(n: 2, c: 3, h: 7, w: 6, f: 5, kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1))
+        }
+        XCTAssertThrowsError(try fusedConv2d(x.requiringGrad(), weight: w, bias: nil), "no gradient: it must refuse a tape")
+        XCTAssertThrowsError(try fusedConv2d(x, weight: w, bias: nil, residual: r), "a residual of the wrong shape")
+    }
+
+    func testChannelAffineIsScaleTimesXPlusShiftPerChannel() throws {
+        let x = Tensor.randn([2, 3, 2, 2], seed: 35)
+        let (scale, shift): ([Float], [Float]) = ([2, -1, 0.5], [0.25, 1, -3])
+        for withReLU in [false, true] {
+            let y = try channelAffine(x, scale: scale, shift: shift, relu: withReLU)
+            for i in 0..<x.count {
+                let ch = (i / 4) % 3
+                let v = scale[ch] * x.scalars[i] + shift[ch]
+                XCTAssertEqual(y.scalars[i], withReLU ? max(v, 0) : v, accuracy: 1e-6)
+            }
+        }
+        XCTAssertThrowsError(try channelAffine(x, scale: [1], shift: [0]))
+    }
+
     func testPoolingOverManyPlanesMatchesDirectLoops() throws {
         // Enough planes that pooling splits them over the threads.
         let (n, c, h, w) = (4, 16, 13, 12)
