@@ -16,4 +16,8 @@
 #define AINB_ISA 0
 #endif
 
+/* A function rather than the bare macro, so Swift's switch over it is folded by
+ * the optimizer without "will never be executed" warnings. */
+static inline int ainb_vector_isa(void) { return AINB_ISA; }
+
 #endif

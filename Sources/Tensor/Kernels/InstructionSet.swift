@@ -17,7 +17,7 @@ public enum InstructionSet: String, Sendable {
     /// What this build was compiled for.
     @inline(__always)
     public static var built: InstructionSet {
-        switch AINB_ISA {
+        switch ainb_vector_isa() {
         case 3: return .avx512
         case 2: return .avx2
         case 1: return .neon
