@@ -94,6 +94,11 @@ final class FixtureTests: XCTestCase {
 
     func testBatchNormTrainingAndInferenceWithRunningStatistics() throws { try checkFixtures("nn", op: "batch_norm") }
 
+    func testFusedBatchNormReLUAndAddReLU() throws {
+        try checkFixtures("nn", op: "batch_norm_relu")
+        try checkFixtures("nn", op: "add_relu")
+    }
+
     func testSoftmaxAndLosses() throws {
         for op in ["softmax", "log_softmax", "mse_loss", "cross_entropy", "cross_entropy_soft"] { try checkFixtures("loss", op: op) }
     }
