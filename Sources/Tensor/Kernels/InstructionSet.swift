@@ -39,13 +39,4 @@ public enum InstructionSet: String, Sendable {
         defer { portableForced = old }
         return try body()
     }
-
-    /// Floats per vector register of the active tiles.
-    public static var vectorFloats: Int {
-        switch active {
-        case .avx512: return 16
-        case .avx2, .neon: return 8
-        case .portable: return 4
-        }
-    }
 }
