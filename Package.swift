@@ -3,9 +3,12 @@
 import PackageDescription
 
 /// Hot loops need the host's vector units: without a CPU target, SIMD code
-/// compiles to one scalar call per lane.
+/// compiles to one scalar call per lane. `AINB_MARCH` names another target
+/// (say `x86-64-v3` for AVX2 on an AVX-512 machine, built with its own
+/// `--scratch-path`), or `none` for the compiler's default.
+let march = Context.environment["AINB_MARCH"] ?? "native"
 let native: [SwiftSetting] = [
-    .unsafeFlags(["-Xcc", "-march=native", "-enforce-exclusivity=unchecked"]),
+    .unsafeFlags((march == "none" ? [] : ["-Xcc", "-march=\(march)"]) + ["-enforce-exclusivity=unchecked"]),
 ]
 
 let package = Package(
@@ -22,7 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
-        .target(name: "Tensor", swiftSettings: native),
+        .systemLibrary(name: "CVectorISA", path: "Sources/CVectorISA"),
+        .target(name: "Tensor", dependencies: ["CVectorISA"], swiftSettings: native),
         .target(name: "Neural", dependencies: ["Tensor"], swiftSettings: native),
         .target(name: "Graphics", dependencies: ["CZlib"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
         .target(name: "Faces", dependencies: ["Tensor"], swiftSettings: native),

@@ -379,6 +379,29 @@ def nn_ops():
         cases.append(case(f"batch_norm_{label}", "batch_norm", inputs, bn,
                           params={"training": training, "momentum": momentum, "epsilon": 1e-5},
                           grads=[True, True, True, False, False]))
+    return cases + fused_ops()
+
+
+def fused_ops():
+    """Batch norm + ReLU and add + ReLU, the fused passes of the residual blocks.
+
+    Drawn from their own generator, so adding them left every older case as it was."""
+    global RNG
+    saved, RNG = RNG, np.random.default_rng(11)
+    cases = []
+
+    def bn_relu(x, scale, offset, runningMean, runningVar, training, momentum, epsilon):
+        rm, rv = runningMean.detach().clone(), runningVar.detach().clone()
+        out = F.relu(F.batch_norm(x, rm, rv, scale, offset, training=training, momentum=momentum, eps=epsilon))
+        return out, [rm, rv]
+    for label, sx, training in [("train_4d", [3, 4, 3, 2], True), ("eval_4d", [2, 3, 2, 2], False)]:
+        c = sx[1]
+        inputs = [randn(*sx, scale=2) + 0.5, away_from_zero(c), randn(c, scale=0.5), randn(c, scale=0.3), positive(c)]
+        cases.append(case(f"batch_norm_relu_{label}", "batch_norm_relu", inputs, bn_relu,
+                          params={"training": training, "momentum": 0.1, "epsilon": 1e-5},
+                          grads=[True, True, True, False, False]))
+    cases.append(case("add_relu", "add_relu", [distinct(2, 3, 4, 3), distinct(2, 3, 4, 3)], lambda a, b: F.relu(a + b)))
+    RNG = saved
     return cases
 
 

@@ -7,10 +7,12 @@ training benchmark:
 
     python3 bench/torch_models.py --bench train-keypoints   # batch 32, Adam
     python3 bench/torch_models.py --bench train-emotions    # batch 64, Adam
+    python3 bench/torch_models.py --bench infer-keypoints   # batch 32, eval + inference_mode
     python3 bench/torch_models.py --check model.safetensors --model keypoints --input x.safetensors
 
-Each benchmark prints {"params": N, "batch": B, "images_per_s": X, "peak_rss_mb": M}
-(CPU, 2 threads), like `ainb bench train-keypoints --json`.
+Each training benchmark prints {"params": N, "batch": B, "images_per_s": X, "peak_rss_mb": M}
+(CPU, 2 threads), like `ainb bench train-keypoints --json`; the inference one
+{"batch": B, "images_per_s": X, "peak_rss_mb": M}, like `ainb bench infer-keypoints --json`.
 """
 import argparse
 import json
@@ -226,7 +228,7 @@ def bench_training(name, steps=5, warmup=1, seed=0, threads=2):
         step()
         times.append(time.perf_counter() - t)
     median = sorted(times)[len(times) // 2]
-    return {"params": keras_parameter_count(model), "batch": batch,
+    return {"isa": torch.backends.cpu.get_cpu_capability(), "params": keras_parameter_count(model), "batch": batch,
             "images_per_s": round(batch / median, 2), "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
@@ -263,9 +265,31 @@ def profile_layers(name, threads=2):
     print(f"{'total (top level)':34s} fwd {1e3 * tf:8.1f} ms  bwd {1e3 * tb:8.1f} ms")
 
 
+def bench_inference(name, batch=32, steps=5, warmup=1, seed=0, threads=2):
+    """Images/s of the evaluated model on one batch, as `ainb bench infer-keypoints` runs `predict`."""
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    if name != "infer-keypoints":
+        raise SystemExit(f"unknown benchmark {name}")
+    model = keypoint_resnet()
+    model.eval()
+    x = torch.rand(batch, 1, 96, 96)
+    times = []
+    with torch.inference_mode():
+        for _ in range(warmup):
+            model(x)
+        for _ in range(steps):
+            t = time.perf_counter()
+            model(x)
+            times.append(time.perf_counter() - t)
+    median = sorted(times)[len(times) // 2]
+    return {"isa": torch.backends.cpu.get_cpu_capability(), "batch": batch,
+            "images_per_s": round(batch / median, 2), "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bench", choices=["train-keypoints", "train-emotions"])
+    ap.add_argument("--bench", choices=["train-keypoints", "train-emotions", "infer-keypoints"])
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--layers", action="store_true", help="with --bench: per-layer forward/backward times")
@@ -275,6 +299,8 @@ def main():
     args = ap.parse_args()
     if args.bench and args.layers:
         profile_layers(args.bench, threads=args.threads)
+    elif args.bench == "infer-keypoints":
+        print(json.dumps(bench_inference(args.bench, steps=args.steps, threads=args.threads)))
     elif args.bench:
         print(json.dumps(bench_training(args.bench, steps=args.steps, threads=args.threads)))
     elif args.check:

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """PyTorch reference for `ainb bench`: prints the same cases and JSON contract.
 
-Usage: python3 bench/torch_reference.py [--only gemm|conv|train-keypoints|train-emotions] [--json]
+Usage: python3 bench/torch_reference.py [--only gemm|conv|train-keypoints|train-emotions] [--json] [--threads N]
 
-Runs on the CPU with torch.set_num_threads(2). Each number is the median of 9
+Runs on the CPU with torch.set_num_threads(2) (--threads changes it). Each number is the median of 9
 timed samples (each at least 20 ms of repeated calls) after a warm-up, as in
-`ainb bench`.
+`ainb bench`. It prints the instruction set PyTorch's kernels use; to compare
+with an AVX2 build of ainb (AINB_MARCH=x86-64-v3) on an AVX-512 machine, hold
+PyTorch to AVX2 too:
+
+    ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 python3 bench/torch_reference.py
 """
 import argparse
 import json
@@ -110,15 +114,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=list(GROUPS), help="run one group of cases")
     parser.add_argument("--json", action="store_true", help='print {"cases": [...]} instead of a table')
+    parser.add_argument("--threads", type=int, default=2, help="PyTorch's threads (as AINB_THREADS for ainb)")
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     groups = [args.only] if args.only else DEFAULT_GROUPS
+    if not args.json:
+        print(f"kernels: {torch.backends.cpu.get_cpu_capability()} ({torch.get_num_threads()} threads)")
     rows = []
     for name in groups:
         rows += GROUPS[name](args.json) or []
     if args.json:
-        print(json.dumps({"cases": rows}))
+        print(json.dumps({"cases": rows, "isa": torch.backends.cpu.get_cpu_capability()}))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,11 @@ public final class BatchNorm: Layer {
     }
 
     public override func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try callAsFunction(x, relu: false)
+    }
+
+    /// The batch norm of `x`, followed by a ReLU in the same pass when `relu`.
+    public func callAsFunction(_ x: Tensor, relu: Bool) throws -> Tensor {
         var stats = BatchNormStatistics(mean: runningMean.value, variance: runningVar.value)
         // Release our references so the statistics update in place.
         runningMean.value = Tensor.zeros([0])
@@ -44,7 +49,7 @@ public final class BatchNorm: Layer {
             runningVar.value = stats.variance
         }
         return try batchNorm(x, scale: weight.value, offset: bias.value, statistics: &stats,
-                             training: isTraining, momentum: momentum, epsilon: epsilon)
+                             training: isTraining, momentum: momentum, epsilon: epsilon, relu: relu)
     }
 
     public override func outputShape(_ input: [Int]) throws -> [Int] {

@@ -257,11 +257,13 @@ public func predict(_ model: Layer, images: Tensor, batchSize: Int = 32) throws 
     let wasTraining = model.isTraining
     model.eval()
     defer { model.train(wasTraining) }
+    // Batch norms folded into their convolutions once for all the batches.
+    let plan = InferencePlan(model)
     return try GradMode.withoutGradients {
         var parts: [Tensor] = []
         for start in stride(from: 0, to: n, by: batchSize) {
             let x = n <= batchSize ? images : try images.gathering(Array(start..<min(n, start + batchSize)))
-            parts.append(try model(x))
+            parts.append(try plan(x))
         }
         return parts.count == 1 ? parts[0] : try Tensor.concatenate(parts, axis: 0)
     }

@@ -36,11 +36,11 @@ public final class ConvolutionBlock: Layer {
     }
 
     public override func callAsFunction(_ x: Tensor) throws -> Tensor {
-        var h = relu(try bn1(try pool(try conv1(x))))
-        h = relu(try bn2(try conv2(h)))
+        var h = try bn1(try pool(try conv1(x)), relu: true)
+        h = try bn2(try conv2(h), relu: true)
         h = try bn3(try conv3(h))
         let s = try shortcutBN(try shortcutPool(try shortcutConv(x)))
-        return relu(try h + s)
+        return try addReLU(h, s)
     }
 
     public override func outputShape(_ input: [Int]) throws -> [Int] {
@@ -80,10 +80,10 @@ public final class IdentityBlock: Layer {
     }
 
     public override func callAsFunction(_ x: Tensor) throws -> Tensor {
-        var h = relu(try bn1(try conv1(x)))
-        h = relu(try bn2(try conv2(h)))
+        var h = try bn1(try conv1(x), relu: true)
+        h = try bn2(try conv2(h), relu: true)
         h = try bn3(try conv3(h))
-        return relu(try h + x)
+        return try addReLU(h, x)
     }
 
     public override func outputShape(_ input: [Int]) throws -> [Int] {

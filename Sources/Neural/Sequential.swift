@@ -19,7 +19,18 @@ public final class Sequential: Layer {
 
     public override func callAsFunction(_ x: Tensor) throws -> Tensor {
         var h = x
-        for (_, layer) in layers { h = try layer(h) }
+        var i = 0
+        while i < layers.count {
+            // A batch norm then a ReLU run as one fused pass (forward and backward).
+            if let bn = layers[i].1 as? BatchNorm, i + 1 < layers.count,
+               let act = layers[i + 1].1 as? Activation, act.function == .relu {
+                h = try bn(h, relu: true)
+                i += 2
+            } else {
+                h = try layers[i].1(h)
+                i += 1
+            }
+        }
         return h
     }
 

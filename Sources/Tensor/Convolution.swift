@@ -131,3 +131,80 @@ public func avgPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil
         return [Tensor(uncheckedShape: x.shape, scalars: dx)]
     }
 }
+
+/// Inference convolution, without a tape: relu(conv(x, weight) + bias + residual),
+/// the addition and the ReLU done in place on the convolution's output (no
+/// temporaries). This is what a conv → batch norm (folded into weight and bias)
+/// → [+ shortcut] → ReLU chain of an evaluated model becomes.
+///
+/// It records no gradient: it throws when gradients are being recorded and an
+/// input has a tape (use `conv2d` to train).
+public func fusedConv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+    residual: Tensor? = nil, relu: Bool = false
+) throws -> Tensor {
+    let inputs = [x, weight] + (bias.map { [$0] } ?? []) + (residual.map { [$0] } ?? [])
+    guard !GradMode.isEnabled || inputs.allSatisfy({ $0.node == nil }) else {
+        throw TensorError.invalidArgument("fused_conv2d is for inference: it has no gradient (use conv2d)")
+    }
+    guard weight.rank == 4 else { throw TensorError.invalidArgument("fused_conv2d weight must be 4-D [out, in, kh, kw], got \(Shape.describe(weight.shape))") }
+    let g = try geometry("fused_conv2d", x, kernel: (weight.shape[2], weight.shape[3]), stride: stride, padding: padding)
+    guard weight.shape[1] == g.channels else { throw TensorError.shapeMismatch(op: "fused_conv2d", x.shape, weight.shape) }
+    let filters = weight.shape[0]
+    if let bias, bias.shape != [filters] { throw TensorError.shapeMismatch(op: "fused_conv2d bias", bias.shape, [filters]) }
+    let shape = [g.batch, filters, g.outH, g.outW]
+    if let residual, residual.shape != shape { throw TensorError.shapeMismatch(op: "fused_conv2d residual", residual.shape, shape) }
+    var out = ConvKernels.forward(x.scalars, weight.scalars, bias?.scalars, g, filters: filters)
+    if residual != nil || relu {
+        out.withUnsafeMutableBufferPointer { o in
+            let o = o.baseAddress!
+            if let residual {
+                residual.scalars.withUnsafeBufferPointer { r in
+                    let r = r.baseAddress!
+                    Parallel.forEachRange(Shape.count(shape), cost: 2) { range in
+                        if relu {
+                            for i in range { o[i] = max(o[i] + r[i], 0) }
+                        } else {
+                            for i in range { o[i] += r[i] }
+                        }
+                    }
+                }
+            } else {
+                Parallel.forEachRange(Shape.count(shape), cost: 1) { range in
+                    for i in range { o[i] = max(o[i], 0) }
+                }
+            }
+        }
+    }
+    return Tensor(uncheckedShape: shape, scalars: out)
+}
+
+/// Inference per-channel affine map of an NCHW tensor, without a tape:
+/// y = scale[c] · x + shift[c], then ReLU if asked (an evaluated batch norm that
+/// cannot be folded into a convolution).
+public func channelAffine(_ x: Tensor, scale: [Float], shift: [Float], relu: Bool = false) throws -> Tensor {
+    let (n, c, h, w) = try x.checkNCHW("channel_affine")
+    guard scale.count == c, shift.count == c else { throw TensorError.shapeMismatch(op: "channel_affine", x.shape, [scale.count]) }
+    guard !GradMode.isEnabled || x.node == nil else {
+        throw TensorError.invalidArgument("channel_affine is for inference: it has no gradient")
+    }
+    let spatial = h * w
+    var out = [Float](repeating: 0, count: x.count)
+    x.scalars.withUnsafeBufferPointer { s in
+        out.withUnsafeMutableBufferPointer { d in
+            let (s, d) = (s.baseAddress!, d.baseAddress!)
+            Parallel.forEachRange(n * c, cost: spatial) { planes in
+                for plane in planes {
+                    let (a, b) = (scale[plane % c], shift[plane % c])
+                    let src = s + plane * spatial, dst = d + plane * spatial
+                    if relu {
+                        for i in 0..<spatial { dst[i] = max(a * src[i] + b, 0) }
+                    } else {
+                        for i in 0..<spatial { dst[i] = a * src[i] + b }
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(uncheckedShape: x.shape, scalars: out)
+}

@@ -25,9 +25,12 @@ public struct BatchNormStatistics {
 /// (PyTorch's convention: new = (1 − momentum)·old + momentum·batch, with the
 /// unbiased variance; Keras' momentum 0.99 is PyTorch's 0.01). In inference the
 /// running statistics are used.
+///
+/// With `relu`, the result is relu(batch norm) in the same pass, and the backward
+/// pass masks the gradient with it (no separate ReLU buffers either way).
 public func batchNorm(
     _ x: Tensor, scale: Tensor, offset: Tensor, statistics: inout BatchNormStatistics,
-    training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5
+    training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5, relu: Bool = false
 ) throws -> Tensor {
     guard x.rank == 2 || x.rank == 4 else {
         throw TensorError.invalidArgument("batch_norm needs a [N, C] or [N, C, H, W] tensor, got \(Shape.describe(x.shape))")
@@ -96,10 +99,18 @@ public func batchNorm(
                     for plane in planes {
                         let ch = plane % c, base = plane * spatial
                         let (mu, s, gamma, beta) = (mean[ch], invStd[ch], gammas[ch], betas[ch])
-                        for i in 0..<spatial {
-                            let h = (src[base + i] - mu) * s
-                            hat[base + i] = h
-                            dst[base + i] = h * gamma + beta
+                        if relu {
+                            for i in 0..<spatial {
+                                let h = (src[base + i] - mu) * s
+                                hat[base + i] = h
+                                dst[base + i] = max(h * gamma + beta, 0)
+                            }
+                        } else {
+                            for i in 0..<spatial {
+                                let h = (src[base + i] - mu) * s
+                                hat[base + i] = h
+                                dst[base + i] = h * gamma + beta
+                            }
                         }
                     }
                 }
@@ -107,7 +118,9 @@ public func batchNorm(
         }
     }
     let result = Tensor(uncheckedShape: x.shape, scalars: out)
-    return result.recording("batch_norm", [x, scale, offset]) { grad, needs in
+    return result.recording(relu ? "batch_norm_relu" : "batch_norm", [x, scale, offset]) { upstream, needs in
+        // Through the fused ReLU: the gradient where the output is positive.
+        let grad = relu ? upstream.zipMap(result) { g, y in y > 0 ? g : 0 } : upstream
         var sumG = [Float](repeating: 0, count: c), sumGH = [Float](repeating: 0, count: c)
         grad.scalars.withUnsafeBufferPointer { g in
             normalized.withUnsafeBufferPointer { hat in

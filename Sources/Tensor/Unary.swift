@@ -76,6 +76,18 @@ public func relu(_ x: Tensor) -> Tensor {
     }
 }
 
+/// relu(a + b) in one pass, for tensors of the same shape (a residual block's
+/// "add, then ReLU"); the gradient reaches both inputs where the sum is positive.
+/// Other shapes broadcast through `+` and `relu`.
+public func addReLU(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    guard a.shape == b.shape else { return relu(try a + b) }
+    let out = a.zipMap(b) { x, y in max(x + y, 0) }
+    return out.recording("add_relu", [a, b]) { g, _ in
+        let masked = GradMode.isEnabled ? try g * out.map { $0 > 0 ? 1 : 0 } : g.zipMap(out) { gv, y in y > 0 ? gv : 0 }
+        return [masked, masked]
+    }
+}
+
 /// GELU in its exact form x·Φ(x), with Φ the standard normal distribution function.
 public func gelu(_ x: Tensor) -> Tensor {
     let out = x.map { v in 0.5 * v * (1 + Foundation.erf(v * 0.707_106_781_186_547_5)) }

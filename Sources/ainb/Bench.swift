@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tensor
 
 /// `ainb bench [NAME] [--json]`: engine, training and interpreter benchmarks.
 struct Bench: ParsableCommand {
@@ -22,6 +23,7 @@ struct Bench: ParsableCommand {
         Entry(name: "conv", summary: "conv2d forward + backward GFLOPS at batch 32", run: BenchConv.run),
         Entry(name: "train-keypoints", summary: "keypoint ResNet training images/s (batch 32, Adam)", run: BenchTraining.keypoints),
         Entry(name: "train-emotions", summary: "emotion ResNet training images/s (batch 64, Adam)", run: BenchTraining.emotions),
+        Entry(name: "infer-keypoints", summary: "keypoint ResNet predict images/s (batch 32, eval mode)", run: BenchTraining.inferKeypoints),
         Entry(name: "interp", summary: "the interpreter on three ainb programs", run: BenchInterp.run),
     ]
 
@@ -32,6 +34,7 @@ struct Bench: ParsableCommand {
     var json = false
 
     func run() throws {
+        if !json { print("kernels: \(InstructionSet.active.rawValue) (\(Parallel.threadCount) threads)") }
         if let name {
             guard let entry = Self.all.first(where: { $0.name == name }) else {
                 throw ValidationError("no benchmark '\(name)'; there are: \(Self.all.map(\.name).joined(separator: ", "))")

@@ -62,9 +62,10 @@ enum BenchClock {
 
     static func rounded(_ x: Double) -> Double { (x * 10).rounded() / 10 }
 
-    /// Prints `{"cases": [...]}` with keys in a stable order.
+    /// Prints `{"cases": [...], "isa": NAME}` with keys in a stable order.
     static func printJSON(_ rows: [[String: Any]]) throws {
-        let data = try JSONSerialization.data(withJSONObject: ["cases": rows], options: [.sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: ["cases": rows, "isa": InstructionSet.active.rawValue],
+                                              options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
 }

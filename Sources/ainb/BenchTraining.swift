@@ -14,6 +14,29 @@ enum BenchTraining {
         try run(name: "train-emotions", model: emotionResNet(classes: 5, seed: 1), batch: 64, classification: true, json: json)
     }
 
+    /// `ainb bench infer-keypoints`: `predict` on one batch of 32 with the keypoint model
+    /// (folded batch norms, no tape), as `bench/torch_models.py --bench infer-keypoints`
+    /// runs PyTorch's `model.eval()` under `torch.inference_mode()`.
+    static func inferKeypoints(json: Bool) throws {
+        let model = keypointResNet(seed: 1), batch = 32
+        var rng = RandomGenerator(seed: 7)
+        let x = Tensor.uniform([batch, 1, 96, 96], using: &rng)
+        _ = try predict(model, images: x, batchSize: batch)
+        var times: [Double] = []
+        for _ in 0..<max(1, steps) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try predict(model, images: x, batchSize: batch)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let median = times.sorted()[times.count / 2]
+        let rate = Double(batch) / median, rss = peakResidentMegabytes()
+        if json {
+            print("{\"isa\": \"\(InstructionSet.active.rawValue)\", \"batch\": \(batch), \"images_per_s\": \(String(format: "%.2f", rate)), \"peak_rss_mb\": \(String(format: "%.1f", rss))}")
+        } else {
+            print("infer-keypoints: batch \(batch): \(String(format: "%.2f", rate)) images/s (median \(String(format: "%.3f", median)) s), peak RSS \(String(format: "%.1f", rss)) MB")
+        }
+    }
+
     /// Steps timed after one warm-up step (AINB_BENCH_STEPS overrides).
     static var steps: Int {
         ProcessInfo.processInfo.environment["AINB_BENCH_STEPS"].flatMap(Int.init) ?? 5
@@ -50,7 +73,7 @@ enum BenchTraining {
         let rate = Double(batch) / median
         let rss = peakResidentMegabytes()
         if json {
-            print("{\"params\": \(model.parameterCount), \"batch\": \(batch), \"images_per_s\": \(String(format: "%.2f", rate)), \"peak_rss_mb\": \(String(format: "%.1f", rss))}")
+            print("{\"isa\": \"\(InstructionSet.active.rawValue)\", \"params\": \(model.parameterCount), \"batch\": \(batch), \"images_per_s\": \(String(format: "%.2f", rate)), \"peak_rss_mb\": \(String(format: "%.1f", rss))}")
         } else {
             print("\(name): \(model.parameterCount) params, batch \(batch): \(String(format: "%.2f", rate)) images/s (median step \(String(format: "%.3f", median)) s), peak RSS \(String(format: "%.1f", rss)) MB")
         }

@@ -22,6 +22,13 @@ final class PyTorchParityTests: XCTestCase {
         }
     }
 
+    func testForwardAndAdamStepsMatchPyTorchOnThePortableKernels() throws {
+        try InstructionSet.withPortableKernels {
+            try testForwardMatchesPyTorchInEvalAndTrainMode()
+            try testThreeAdamStepsMatchPyTorchOnKeypoints()
+        }
+    }
+
     func testThreeAdamStepsMatchPyTorchOnKeypoints() throws {
         let io = try Fixtures.load("keypoints_small_io.safetensors")
         let m = try model("keypoints_small", outputs: 30, hidden: [32, 16])

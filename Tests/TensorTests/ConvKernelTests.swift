@@ -3,7 +3,8 @@ import Tensor
 
 /// conv2d forward and backward against a naive direct convolution, on small
 /// odd shapes with strides and padding (every kernel path: implicit GEMM,
-/// the flipped-kernel input gradient and the col2im one).
+/// the flipped-kernel input gradient and the col2im one), on the build's
+/// instruction set and on the portable kernels.
 final class ConvKernelTests: XCTestCase {
     struct Case {
         let n, c, h, w, f, kh, kw, sh, sw, ph, pw: Int
@@ -101,6 +102,47 @@ final class ConvKernelTests: XCTestCase {
     func testManyPixelsAcrossThreads() throws {
         // Enough work that two threads take part, over several jobs and panels.
         try check(Case(n: 8, c: 16, h: 12, w: 11, f: 70, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
+    }
+
+    func testEveryShapeOnThePortableKernels() throws {
+        try InstructionSet.withPortableKernels {
+            try testStrideOneSamePadding()
+            try testStrideOneNoPaddingAndPointwise()
+            try testStridedAndPadded()
+            try testPaddingWiderThanKernel()
+            try testEmptyBatch()
+            try testManyPixelsAcrossThreads()
+        }
+    }
+
+    func testFusedInferenceConvolutionIsConvPlusResidualThenReLU() throws {
+        let x = Tensor.randn([2, 3, 7, 6], seed: 31), w = Tensor.randn([5, 3, 3, 3], seed: 32)
+        let bias = Tensor.randn([5], seed: 33), r = Tensor.randn([2, 5, 4, 3], seed: 34)
+        let plain = try conv2d(x, weight: w, bias: bias, stride: (2, 2), padding: (1, 1))
+        for (residual, withReLU) in [(nil, false), (nil, true), (r, false), (r, true)] as [(Tensor?, Bool)] {
+            var expected = plain
+            if let residual { expected = try expected + residual }
+            if withReLU { expected = relu(expected) }
+            let fused = try fusedConv2d(x, weight: w, bias: bias, stride: (2, 2), padding: (1, 1), residual: residual, relu: withReLU)
+            assertClose(fused.scalars, expected.scalars, "fused conv (residual \(residual != nil), relu \(withReLU))",
+                        Case(n: 2, c: 3, h: 7, w: 6, f: 5, kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1))
+        }
+        XCTAssertThrowsError(try fusedConv2d(x.requiringGrad(), weight: w, bias: nil), "no gradient: it must refuse a tape")
+        XCTAssertThrowsError(try fusedConv2d(x, weight: w, bias: nil, residual: r), "a residual of the wrong shape")
+    }
+
+    func testChannelAffineIsScaleTimesXPlusShiftPerChannel() throws {
+        let x = Tensor.randn([2, 3, 2, 2], seed: 35)
+        let (scale, shift): ([Float], [Float]) = ([2, -1, 0.5], [0.25, 1, -3])
+        for withReLU in [false, true] {
+            let y = try channelAffine(x, scale: scale, shift: shift, relu: withReLU)
+            for i in 0..<x.count {
+                let ch = (i / 4) % 3
+                let v = scale[ch] * x.scalars[i] + shift[ch]
+                XCTAssertEqual(y.scalars[i], withReLU ? max(v, 0) : v, accuracy: 1e-6)
+            }
+        }
+        XCTAssertThrowsError(try channelAffine(x, scale: [1], shift: [0]))
     }
 
     func testPoolingOverManyPlanesMatchesDirectLoops() throws {

@@ -97,6 +97,14 @@ enum FixtureOps {
                                     epsilon: try required(p.float("epsilon"), "epsilon"))
             return [out, statistics.mean, statistics.variance]
         },
+        "batch_norm_relu": { x, p in
+            var statistics = BatchNormStatistics(mean: x[3], variance: x[4])
+            let out = try batchNorm(x[0], scale: x[1], offset: x[2], statistics: &statistics, training: p.bool("training"),
+                                    momentum: try required(p.float("momentum"), "momentum"),
+                                    epsilon: try required(p.float("epsilon"), "epsilon"), relu: true)
+            return [out, statistics.mean, statistics.variance]
+        },
+        "add_relu": one { x, _ in try addReLU(x[0], x[1]) },
         // losses
         "softmax": one { x, p in try softmax(x[0], axis: try required(p.int("axis"), "axis")) },
         "log_softmax": one { x, p in try logSoftmax(x[0], axis: try required(p.int("axis"), "axis")) },

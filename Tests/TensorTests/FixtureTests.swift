@@ -21,6 +21,11 @@ final class FixtureTests: XCTestCase {
         XCTAssertGreaterThan(count, 250)
     }
 
+    /// The same on the portable kernels, the path of CPUs without a tuned register tile.
+    func testEveryFixtureCaseMatchesItsReferenceOnThePortableKernels() throws {
+        try InstructionSet.withPortableKernels { try testEveryFixtureCaseMatchesItsReference() }
+    }
+
     func testTheCheckerCatchesWrongForwardValuesAndWrongGradients() throws {
         let add = try XCTUnwrap(try Fixtures.cases("elementwise").first { $0.name == "add_nchw_c" })
         XCTAssertEqual(failures(of: add, FixtureOps.one { x, _ in try x[0] + x[1] }), [])
@@ -88,6 +93,11 @@ final class FixtureTests: XCTestCase {
     }
 
     func testBatchNormTrainingAndInferenceWithRunningStatistics() throws { try checkFixtures("nn", op: "batch_norm") }
+
+    func testFusedBatchNormReLUAndAddReLU() throws {
+        try checkFixtures("nn", op: "batch_norm_relu")
+        try checkFixtures("nn", op: "add_relu")
+    }
 
     func testSoftmaxAndLosses() throws {
         for op in ["softmax", "log_softmax", "mse_loss", "cross_entropy", "cross_entropy_soft"] { try checkFixtures("loss", op: op) }

@@ -2,8 +2,9 @@ import XCTest
 import Tensor
 
 /// GEMM.multiply against a naive triple loop: every transpose combination,
-/// sizes at and around the 6×32 register tile and the 256-deep K blocks,
-/// accumulate on and off, leading dimensions wider than the matrices.
+/// sizes at and around the register tiles and the 256-deep K blocks,
+/// accumulate on and off, leading dimensions wider than the matrices; on the
+/// build's instruction set and again on the portable kernels.
 final class GEMMTests: XCTestCase {
     /// C = op(A)·op(B) (+ C) computed in Double, element by element.
     static func naive(m: Int, n: Int, k: Int, a: [Float], lda: Int, transA: Bool, b: [Float], ldb: Int, transB: Bool,
@@ -63,9 +64,10 @@ final class GEMMTests: XCTestCase {
     }
 
     func testTileEdges() {
-        // Rows and columns one short of, at, and one past multiples of the 6×32 tile.
+        // Rows and columns one short of, at, and one past multiples of the 6-row tile
+        // and of every instruction set's tile width (8, 16, 32 columns).
         for m in [5, 6, 7, 12, 13] {
-            for n in [31, 32, 33, 64, 65] {
+            for n in [7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65] {
                 check(m: m, n: n, k: 9, transA: false, transB: false, accumulate: false)
                 check(m: m, n: n, k: 9, transA: true, transB: true, accumulate: true)
             }
@@ -110,5 +112,17 @@ final class GEMMTests: XCTestCase {
                           transB: false, c: pc.baseAddress!, ldc: 2, accumulate: false)
         } } }
         XCTAssertEqual(c, [0, 0, 0, 0])
+    }
+
+    func testEveryCaseOnThePortableKernels() {
+        XCTAssertEqual(InstructionSet.withPortableKernels { InstructionSet.active }, .portable)
+        InstructionSet.withPortableKernels {
+            testAllTransposesAtOddSizes()
+            testTileEdges()
+            testDeepKCrossesBlocks()
+            testLeadingDimensionsWiderThanRows()
+            testLargeEnoughToSplitOverThreads()
+            testZeroSizes()
+        }
     }
 }

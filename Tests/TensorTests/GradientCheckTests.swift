@@ -112,6 +112,34 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertEqual(report.checked, 319)
     }
 
+    // MARK: the residual blocks' fused passes: batch norm + ReLU, add + ReLU
+
+    private func residualInputs() throws -> [Tensor] {
+        [try randn([2, 2, 4, 4], seed: 21),            // x
+         try randn([3, 2, 3, 3], seed: 22, scale: 0.4), // conv weight
+         try randn([3], seed: 23, scale: 0.2, shift: 1), // batch-norm scale
+         try randn([3], seed: 24, scale: 0.2),          // batch-norm offset
+         try randn([3, 2, 1, 1], seed: 25, scale: 0.5)] // shortcut weight
+    }
+
+    /// The pre-ReLU values of both fused passes (unfused), and the loss through the fused ones.
+    private func residual(_ p: [Tensor]) throws -> (pre: [Tensor], loss: Tensor) {
+        var statistics = BatchNormStatistics(channels: 3), again = BatchNormStatistics(channels: 3)
+        let c = try conv2d(p[0], weight: p[1], padding: (1, 1))
+        let shortcut = try conv2d(p[0], weight: p[4])
+        let z = try batchNorm(c, scale: p[2], offset: p[3], statistics: &statistics, training: true)
+        let h = try batchNorm(c, scale: p[2], offset: p[3], statistics: &again, training: true, relu: true)
+        let out = try addReLU(h, shortcut)
+        return ([z, try relu(z) + shortcut], try mseLoss(out, try randn([2, 3, 4, 4], seed: 26)))
+    }
+
+    func testFusedBatchNormReLUAndAddReLUGradients() throws {
+        let report = try checkGradients(try residualInputs(), pattern: { p in
+            try self.residual(p).pre.flatMap { $0.scalars.map { $0 > 0 ? 1 : 0 } }
+        }) { p in try self.residual(p).loss }
+        XCTAssertEqual(report.checked, 64 + 54 + 3 + 3 + 6)
+    }
+
     // MARK: elementwise chains
 
     func testSmoothElementwiseChainWithBroadcasting() throws {

@@ -49,6 +49,16 @@ enum ConvKernels {
 
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: [Float]?, _ g: Conv2DGeometry,
                         filters: Int, into out: UnsafeMutablePointer<Float>) {
+        switch InstructionSet.active {
+        case .avx512: forward(Tiles<SIMD16<Float>>.self, x, w, bias, g, filters: filters, into: out)
+        case .avx2, .neon: forward(Tiles<SIMD8<Float>>.self, x, w, bias, g, filters: filters, into: out)
+        case .portable: forward(Tiles<SIMD4<Float>>.self, x, w, bias, g, filters: filters, into: out)
+        }
+    }
+
+    static func forward<V>(_ tiles: Tiles<V>.Type, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: [Float]?,
+                           _ g: Conv2DGeometry, filters: Int, into out: UnsafeMutablePointer<Float>) {
+        typealias T = Tiles<V>
         if isPointwise(g) {
             // out[b] (filters × HW) = w (filters × C) · x[b] (C × HW): plain GEMMs, no windows.
             let (c, spatial) = (g.channels, g.height * g.width)
@@ -65,7 +75,7 @@ enum ConvKernels {
         let (oh, ow) = (g.outH, g.outW)
         let spatial = oh * ow, pixels = n * spatial
         let kk = c * g.kernelH * g.kernelW
-        let panels = (filters + GEMM.nr - 1) / GEMM.nr
+        let panels = (filters + T.nr - 1) / T.nr
         let padded = g.padH > 0 || g.padW > 0
         Scratch.with(padded ? n * c * hp * wp : 0) { xpad in
             if padded { pad(x, planes: n * c, height: g.height, width: g.width, padH: g.padH, padW: g.padW, into: xpad) }
@@ -74,22 +84,22 @@ enum ConvKernels {
                 let rowOffsets = tables, kOffsets = tables + pixels
                 fillPixelOffsets(rowOffsets, g, imageStride: c * hp * wp, rowStride: wp)
                 fillWindowOffsets(kOffsets, g, planeStride: hp * wp, rowStride: wp)
-                Scratch.with(panels * GEMM.nr * kk + 2 * pixels + 2) { buffer in
+                Scratch.with(panels * T.nr * kk + 2 * pixels + 2) { buffer in
                     let packedW = buffer
                     // B(p, f) = w[f, p]: the weights stored [filters, kk] are op(B) transposed.
                     for q in 0..<panels {
-                        GEMM.packB(w, ldb: kk, transB: true, k: kk, n: filters, panel: q, kStart: 0, kCount: kk,
-                                   into: packedW + q * GEMM.nr * kk)
+                        T.packB(w, ldb: kk, transB: true, k: kk, n: filters, panel: q, kStart: 0, kCount: kk,
+                                into: packedW + q * T.nr * kk)
                     }
                     // Pixel (b, s) of filter f lands at out[(b · filters + f) · spatial + s].
-                    UnsafeMutableRawPointer(buffer + panels * GEMM.nr * kk).withMemoryRebound(to: Int.self, capacity: pixels) { outRows in
+                    UnsafeMutableRawPointer(buffer + panels * T.nr * kk).withMemoryRebound(to: Int.self, capacity: pixels) { outRows in
                         for b in 0..<n { for s in 0..<spatial { outRows[b * spatial + s] = b * filters * spatial + s } }
                         if let bias {
                             for b in 0..<n { for f in 0..<filters { (out + (b * filters + f) * spatial).update(repeating: bias[f], count: spatial) } }
                         }
-                        GEMM.multiplyImplicit(m: pixels, n: filters, k: kk, origin: origin, rowOffsets: rowOffsets,
-                                              kOffsets: kOffsets, packedB: packedW, c: out, ldc: 0, accumulate: bias != nil,
-                                              outRows: outRows, outColumnStride: spatial)
+                        T.multiplyImplicit(m: pixels, n: filters, k: kk, origin: origin, rowOffsets: rowOffsets,
+                                           kOffsets: kOffsets, packedB: packedW, c: out, ldc: 0, accumulate: bias != nil,
+                                           outRows: outRows, outColumnStride: spatial)
                     }
                 }
             }
@@ -168,6 +178,16 @@ enum ConvKernels {
     /// dx for the output gradient `grad` [N, filters, OH, OW].
     static func inputGradient(_ grad: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ g: Conv2DGeometry,
                               filters: Int, into dx: UnsafeMutablePointer<Float>) {
+        switch InstructionSet.active {
+        case .avx512: inputGradient(Tiles<SIMD16<Float>>.self, grad, w, g, filters: filters, into: dx)
+        case .avx2, .neon: inputGradient(Tiles<SIMD8<Float>>.self, grad, w, g, filters: filters, into: dx)
+        case .portable: inputGradient(Tiles<SIMD4<Float>>.self, grad, w, g, filters: filters, into: dx)
+        }
+    }
+
+    static func inputGradient<V>(_ tiles: Tiles<V>.Type, _ grad: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                                 _ g: Conv2DGeometry, filters: Int, into dx: UnsafeMutablePointer<Float>) {
+        typealias T = Tiles<V>
         let c = g.channels, kh = g.kernelH, kw = g.kernelW
         if isPointwise(g) {
             // dx[b] (C × HW) = wᵀ (C × filters) · grad[b] (filters × HW)
@@ -195,7 +215,7 @@ enum ConvKernels {
                 let transposed = Conv2DGeometry(batch: g.batch, channels: filters, height: g.outH, width: g.outW,
                                                 kernelH: kh, kernelW: kw, strideH: 1, strideW: 1,
                                                 padH: kh - 1 - g.padH, padW: kw - 1 - g.padW)
-                forward(grad, flipped, nil, transposed, filters: c, into: dx)
+                forward(tiles, grad, flipped, nil, transposed, filters: c, into: dx)
             }
             return
         }
@@ -204,20 +224,20 @@ enum ConvKernels {
         let spatial = oh * ow, pixels = n * spatial
         let kk = c * kh * kw
         let hp = g.height + 2 * g.padH, wp = g.width + 2 * g.padW
-        let panels = (kk + GEMM.nr - 1) / GEMM.nr
+        let panels = (kk + T.nr - 1) / T.nr
         withInts(pixels + filters) { tables in
             let rowOffsets = tables, fOffsets = tables + pixels
             for b in 0..<n { for s in 0..<spatial { rowOffsets[b * spatial + s] = b * filters * spatial + s } }
             for f in 0..<filters { fOffsets[f] = f * spatial }
-            Scratch.with(panels * GEMM.nr * filters + pixels * kk + n * c * hp * wp) { buffer in
-                let packedW = buffer, columns = buffer + panels * GEMM.nr * filters
+            Scratch.with(panels * T.nr * filters + pixels * kk + n * c * hp * wp) { buffer in
+                let packedW = buffer, columns = buffer + panels * T.nr * filters
                 let dxpad = columns + pixels * kk
                 for q in 0..<panels {
-                    GEMM.packB(w, ldb: kk, transB: false, k: filters, n: kk, panel: q, kStart: 0, kCount: filters,
-                               into: packedW + q * GEMM.nr * filters)
+                    T.packB(w, ldb: kk, transB: false, k: filters, n: kk, panel: q, kStart: 0, kCount: filters,
+                            into: packedW + q * T.nr * filters)
                 }
-                GEMM.multiplyImplicit(m: pixels, n: kk, k: filters, origin: grad, rowOffsets: rowOffsets,
-                                      kOffsets: fOffsets, packedB: packedW, c: columns, ldc: kk, accumulate: false)
+                T.multiplyImplicit(m: pixels, n: kk, k: filters, origin: grad, rowOffsets: rowOffsets,
+                                   kOffsets: fOffsets, packedB: packedW, c: columns, ldc: kk, accumulate: false)
                 // Fold: each image's columns add into its own padded gradient image.
                 Parallel.forEach(n) { b in
                     let image = dxpad + b * c * hp * wp
@@ -250,6 +270,16 @@ enum ConvKernels {
     /// dw [filters, C, KH, KW] for the output gradient `grad` [N, filters, OH, OW].
     static func weightGradient(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ g: Conv2DGeometry,
                                filters: Int, into dw: UnsafeMutablePointer<Float>) {
+        switch InstructionSet.active {
+        case .avx512: weightGradient(Tiles<SIMD16<Float>>.self, grad, x, g, filters: filters, into: dw)
+        case .avx2, .neon: weightGradient(Tiles<SIMD8<Float>>.self, grad, x, g, filters: filters, into: dw)
+        case .portable: weightGradient(Tiles<SIMD4<Float>>.self, grad, x, g, filters: filters, into: dw)
+        }
+    }
+
+    static func weightGradient<V>(_ tiles: Tiles<V>.Type, _ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                                  _ g: Conv2DGeometry, filters: Int, into dw: UnsafeMutablePointer<Float>) {
+        typealias T = Tiles<V>
         let (n, c) = (g.batch, g.channels)
         if isPointwise(g) {
             // dw (filters × C) = Σ_b grad[b] (filters × HW) · x[b]ᵀ (HW × C)
@@ -263,7 +293,7 @@ enum ConvKernels {
         let hp = g.height + 2 * g.padH, wp = g.width + 2 * g.padW
         let spatial = g.outH * g.outW, pixels = n * spatial
         let kk = c * g.kernelH * g.kernelW
-        let panels = (filters + GEMM.nr - 1) / GEMM.nr
+        let panels = (filters + T.nr - 1) / T.nr
         let padded = g.padH > 0 || g.padW > 0
         guard pixels > 0, kk > 0, filters > 0 else {
             dw.update(repeating: 0, count: filters * kk)
@@ -290,19 +320,19 @@ enum ConvKernels {
                     Parallel.forEach(chunks, threads: threads) { chunk in
                         let c = partials + chunk * kk * filters
                         let first = blocks * chunk / chunks, last = blocks * (chunk + 1) / chunks
-                        Scratch.with(panels * GEMM.nr * depth) { packed in
+                        Scratch.with(panels * T.nr * depth) { packed in
                             for block in first..<last {
                                 let p0 = block * depth, p1 = min(pixels, p0 + depth), kb = p1 - p0
-                                packGradient(grad, filters: filters, spatial: spatial, pixels: p0..<p1, panels: panels, into: packed)
+                                packGradient(tiles, grad, filters: filters, spatial: spatial, pixels: p0..<p1, panels: panels, into: packed)
                                 for q in 0..<panels {
-                                    let panel = UnsafePointer(packed + q * GEMM.nr * kb)
-                                    let cols = min(GEMM.nr, filters - q * GEMM.nr)
+                                    let panel = UnsafePointer(packed + q * T.nr * kb)
+                                    let cols = min(T.nr, filters - q * T.nr)
                                     for t in 0..<tilesM {
                                         let i0 = t * GEMM.mr, rows = min(GEMM.mr, kk - i0)
                                         @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { origin + windowOffsets[min(i0 + r, kk - 1)] }
-                                        GEMM.microIndexed(kb, row(0), row(1), row(2), row(3), row(4), row(5), pixelOffsets + p0,
-                                                          panel, c + i0 * filters + q * GEMM.nr, filters,
-                                                          rows: rows, cols: cols, load: block > first)
+                                        T.microIndexed(kb, row(0), row(1), row(2), row(3), row(4), row(5), pixelOffsets + p0,
+                                                       panel, c + i0 * filters + q * T.nr, filters,
+                                                       rows: rows, cols: cols, load: block > first)
                                     }
                                 }
                             }
@@ -324,9 +354,10 @@ enum ConvKernels {
     }
 
     /// Packs grad[b, f, s] for the batch pixels (b, s) in `pixels` as GEMM's B panels
-    /// (pixels × 32 filters each, zero-padded).
-    static func packGradient(_ grad: UnsafePointer<Float>, filters: Int, spatial: Int, pixels: Range<Int>, panels: Int,
+    /// (pixels × nr filters each, zero-padded).
+    static func packGradient<V>(_ tiles: Tiles<V>.Type, _ grad: UnsafePointer<Float>, filters: Int, spatial: Int, pixels: Range<Int>, panels: Int,
                              into dst: UnsafeMutablePointer<Float>) {
+        typealias T = Tiles<V>
         let depth = pixels.count
         var p = pixels.lowerBound
         while p < pixels.upperBound {
@@ -334,14 +365,14 @@ enum ConvKernels {
             let run = min(spatial - s0, pixels.upperBound - p)
             let offset = p - pixels.lowerBound
             for q in 0..<panels {
-                let panel = dst + q * GEMM.nr * depth + offset * GEMM.nr
-                for j in 0..<GEMM.nr {
-                    let f = q * GEMM.nr + j
+                let panel = dst + q * T.nr * depth + offset * T.nr
+                for j in 0..<T.nr {
+                    let f = q * T.nr + j
                     if f < filters {
                         let src = grad + (b * filters + f) * spatial + s0
-                        for i in 0..<run { panel[i * GEMM.nr + j] = src[i] }
+                        for i in 0..<run { panel[i * T.nr + j] = src[i] }
                     } else {
-                        for i in 0..<run { panel[i * GEMM.nr + j] = 0 }
+                        for i in 0..<run { panel[i * T.nr + j] = 0 }
                     }
                 }
             }

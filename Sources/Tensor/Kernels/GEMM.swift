@@ -3,21 +3,89 @@
 /// op(A) is M×K and op(B) is K×N. Without transposition, element (i, p) of A is
 /// `a[i * lda + p]`; with it, A is stored K×M and the element is `a[p * lda + i]`.
 ///
-/// How it is fast: B is packed into panels of 32 columns (K×32, zero-padded),
-/// and a 6×32 register tile (twelve 16-wide accumulators) runs over K with one
-/// fused multiply-add per accumulator and step, broadcasting A straight from its
-/// rows (a transposed A is packed into 6-row panels first). K is cut into blocks
-/// so a panel's block stays in L1; work is split over (row block × panel group)
+/// How it is fast: B is packed into panels of `nr` columns (K×nr, zero-padded),
+/// and a 6×nr register tile (twelve accumulators, two vectors per row) runs over
+/// K with one fused multiply-add per accumulator and step, broadcasting A
+/// straight from its rows (a transposed A is packed into 6-row panels first).
+/// The vector width, and so nr, comes from the instruction set (`Tiles`): 32 on
+/// AVX-512, 16 on AVX2 and NEON, 8 on the portable path. K is cut into blocks so
+/// a panel's block stays in L1; work is split over (row block × panel group)
 /// jobs on `Parallel`'s threads.
 public enum GEMM {
     static let mr = 6
-    static let nr = 32
     static let kc = 256
-    typealias V = SIMD16<Float>
     /// Products with fewer multiply-adds than this (about 60 µs on one core) run on
     /// one thread: a second thread gains little there, and on a busy machine a
     /// worker descheduled in the middle of its share stalls the whole product.
     static let parallelWork = 8_000_000
+
+    /// C (M×N, row stride `ldc`) = op(A) · op(B), plus C's old value when `accumulate`.
+    /// Uses `Parallel`'s threads when the product is big enough to gain from them.
+    public static func multiply(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, transA: Bool,
+        b: UnsafePointer<Float>, ldb: Int, transB: Bool,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        switch InstructionSet.active {
+        case .avx512:
+            Tiles<SIMD16<Float>>.multiply(m: m, n: n, k: k, a: a, lda: lda, transA: transA, b: b, ldb: ldb, transB: transB,
+                                          c: c, ldc: ldc, accumulate: accumulate)
+        case .avx2, .neon:
+            Tiles<SIMD8<Float>>.multiply(m: m, n: n, k: k, a: a, lda: lda, transA: transA, b: b, ldb: ldb, transB: transB,
+                                         c: c, ldc: ldc, accumulate: accumulate)
+        case .portable:
+            Tiles<SIMD4<Float>>.multiply(m: m, n: n, k: k, a: a, lda: lda, transA: transA, b: b, ldb: ldb, transB: transB,
+                                         c: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
+    /// The job grid: row blocks of `rowTiles` tiles × groups of `groupPanels` panels
+    /// of `nr` columns, cut until there are at least two jobs per thread.
+    static func plan(tilesM: Int, panelsN: Int, nr: Int, threads: Int) -> (rowTiles: Int, groupPanels: Int) {
+        var rowTiles = min(tilesM, 32), groupPanels = min(panelsN, 256 / nr)
+        func jobCount() -> Int { ((tilesM + rowTiles - 1) / rowTiles) * ((panelsN + groupPanels - 1) / groupPanels) }
+        if threads > 1 {
+            while jobCount() < 2 * threads && (rowTiles > 1 || groupPanels > 1) {
+                if rowTiles * mr >= groupPanels * nr && rowTiles > 1 || groupPanels == 1 {
+                    rowTiles = (rowTiles + 1) / 2
+                } else {
+                    groupPanels = (groupPanels + 1) / 2
+                }
+            }
+        }
+        return (rowTiles, groupPanels)
+    }
+
+    /// Packs the 6 rows of tile `tile` of a transposed A (stored K×M) as K×6, zero-padded.
+    @inline(__always)
+    static func packA(_ a: UnsafePointer<Float>, lda: Int, m: Int, k: Int, tile: Int, into dst: UnsafeMutablePointer<Float>) {
+        let i0 = tile * mr, rows = min(mr, m - i0)
+        if rows == mr {
+            for p in 0..<k {
+                let src = a + p * lda + i0, d = dst + p * mr
+                d[0] = src[0]; d[1] = src[1]; d[2] = src[2]; d[3] = src[3]; d[4] = src[4]; d[5] = src[5]
+            }
+        } else {
+            for p in 0..<k {
+                let src = a + p * lda + i0, d = dst + p * mr
+                for r in 0..<mr { d[r] = r < rows ? src[r] : 0 }
+            }
+        }
+    }
+}
+
+/// The register-tile kernels for one vector type V: 6×nr tiles, nr = 2 · V's width.
+/// Every function here is specialised once per instruction set (`GEMM.multiply`
+/// and `ConvKernels` pick the type from `InstructionSet.active`).
+enum Tiles<V: SIMD> where V.Scalar == Float {
+    static var mr: Int { GEMM.mr }
+    static var kc: Int { GEMM.kc }
+    @inline(__always) static var nr: Int { 2 * V.scalarCount }
+    /// Bytes of one vector, and so the offset of a panel row's second half.
+    @inline(__always) static var vectorBytes: Int { 4 * V.scalarCount }
+    /// Bytes of one panel row (nr floats).
+    @inline(__always) static var rowBytes: Int { 8 * V.scalarCount }
 
     /// C (M×N, row stride `ldc`) = op(A) · op(B), plus C's old value when `accumulate`.
     /// Uses `Parallel`'s threads when the product is big enough to gain from them.
@@ -35,9 +103,9 @@ public enum GEMM {
         let tilesM = (m + mr - 1) / mr
         let panelsN = (n + nr - 1) / nr
         let work = m * n * k
-        let threads = work < parallelWork ? 1 : Parallel.threadCount
+        let threads = work < GEMM.parallelWork ? 1 : Parallel.threadCount
 
-        let (rowTiles, groupPanels) = plan(tilesM: tilesM, panelsN: panelsN, threads: threads)
+        let (rowTiles, groupPanels) = GEMM.plan(tilesM: tilesM, panelsN: panelsN, nr: nr, threads: threads)
         let rowBlocks = (tilesM + rowTiles - 1) / rowTiles
         let panelGroups = (panelsN + groupPanels - 1) / groupPanels
         // With one row block each panel has one user: its job packs it locally.
@@ -57,7 +125,7 @@ public enum GEMM {
                           into: packedB + item * nr * k)
                 } else {
                     let t = item - bItems
-                    packA(a, lda: lda, m: m, k: k, tile: t, into: packedA + t * mr * k)
+                    GEMM.packA(a, lda: lda, m: m, k: k, tile: t, into: packedA + t * mr * k)
                 }
             }
             Parallel.forEach(rowBlocks * panelGroups, threads: threads) { job in
@@ -78,8 +146,9 @@ public enum GEMM {
                                     let src = UnsafeRawPointer(b + (pc + p) * ldb + panelStart * nr)
                                     for q in 0..<(panelEnd - panelStart) {
                                         let d = UnsafeMutableRawPointer(localB + q * nr * kb + p * nr)
-                                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: q * 128, as: V.self), as: V.self)
-                                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: q * 128 + 64, as: V.self), toByteOffset: 64, as: V.self)
+                                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: q * rowBytes, as: V.self), as: V.self)
+                                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: q * rowBytes + vectorBytes, as: V.self),
+                                                    toByteOffset: vectorBytes, as: V.self)
                                     }
                                 }
                             } else {
@@ -115,24 +184,7 @@ public enum GEMM {
         }
     }
 
-    /// The job grid: row blocks of `rowTiles` tiles × groups of `groupPanels` panels,
-    /// cut until there are at least two jobs per thread.
-    static func plan(tilesM: Int, panelsN: Int, threads: Int) -> (rowTiles: Int, groupPanels: Int) {
-        var rowTiles = min(tilesM, 32), groupPanels = min(panelsN, 8)
-        func jobCount() -> Int { ((tilesM + rowTiles - 1) / rowTiles) * ((panelsN + groupPanels - 1) / groupPanels) }
-        if threads > 1 {
-            while jobCount() < 2 * threads && (rowTiles > 1 || groupPanels > 1) {
-                if rowTiles * mr >= groupPanels * nr && rowTiles > 1 || groupPanels == 1 {
-                    rowTiles = (rowTiles + 1) / 2
-                } else {
-                    groupPanels = (groupPanels + 1) / 2
-                }
-            }
-        }
-        return (rowTiles, groupPanels)
-    }
-
-    /// Packs rows kStart..<kStart+kCount of op(B)'s panel `panel` (32 columns, zero-padded) as kCount×32.
+    /// Packs rows kStart..<kStart+kCount of op(B)'s panel `panel` (nr columns, zero-padded) as kCount×nr.
     @inline(__always)
     static func packB(
         _ b: UnsafePointer<Float>, ldb: Int, transB: Bool, k: Int, n: Int,
@@ -145,7 +197,7 @@ public enum GEMM {
                     let src = b + (kStart + p) * ldb + j0
                     let d = UnsafeMutableRawPointer(dst + p * nr)
                     d.storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: V.self), as: V.self)
-                    (d + 64).storeBytes(of: UnsafeRawPointer(src + 16).loadUnaligned(as: V.self), as: V.self)
+                    (d + vectorBytes).storeBytes(of: UnsafeRawPointer(src + V.scalarCount).loadUnaligned(as: V.self), as: V.self)
                 }
             } else {
                 for p in 0..<kCount {
@@ -166,29 +218,12 @@ public enum GEMM {
         }
     }
 
-    /// Packs the 6 rows of tile `tile` of a transposed A (stored K×M) as K×6, zero-padded.
-    @inline(__always)
-    static func packA(_ a: UnsafePointer<Float>, lda: Int, m: Int, k: Int, tile: Int, into dst: UnsafeMutablePointer<Float>) {
-        let i0 = tile * mr, rows = min(mr, m - i0)
-        if rows == mr {
-            for p in 0..<k {
-                let src = a + p * lda + i0, d = dst + p * mr
-                d[0] = src[0]; d[1] = src[1]; d[2] = src[2]; d[3] = src[3]; d[4] = src[4]; d[5] = src[5]
-            }
-        } else {
-            for p in 0..<k {
-                let src = a + p * lda + i0, d = dst + p * mr
-                for r in 0..<mr { d[r] = r < rows ? src[r] : 0 }
-            }
-        }
-    }
-
-    /// The 6×32 accumulator tile of every micro-kernel: twelve 16-wide registers, two per row.
+    /// The 6×nr accumulator tile of every micro-kernel: twelve vector registers, two per row.
     struct Tile {
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
         var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
 
-        /// One step of K: the six A values at `off` times the 32-wide panel row at `b`.
+        /// One step of K: the six A values at `off` times the nr-wide panel row at `b`.
         @inline(__always)
         mutating func add(
             _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
@@ -196,7 +231,7 @@ public enum GEMM {
             at off: Int, panelRow b: UnsafeRawPointer
         ) {
             let b0 = b.loadUnaligned(as: V.self)
-            let b1 = b.loadUnaligned(fromByteOffset: 64, as: V.self)
+            let b1 = b.loadUnaligned(fromByteOffset: vectorBytes, as: V.self)
             var x = V(repeating: a0[off])
             c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
             x = V(repeating: a1[off])
@@ -212,7 +247,7 @@ public enum GEMM {
         }
     }
 
-    /// The 6×32 register tile: C[0..<rows, 0..<cols] (+)= A-rows · panel over `kb` steps.
+    /// The 6×nr register tile: C[0..<rows, 0..<cols] (+)= A-rows · panel over `kb` steps.
     /// Row r of A is read at `a_r[p * step]`.
     @inline(__always)
     static func micro(
@@ -227,13 +262,13 @@ public enum GEMM {
         var off = 0
         for _ in 0..<kb {
             t.add(a0, a1, a2, a3, a4, a5, at: off, panelRow: pb)
-            pb += 128
+            pb += rowBytes
             off += step
         }
         store(c, ldc, rows: rows, cols: cols, load: load, t)
     }
 
-    /// Writes (or adds) a 6×32 tile held in twelve vectors to C, clipped to rows × cols.
+    /// Writes (or adds) a 6×nr tile held in twelve vectors to C, clipped to rows × cols.
     @inline(__always)
     static func store(
         _ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, cols: Int, load: Bool, _ t: Tile
@@ -243,10 +278,10 @@ public enum GEMM {
                 let p = UnsafeMutableRawPointer(c + r * ldc)
                 if load {
                     p.storeBytes(of: p.loadUnaligned(as: V.self) + v0, as: V.self)
-                    p.storeBytes(of: p.loadUnaligned(fromByteOffset: 64, as: V.self) + v1, toByteOffset: 64, as: V.self)
+                    p.storeBytes(of: p.loadUnaligned(fromByteOffset: vectorBytes, as: V.self) + v1, toByteOffset: vectorBytes, as: V.self)
                 } else {
                     p.storeBytes(of: v0, as: V.self)
-                    p.storeBytes(of: v1, toByteOffset: 64, as: V.self)
+                    p.storeBytes(of: v1, toByteOffset: vectorBytes, as: V.self)
                 }
             }
             put(0, t.c00, t.c01); put(1, t.c10, t.c11); put(2, t.c20, t.c21)

@@ -4,12 +4,12 @@
 /// This is how convolution runs without unfolding its input (im2col): with rows
 /// as output pixels and K as (channel, ky, kx), the two tables address the
 /// input window of each pixel directly. B comes already packed in GEMM's panel
-/// layout (`GEMM.packB`), the same for every row block.
+/// layout (`Tiles.packB`), the same for every row block.
 ///
 /// With `outRows`, C(i, j) goes to c[outRows[i] + j · outColumnStride] instead
 /// of c[i · ldc + j] (how a [pixels, filters] product lands in NCHW directly),
 /// and K is not blocked, so each tile is written once.
-extension GEMM {
+extension Tiles {
     static func multiplyImplicit(
         m: Int, n: Int, k: Int,
         origin: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>, kOffsets: UnsafePointer<Int>,
@@ -20,8 +20,8 @@ extension GEMM {
         guard m > 0, n > 0, k > 0 else { return }
         let tilesM = (m + mr - 1) / mr
         let panelsN = (n + nr - 1) / nr
-        let threads = m * n * k < parallelWork ? 1 : Parallel.threadCount
-        let (rowTiles, groupPanels) = plan(tilesM: tilesM, panelsN: panelsN, threads: threads)
+        let threads = m * n * k < GEMM.parallelWork ? 1 : Parallel.threadCount
+        let (rowTiles, groupPanels) = GEMM.plan(tilesM: tilesM, panelsN: panelsN, nr: nr, threads: threads)
         let rowBlocks = (tilesM + rowTiles - 1) / rowTiles
         let panelGroups = (panelsN + groupPanels - 1) / groupPanels
         Parallel.forEach(rowBlocks * panelGroups, threads: threads) { job in
@@ -55,7 +55,7 @@ extension GEMM {
         }
     }
 
-    /// The 6×32 register tile with A(r, p) = a_r[offsets[p]].
+    /// The 6×nr register tile with A(r, p) = a_r[offsets[p]].
     @inline(__always)
     static func microIndexed(
         _ kb: Int,
@@ -69,7 +69,7 @@ extension GEMM {
         var pb = UnsafeRawPointer(b)
         for p in 0..<kb {
             t.add(a0, a1, a2, a3, a4, a5, at: offsets[p], panelRow: pb)
-            pb += 128
+            pb += rowBytes
         }
         store(c, ldc, rows: rows, cols: cols, load: load, t)
     }
@@ -88,7 +88,7 @@ extension GEMM {
         var pb = UnsafeRawPointer(b)
         for p in 0..<kb {
             t.add(a0, a1, a2, a3, a4, a5, at: offsets[p], panelRow: pb)
-            pb += 128
+            pb += rowBytes
         }
         withUnsafeTemporaryAllocation(of: V.self, capacity: 2 * mr) { tile in
             tile[0] = t.c00; tile[1] = t.c01; tile[2] = t.c10; tile[3] = t.c11; tile[4] = t.c20; tile[5] = t.c21
