@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "DeployTests", dependencies: ["Deploy"], swiftSettings: native),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Neural", "Tensor"], swiftSettings: native),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "Deploy", "ImageFiles", "Neural", "Graphics",
-                                                     .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: native),
+                                                     .product(name: "Hummingbird", package: "hummingbird")], swiftSettings: native),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"], swiftSettings: native),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "Notebook"], swiftSettings: native),
     ],

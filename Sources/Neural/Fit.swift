@@ -194,6 +194,11 @@ public func fit(
                 for (p, v) in zip(buffers, savedBuffers) { p.value = v }
                 throw TrainingError.nonFinite(epoch: epoch, batch: b + 1, loss: step.loss)
             }
+            // A stop requested during the step may have cut its kernels short: never apply it.
+            if Interruption.isRequested {
+                for (p, v) in zip(buffers, savedBuffers) { p.value = v }
+                throw TrainingError.cancelled(epoch: epoch, batch: b + 1)
+            }
             try optimizer.update(params, gradients: grads)
             let size = idx.count
             lossSum += Double(step.loss) * Double(size)
@@ -265,6 +270,7 @@ public func predict(_ model: Layer, images: Tensor, batchSize: Int = 32) throws 
             let x = n <= batchSize ? images : try images.gathering(Array(start..<min(n, start + batchSize)))
             parts.append(try plan(x))
         }
+        try Interruption.check()
         return parts.count == 1 ? parts[0] : try Tensor.concatenate(parts, axis: 0)
     }
 }

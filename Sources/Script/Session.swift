@@ -121,16 +121,22 @@ public final class Session {
             lastRunCancelled = false
             // A cancel that arrived before the run (even during parsing) stops it; one still
             // pending when the run ends had nothing left to stop and is dropped.
-            defer { cancellation.clear() }
+            defer {
+                cancellation.clear()
+                Interruption.clear()
+            }
             do {
                 try rt.checkCancelled()
                 _ = try program(rt)
             } catch {
-                if let e = error as? ScriptError, e.message == ScriptError.cancelledMessage { lastRunCancelled = true }
+                if (error as? ScriptError)?.message == ScriptError.cancelledMessage || (error as? TensorError) == .cancelled {
+                    lastRunCancelled = true
+                }
                 rt.unwindAll()
                 let located: Error
                 switch error {
                 case let e as ScriptError: located = e
+                case TensorError.cancelled: located = ScriptError(ScriptError.cancelledMessage)
                 case let e as TensorError: located = ScriptError(e.description)
                 case let s as ControlSignal: located = ScriptError("'\(s.flow)' outside a function or loop")
                 case is DualUnsupported: located = ScriptError("this operation cannot be differentiated")
@@ -252,6 +258,8 @@ public final class Session {
     /// thread. A cancel that arrives while no statement runs stops the next `run` as it starts.
     public func cancel() {
         cancellation.request()
+        // Long tensor kernels (a big matmul, a convolution) stop between blocks too.
+        Interruption.request()
     }
 
     /// True while a cancel is pending, and after a `run` that a cancel stopped, until the next `run`.

@@ -56,6 +56,7 @@ public func conv2d(
     let filters = weight.shape[0]
     if let bias, bias.shape != [filters] { throw TensorError.shapeMismatch(op: "conv2d bias", bias.shape, [filters]) }
     let out = ConvKernels.forward(x.scalars, weight.scalars, bias?.scalars, g, filters: filters)
+    try Interruption.check()
     let result = Tensor(uncheckedShape: [g.batch, filters, g.outH, g.outW], scalars: out)
     let inputs: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recording("conv2d", inputs) { grad, needs in

@@ -49,6 +49,8 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
             }
         }
     }
+    // A stop requested while the kernel ran left `out` unfinished.
+    try Interruption.check()
     let result = Tensor(uncheckedShape: outShape, scalars: out)
     return result.recording("matmul", [a, b]) { g, needs in
         [needs[0] ? try matmul(g, b.transposed()).sum(toShape: a.shape) : nil,

@@ -95,6 +95,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
     case indexOutOfRange(index: Int, axis: Int, size: Int)
     /// Any other argument that cannot be used.
     case invalidArgument(String)
+    /// The work was stopped on request (`Interruption`) before it finished.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -104,6 +106,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
             return "index \(index) is out of range for axis \(axis) of size \(size)"
         case let .invalidArgument(message):
             return message
+        case .cancelled:
+            return "cancelled"
         }
     }
 }

@@ -224,6 +224,29 @@ final class ReplTerminalTests: XCTestCase {
         XCTAssertEqual(terminal.waitForExit(), 0)
     }
 
+    func testCtrlCStopsALongMatrixProductAndTheRestOfTheStatement() throws {
+        let terminal = try PseudoTerminal(["repl"], home: try TestSupport.temporaryFolder())
+        terminal.expect("ainb> ")
+        terminal.send("a = randn([2000, 2000], seed: 1)\r")
+        terminal.expect("ainb> ")
+        // Seconds of matrix products, then a print that must not run once Ctrl-C stopped them.
+        terminal.send("print(\"mat\" + \"mul\"); b = a @ a @ a @ a @ a @ a @ a @ a @ a @ a; print(\"af\" + \"ter\")\r")
+        terminal.expect("matmul")
+        Thread.sleep(forTimeInterval: 0.3)
+        terminal.send("\u{3}")
+        terminal.expect("cancelled")
+        terminal.expect("ainb> ")
+        terminal.send("b\r")
+        terminal.expect("unknown name 'b'")
+        terminal.expect("ainb> ")
+        terminal.send("a.shape\r")
+        terminal.expect("[2000, 2000]")
+        terminal.expect("ainb> ")
+        terminal.send("\u{4}")
+        XCTAssertEqual(terminal.waitForExit(), 0)
+        XCTAssertFalse(terminal.transcript.contains("after"), terminal.transcript)
+    }
+
     func testStepModeSkipsOnASingleKey() throws {
         let notebook = TestSupport.fixtures + "/real/descent.ainb"
         let terminal = try PseudoTerminal(["step", notebook], home: try TestSupport.temporaryFolder())

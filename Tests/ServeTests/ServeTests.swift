@@ -2,7 +2,6 @@ import Deploy
 import Foundation
 import Graphics
 import Hummingbird
-import HummingbirdTesting
 import ImageFiles
 import Neural
 import Serve
@@ -32,8 +31,8 @@ private func body(_ object: Any) throws -> ByteBuffer {
     ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
 }
 
-private func decode(_ response: TestResponse) throws -> [String: Any] {
-    let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body))
+private func decode(_ response: LiveResponse) throws -> [String: Any] {
+    let object = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
     return object as? [String: Any] ?? [:]
 }
 
@@ -45,9 +44,7 @@ final class ServeTests: XCTestCase {
         return (server, predictor)
     }
 
-    private func app(_ server: ModelServer) -> some ApplicationProtocol {
-        Application(router: server.router())
-    }
+    private func app(_ server: ModelServer) -> LiveServer { LiveServer(server: server) }
 
     func testStatusSaysTheOnlyVersionIsAvailable() async throws {
         let (server, _) = try server()

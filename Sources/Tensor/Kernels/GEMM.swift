@@ -135,7 +135,7 @@ enum Tiles<V: SIMD> where V.Scalar == Float {
                 let local = sharedB ? 0 : (panelEnd - panelStart) * nr * min(k, kc)
                 Scratch.with(local) { localB in
                     var pc = 0
-                    while pc < k {
+                    while pc < k && !Interruption.isRequested {
                         let kb = min(kc, k - pc)
                         let load = accumulate || pc > 0
                         if !sharedB {

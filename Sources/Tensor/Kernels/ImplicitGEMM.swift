@@ -30,7 +30,7 @@ extension Tiles {
             let panelStart = pg * groupPanels, panelEnd = min(panelsN, panelStart + groupPanels)
             let blockK = outRows == nil ? kc : k
             var pc = 0
-            while pc < k {
+            while pc < k && !Interruption.isRequested {
                 let kb = min(blockK, k - pc)
                 let load = accumulate || pc > 0
                 let offsets = kOffsets + pc
