@@ -118,7 +118,8 @@ final class BuiltinTests: XCTestCase {
         "rmse": [("m = mlp([1, 96, 96], 30, hidden: [4])\nd = keypoint_faces(n: 4, seed: 2)\nabs(rmse(m, d) - evaluate(m, d).rmse) < 1e-3", "true")],
         "accuracy": [("m = mlp([1, 48, 48], 5, hidden: [4])\ne = emotion_faces(n: 10, seed: 2)\nabs(accuracy(m, e) - item(mean(argmax(predict(m, e), axis: 1) == tensor(e.labels)))) < 1e-6", "true")],
         "summary": [("s = summary(mlp([1, 2, 2], 3))\n[type(s), contains(s, \"515\")]", "[\"string\", true]")],
-        "save": [("m = mlp([1, 2, 2], 3, seed: 1)\np = save(m, \"/tmp/ainb-test-save.safetensors\")\n[p, exists(p)]", "[\"/tmp/ainb-test-save.safetensors\", true]")],
+        "save": [("m = mlp([1, 2, 2], 3, seed: 1)\np = save(m, \"/tmp/ainb-test-save.safetensors\")\n[p, exists(p)]", "[\"/tmp/ainb-test-save.safetensors\", true]"),
+                 ("m = mlp([1, 2, 2], 3, seed: 1)\np = save(m, \"/tmp/ainb-test-save.onnx\")\n[p, exists(p)]", "[\"/tmp/ainb-test-save.onnx\", true]")],
         "load": [("m = mlp([1, 2, 2], 3, seed: 1)\np = save(m, \"/tmp/ainb-test-load.safetensors\")\nm2 = mlp([1, 2, 2], 3, seed: 2)\nx = ones([1, 1, 2, 2])\nbefore = all(predict(m2, x) == predict(m, x))\nload(m2, p)\n[before, all(predict(m2, x) == predict(m, x))]", "[false, true]")],
         "exists": [("[exists(\"/tmp\"), exists(\"/no/such/file.safetensors\")]", "[true, false]")],
         "keypoint_errors": [("m = mlp([1, 96, 96], 30, hidden: [4])\nd = keypoint_faces(n: 4, seed: 2)\ne = keypoint_errors(m, d)\n[abs(e.rmse - rmse(m, d)) < 1e-3, len(e.per_point), e.names[10], abs(sum(e.per_point) / 15 - e.mean_distance) < 1e-3, e.nme > 0]",
@@ -152,6 +153,10 @@ final class BuiltinTests: XCTestCase {
         // charts
         "chart": [("c = chart([{x: [1, 2, 3], y: [1, 10, 100], label: \"a\"}, {y: [nan, inf, 5], style: \"points\"}], logy: true, title: \"t\")\n[type(c), c.width, c.height]", "[\"figure\", 640, 480]")],
         "table": [("t = table([{a: 1, b: \"x\"}, {a: 2.5, b: \"y\"}])\n[type(t), t.headers, t.rows]", "[\"table\", [\"a\", \"b\"], [[\"1\", \"x\"], [\"2.5\", \"y\"]]]")],
+        // deploy
+        "faces_from_images": [("f = keypoint_faces(n: 2, seed: 1)\nsave_faces(f, \"/tmp/ainb-test-photos\")\ng = faces_from_images(\"/tmp/ainb-test-photos\", size: 96)\n[len(g), g.images.shape, item(max(abs(g.images - f.images))) <= 0.5]", "[2, [2, 1, 96, 96], true]"),
+                              ("len(faces_from_images(\"/tmp/ainb-test-photos/face_0001.png\", size: 32).images[0, 0])", "32")],
+        "save_faces": [("p = save_faces(keypoint_faces(n: 3, seed: 1), \"/tmp/ainb-test-saved\")\n[len(p), p[0], exists(p[2])]", "[3, \"/tmp/ainb-test-saved/face_0001.png\", true]")],
     ]
 
     func testEveryBuiltinHasACase() {
