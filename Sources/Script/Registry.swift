@@ -186,6 +186,11 @@ struct Arguments {
 final class Builtin: Function {
     let doc: BuiltinDoc
     let body: (Arguments) throws -> Value
+    /// Direct entries for one and two positional arguments: they take the values as they
+    /// are (no arrays, no matching to parameters) and return nil for anything they do not
+    /// handle, which then goes through `body` as usual. Set once, when registering.
+    var direct1: ((Value) throws -> Value?)?
+    var direct2: ((Value, Value) throws -> Value?)?
 
     init(doc: BuiltinDoc, body: @escaping (Arguments) throws -> Value) {
         self.doc = doc
@@ -269,6 +274,14 @@ public final class Registry {
     }
 
     func function(_ name: String) -> Builtin? { byName[name] }
+
+    /// Gives a builtin direct entries (see `Builtin.direct1`): for the ones programs call in
+    /// their inner loops.
+    func direct(_ name: String, one: ((Value) throws -> Value?)? = nil, two: ((Value, Value) throws -> Value?)? = nil) {
+        guard let b = byName[name] else { return }
+        if let one { b.direct1 = one }
+        if let two { b.direct2 = two }
+    }
 
     /// The declaration of a builtin.
     public func doc(_ name: String) -> BuiltinDoc? { byName[name]?.doc }

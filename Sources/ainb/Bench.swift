@@ -22,7 +22,7 @@ struct Bench: ParsableCommand {
         Entry(name: "conv", summary: "conv2d forward + backward GFLOPS at batch 32", run: BenchConv.run),
         Entry(name: "train-keypoints", summary: "keypoint ResNet training images/s (batch 32, Adam)", run: BenchTraining.keypoints),
         Entry(name: "train-emotions", summary: "emotion ResNet training images/s (batch 64, Adam)", run: BenchTraining.emotions),
-        Entry(name: "interp", summary: "the interpreter on three ainb programs", run: BenchInterp.run),
+        Entry(name: "interp", summary: "the interpreter on ainb programs of every common kind", run: BenchInterp.run),
     ]
 
     @Argument(help: "Which benchmark (default: all of them).")

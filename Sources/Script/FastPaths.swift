@@ -1,0 +1,405 @@
+import Foundation
+
+/// Typed fast paths the compiler adds on top of the general lowering in Compiler.swift.
+///
+/// Each one serves a class of programs, checks its assumption when it runs (a number, a
+/// list, a record whose keys it has seen) and otherwise falls back to the general path, so
+/// results never depend on whether it fires. `Compiler.fastPaths` turns them all off; only
+/// the test that compares both ways does that.
+extension Compiler {
+    // MARK: number operands
+
+    /// Where an operand of a number operation comes from, so that reading it needs no
+    /// closure call: a constant, a slot of the current frame, or any other expression.
+    enum Operand {
+        case constant(Double)
+        /// A frame slot, and the general read (which reports a variable used before it has a value).
+        case local(Int, Eval)
+        case any(Eval)
+
+        /// The general evaluation of the operand.
+        var eval: Eval {
+            switch self {
+            case .constant(let c): let v = Value.number(c); return { _ in v }
+            case .local(_, let e), .any(let e): return e
+            }
+        }
+    }
+
+    func operand(_ e: Expr) -> Operand {
+        switch e {
+        case .number(let c, _): return .constant(c)
+        case .name(let n, _):
+            if case .local(let slot) = resolve(n) { return .local(slot, expr(e)) }
+        default: break
+        }
+        return .any(expr(e))
+    }
+
+    /// Arithmetic and comparison on two operands: every program that computes with numbers.
+    /// Numbers are read from their slot and the result built in one closure; anything else
+    /// (a tensor, a string, a number carrying a derivative) takes `slow`.
+    func numeric<Op: NumberOp>(_: Op.Type, _ a: Operand, _ b: Operand, slow: @escaping (Value, Value) throws -> Value) -> Eval {
+        let x = a.eval, y = b.eval
+        @inline(__always) func fallback(_ rt: Runtime) throws -> Value {
+            try slow(try x(rt), try y(rt))
+        }
+        switch (a, b) {
+        case (.local(let s, _), .constant(let c)):
+            return { rt in
+                if case .some(.number(let p)) = rt.bp[s] { return Op.value(p, c) }
+                return try fallback(rt)
+            }
+        case (.constant(let c), .local(let s, _)):
+            return { rt in
+                if case .some(.number(let q)) = rt.bp[s] { return Op.value(c, q) }
+                return try fallback(rt)
+            }
+        case (.local(let s, _), .local(let t, _)):
+            return { rt in
+                if case .some(.number(let p)) = rt.bp[s], case .some(.number(let q)) = rt.bp[t] { return Op.value(p, q) }
+                return try fallback(rt)
+            }
+        case (.any(let f), .constant(let c)):
+            return { rt in
+                let l = try f(rt)
+                if case .number(let p) = l { return Op.value(p, c) }
+                return try slow(l, .number(c))
+            }
+        case (.constant(let c), .any(let g)):
+            return { rt in
+                let r = try g(rt)
+                if case .number(let q) = r { return Op.value(c, q) }
+                return try slow(.number(c), r)
+            }
+        case (.local(let s, _), .any(let g)):
+            return { rt in
+                if case .some(.number(let p)) = rt.bp[s] {
+                    let r = try g(rt)
+                    if case .number(let q) = r { return Op.value(p, q) }
+                    return try slow(.number(p), r)
+                }
+                return try fallback(rt)
+            }
+        case (.any(let f), .local(let t, _)):
+            return { rt in
+                let l = try f(rt)
+                if case .number(let p) = l, case .some(.number(let q)) = rt.bp[t] { return Op.value(p, q) }
+                return try slow(l, try y(rt))
+            }
+        default:
+            return { rt in
+                let l = try x(rt), r = try y(rt)
+                if case .number(let p) = l, case .number(let q) = r { return Op.value(p, q) }
+                return try slow(l, r)
+            }
+        }
+    }
+
+    /// The lowering of a binary operator on numbers, or nil for operators without one.
+    func numericBinary(_ op: String, _ a: Expr, _ b: Expr, slow: @escaping (Value, Value) throws -> Value) -> Eval? {
+        let l = operand(a), r = operand(b)
+        switch op {
+        case "+": return numeric(AddOp.self, l, r, slow: slow)
+        case "-": return numeric(SubtractOp.self, l, r, slow: slow)
+        case "*": return numeric(MultiplyOp.self, l, r, slow: slow)
+        case "/": return numeric(DivideOp.self, l, r, slow: slow)
+        case "%": return numeric(RemainderOp.self, l, r, slow: slow)
+        case "^": return numeric(PowerOp.self, l, r, slow: slow)
+        case "<": return numeric(LessOp.self, l, r, slow: slow)
+        case "<=": return numeric(LessEqualOp.self, l, r, slow: slow)
+        case ">": return numeric(GreaterOp.self, l, r, slow: slow)
+        case ">=": return numeric(GreaterEqualOp.self, l, r, slow: slow)
+        case "==": return numeric(EqualOp.self, l, r, slow: slow)
+        case "!=": return numeric(NotEqualOp.self, l, r, slow: slow)
+        default: return nil
+        }
+    }
+
+    // MARK: conditions
+
+    /// A comparison of numbers used as a condition (`while k < n`, `if x % 2 == 0`): the
+    /// test yields a Bool directly, without a Value in between.
+    /// `slow` applies the operator to any values and `truth` reads the result as a
+    /// condition (both place their errors).
+    func numericCondition(_ op: String, _ a: Expr, _ b: Expr,
+                          slow: @escaping (Value, Value) throws -> Value,
+                          truth: @escaping (Value) throws -> Bool) -> ((Runtime) throws -> Bool)? {
+        let apply: (Value, Value) throws -> Bool = { l, r in try truth(try slow(l, r)) }
+        switch op {
+        case "<": return compare(LessOp.self, a, b, apply)
+        case "<=": return compare(LessEqualOp.self, a, b, apply)
+        case ">": return compare(GreaterOp.self, a, b, apply)
+        case ">=": return compare(GreaterEqualOp.self, a, b, apply)
+        case "==": return compare(EqualOp.self, a, b, apply)
+        case "!=": return compare(NotEqualOp.self, a, b, apply)
+        default: return nil
+        }
+    }
+
+    private func compare<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
+                                        _ apply: @escaping (Value, Value) throws -> Bool) -> (Runtime) throws -> Bool {
+        let l = operand(a), r = operand(b)
+        let x = l.eval, y = r.eval
+        // Slots are only peeked at: the fallback evaluates each operand once.
+        switch (l, r) {
+        case (.local(let s, _), .constant(let c)):
+            return { rt in
+                if case .some(.number(let p)) = rt.bp[s] { return Op.test(p, c) }
+                return try apply(try x(rt), try y(rt))
+            }
+        case (.local(let s, _), .local(let t, _)):
+            return { rt in
+                if case .some(.number(let p)) = rt.bp[s], case .some(.number(let q)) = rt.bp[t] { return Op.test(p, q) }
+                return try apply(try x(rt), try y(rt))
+            }
+        default:
+            return { rt in
+                let l = try x(rt), r = try y(rt)
+                if case .number(let p) = l, case .number(let q) = r { return Op.test(p, q) }
+                return try apply(l, r)
+            }
+        }
+    }
+
+    // MARK: indexing and members
+
+    /// `xs[i]` with one index: lists and strings of every program that loops over items.
+    func singleIndex(_ base: Expr, _ index: Expr, _ location: SourceLocation) -> Eval {
+        let b = expr(base), ie = expr(index)
+        return { rt in
+            let v = try b(rt)
+            let i = try ie(rt)
+            if case .list(let items) = v, case .number(let n) = i {
+                let k = n < 0 ? n + Double(items.count) : n
+                if k >= 0, k < Double(items.count), k == k.rounded(.towardZero) { return items[Int(k)] }
+            }
+            do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
+        }
+    }
+
+    /// `r.name` on records: the position of the field is remembered for records that share
+    /// their key list (every record made by the same literal does), so most reads compare
+    /// one pointer instead of searching the keys.
+    func cachedMember(_ base: Expr, _ name: String, _ location: SourceLocation) -> Eval {
+        let b = expr(base)
+        let cache = FieldCache(name)
+        return { rt in
+            let v = try b(rt)
+            if case .record(let r) = v, let i = cache.position(in: r) { return r.values[i] }
+            do { return try Ops.member(v, name) } catch { throw Compiler.located(error, location) }
+        }
+    }
+
+    // MARK: accumulation
+
+    /// `x = x + e`, `x = append(x, e)`: the statements that build a list or a string in a
+    /// loop. When `x` still holds the value read at the start, it is taken out of its slot
+    /// so its buffer is uniquely referenced and grows in place: amortised O(1) per step
+    /// instead of a copy of everything so far.
+    func accumulation(_ target: Expr, _ value: Expr) -> Exec? {
+        guard case .name(let name, let namePos) = target else { return nil }
+        let slot = variable(name, namePos)
+        switch value {
+        case .binary("+", .name(let n, _), let rhs, let pos) where n == name:
+            let r = expr(rhs), slow = binarySlow("+", pos), location = loc(pos)
+            return { rt in
+                var old = try slot.read(rt)
+                let right = try r(rt)
+                if case .number(let p) = old, case .number(let q) = right { slot.write(rt, .number(p + q)); return .normal }
+                if let grown = try Compiler.grow(slot, rt, &old, right, location) { slot.write(rt, grown); return .normal }
+                slot.write(rt, try slow(old, right))
+                return .normal
+            }
+        case .call(.name("append", let calleePos), let args, let pos)
+            where args.count == 2 && args.allSatisfy({ $0.name == nil }):
+            guard case .name(let n, _) = args[0].value, n == name else { return nil }
+            let callee = expr(.name("append", calleePos)), item = expr(args[1].value)
+            let location = loc(Self.start(value))
+            let append = Registry.shared.function("append")
+            return { rt in
+                let f = try callee(rt)
+                var old = try slot.read(rt)
+                let x = try item(rt)
+                guard case .function(let fn) = f, fn === append else {
+                    // Not the builtin: call whatever the name holds, with the values read in order.
+                    guard case .function(let other) = f else { throw ScriptError("a \(f.typeName) cannot be called", at: location) }
+                    do { slot.write(rt, try other.call([old, x], named: [], rt, at: pos)) } catch { throw Compiler.trace(error, other, location) }
+                    return .normal
+                }
+                if case .list = old, let grown = try Compiler.grow(slot, rt, &old, item: x, location) {
+                    slot.write(rt, grown)
+                    return .normal
+                }
+                do { slot.write(rt, try fn.call([old, x], named: [], rt, at: pos)) } catch { throw Compiler.trace(error, fn, location) }
+                return .normal
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Takes the variable's value out of its slot when the slot still holds `old`'s buffer
+    /// (nothing changed the variable meanwhile), dropping `old`: the result is then the only
+    /// reference to that buffer.
+    static func takeIfSame(_ slot: Variable, _ rt: Runtime, _ old: inout Value) -> Value? {
+        guard sameBuffer(old, slot.peek(rt)) else { return nil }
+        old = .null
+        return slot.take(rt)
+    }
+
+    @inline(never)
+    static func sameBuffer(_ a: Value, _ b: Value?) -> Bool {
+        switch (a, b) {
+        case (.list(let x), .some(.list(let y))):
+            return x.withUnsafeBufferPointer { $0.baseAddress } == y.withUnsafeBufferPointer { $0.baseAddress } && x.count == y.count
+        case (.string(let x), .some(.string(let y))):
+            // Short strings live inside the value (no buffer to share): equal text is the same value.
+            if x.utf8.count <= 15 || y.utf8.count <= 15 { return x == y }
+            let p = x.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
+            let q = y.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
+            guard let p, let q else { return false }
+            return p == q && x.utf8.count == y.utf8.count
+        default:
+            return false
+        }
+    }
+
+    /// `old + right` for lists and strings, grown in place when the variable still holds
+    /// `old`'s buffer; nil otherwise (the caller computes it the general way).
+    static func grow(_ slot: Variable, _ rt: Runtime, _ old: inout Value, _ right: Value, _ location: SourceLocation) throws -> Value? {
+        // No binding holds on to `old`'s buffer here: it must be unique once taken.
+        if case .list = old, case .list(let b) = right {
+            do { try Limits.checkLength(size(of: old) + b.count, "list") } catch { throw Compiler.located(error, location) }
+            guard var taken = takeIfSame(slot, rt, &old), var items = taken.takeList() else { return nil }
+            items.append(contentsOf: b)
+            return .list(items)
+        }
+        if case .string = old, case .string(let b) = right {
+            do { try Limits.checkLength(size(of: old) + b.utf8.count, "string") } catch { throw Compiler.located(error, location) }
+            guard var taken = takeIfSame(slot, rt, &old), var text = taken.takeString() else { return nil }
+            text += b
+            return .string(text)
+        }
+        return nil
+    }
+
+    /// Items of a list, bytes of a string.
+    @inline(never)
+    static func size(of v: Value) -> Int {
+        switch v {
+        case .list(let items): return items.count
+        case .string(let s): return s.utf8.count
+        default: return 0
+        }
+    }
+
+    /// `append(old, item)` in place, under the same condition as `grow`.
+    static func grow(_ slot: Variable, _ rt: Runtime, _ old: inout Value, item: Value, _ location: SourceLocation) throws -> Value? {
+        guard case .list = old else { return nil }
+        do { try Limits.checkLength(size(of: old) + 1, "list") } catch { throw Compiler.located(error, location) }
+        guard var taken = takeIfSame(slot, rt, &old), var items = taken.takeList() else { return nil }
+        items.append(item)
+        return .list(items)
+    }
+
+    // MARK: builtins
+
+    /// A call of a builtin with a direct entry: arguments are passed as they are, without
+    /// arrays or matching to parameters (`abs(x)`, `sin(x)`, `len(xs)`, `str(i)`).
+    static func direct(_ fn: Function, _ argc: Int) -> Builtin? {
+        guard !fn.isUser, let b = fn as? Builtin else { return nil }
+        if argc == 1 && b.direct1 != nil { return b }
+        if argc == 2 && b.direct2 != nil { return b }
+        return nil
+    }
+}
+
+/// Remembers where a field sits in records that share one key list.
+final class FieldCache {
+    let name: String
+    private var keys: [String] = []
+    private var index = 0
+
+    init(_ name: String) { self.name = name }
+
+    /// The field's position in `r`, or nil when it has no such field.
+    @inline(__always)
+    func position(in r: Record) -> Int? {
+        // `keys` keeps the cached key list alive, so its address cannot be reused by another.
+        if !keys.isEmpty, r.keys.withUnsafeBufferPointer({ $0.baseAddress }) == keys.withUnsafeBufferPointer({ $0.baseAddress }) {
+            return index
+        }
+        guard let i = r.keys.firstIndex(of: name) else { return nil }
+        keys = r.keys
+        index = i
+        return i
+    }
+}
+
+/// A binary operator on two numbers, for the typed fast paths.
+/// Its result must equal what `Ops.numbers` gives; other operands go to `Ops.binary`.
+protocol NumberOp {
+    static func value(_ a: Double, _ b: Double) -> Value
+}
+
+/// A comparison of two numbers.
+protocol CompareOp: NumberOp {
+    static func test(_ a: Double, _ b: Double) -> Bool
+}
+
+extension CompareOp {
+    static func value(_ a: Double, _ b: Double) -> Value { .bool(test(a, b)) }
+}
+
+enum AddOp: NumberOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a + b) }
+}
+
+enum SubtractOp: NumberOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a - b) }
+}
+
+enum MultiplyOp: NumberOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a * b) }
+}
+
+enum DivideOp: NumberOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a / b) }
+}
+
+enum RemainderOp: NumberOp {
+    /// The remainder with the sign of the divisor, as in Python.
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value {
+        let m = a.truncatingRemainder(dividingBy: b)
+        return .number(m != 0 && (m < 0) != (b < 0) ? m + b : m)
+    }
+}
+
+enum PowerOp: NumberOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(b == 2 ? a * a : Foundation.pow(a, b)) }
+}
+
+enum LessOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a < b }
+}
+
+enum LessEqualOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a <= b }
+}
+
+enum GreaterOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a > b }
+}
+
+enum GreaterEqualOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a >= b }
+}
+
+enum EqualOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a == b }
+}
+
+enum NotEqualOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a != b }
+}
