@@ -454,7 +454,9 @@ final class Compiler {
                 try update(&value)
             }
         case .index(let base, let comps, let pos):
-            let inner = modifier(base), index = components(comps), location = loc(pos)
+            let inner = modifier(base)
+            if Compiler.fastPaths, let fast = fastModifier(target, inner: inner) { return fast }
+            let index = components(comps), location = loc(pos)
             return { rt, update in
                 let idx = try index(rt)
                 try inner(rt) { container in
@@ -462,7 +464,9 @@ final class Compiler {
                 }
             }
         case .member(let base, let field, let pos):
-            let inner = modifier(base), location = loc(pos)
+            let inner = modifier(base)
+            if Compiler.fastPaths, let fast = fastModifier(target, inner: inner) { return fast }
+            let location = loc(pos)
             return { rt, update in
                 try inner(rt) { record in
                     do { try Ops.modifyMember(&record, field, update) } catch { throw Compiler.located(error, location) }
@@ -486,6 +490,7 @@ final class Compiler {
         case .member(let base, let field, let pos):
             // r.f = v: the field changes inside the record, in its variable.
             let place = modifier(base), location = loc(pos)
+            if Compiler.fastPaths, let fast = fastSetter(target, place: place) { return fast }
             return { rt, v in
                 try place(rt) { r in
                     do { try Ops.setMember(&r, field, v) } catch { throw Compiler.located(error, location) }
@@ -493,6 +498,7 @@ final class Compiler {
             }
         case .index(let base, let comps, let pos):
             let place = modifier(base), location = loc(pos)
+            if Compiler.fastPaths, let fast = fastSetter(target, place: place) { return fast }
             let index = components(comps)
             return { rt, v in
                 let idx = try index(rt)
@@ -647,9 +653,13 @@ final class Compiler {
     private func call(_ callee: Expr, _ args: [Argument], _ pos: Pos) -> Eval {
         let f = expr(callee)
         let location = loc(pos)
-        let positional = ContiguousArray(args.filter { $0.name == nil }.map { CompiledArgument(eval: expr($0.value)) })
+        let reads = args.filter { $0.name == nil }.map { argumentRead($0.value) }
+        let positional = ContiguousArray(reads.map { CompiledArgument(eval: $0.eval) })
         let named = args.compactMap { a in a.name.map { ($0, expr(a.value)) } }
         let argc = positional.count
+        let none = argumentRead(nil)
+        let a0 = argc > 0 ? reads[0] : none, a1 = argc > 1 ? reads[1] : none
+        let a2 = argc > 2 ? reads[2] : none, a3 = argc > 3 ? reads[3] : none
         let direct = Compiler.fastPaths
         @inline(__always) func fail(_ v: Value) -> Error {
             ScriptError("a \(v.typeName) cannot be called", at: location)
@@ -665,7 +675,7 @@ final class Compiler {
             if direct && named.isEmpty {
                 if argc == 1, fn.isGrad {
                     let g = unsafeDowncast(fn, to: GradFunction.self)
-                    let x = try positional[0].eval(rt)
+                    let x = try a0(rt)
                     do {
                         if case .number(let n) = x { return try g.derivative(at: n, rt, at: pos) }
                         return try g.call([x], named: [], rt, at: pos)
@@ -673,11 +683,11 @@ final class Compiler {
                 }
                 if let b = Compiler.direct(fn, argc) {
                     if argc == 1 {
-                        let x = try positional[0].eval(rt)
+                        let x = try a0(rt)
                         do { if let r = try b.direct1?(x) { return r } } catch { throw Compiler.trace(error, fn, location) }
                         return try general(fn, [x], rt)
                     }
-                    let x = try positional[0].eval(rt), y = try positional[1].eval(rt)
+                    let x = try a0(rt), y = try a1(rt)
                     do { if let r = try b.direct2?(x, y) { return r } } catch { throw Compiler.trace(error, fn, location) }
                     return try general(fn, [x, y], rt)
                 }
@@ -691,32 +701,53 @@ final class Compiler {
             guard fn.isUser, named.isEmpty else { return try other(fn, rt) }
             let uf = unsafeDowncast(fn, to: UserFunction.self)
             do {
-                return try uf.invoke(argc: argc, rt, at: pos) { frame in
-                    var i = 0
+                // The arguments go straight into the callee's frame. The first four are
+                // captured one by one (calling a closure kept in an array retains its
+                // context); the rest come from the array.
+                let frame = try uf.reserveFrame(argc: argc, rt)
+                defer { UserFunction.freeFrame(frame, rt) }
+                if argc > 0 { frame[0] = try a0(rt) }
+                if argc > 1 { frame[1] = try a1(rt) }
+                if argc > 2 { frame[2] = try a2(rt) }
+                if argc > 3 { frame[3] = try a3(rt) }
+                var i = 4
+                while i < argc {
+                    frame[i] = try positional[i].eval(rt)
+                    i += 1
+                }
+                return try uf.enter(frame: frame, argc: argc, rt)
+            } catch { throw Compiler.trace(error, fn, location) }
+        }
+        let anyCallee: Eval = { rt in
+            let v = try f(rt)
+            guard case .function(let fn) = v else { throw fail(v) }
+            return try enter(fn, rt)
+        }
+        guard case .name(let n, _) = callee, case .global(let gn) = resolve(n), named.isEmpty else { return anyCallee }
+        // A global holding a pinned function (a top-level `fn`): a user function is called
+        // without retaining it, in a closure that does nothing else; other callees take
+        // the general path.
+        let g = globals.slot(gn)
+        return { rt in
+            guard let raw = rt.gfn[g] else { return try anyCallee(rt) }
+            return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in
+                guard fn.isUser else { return try anyCallee(rt) }
+                let uf = unsafeDowncast(fn, to: UserFunction.self)
+                do {
+                    let frame = try uf.reserveFrame(argc: argc, rt)
+                    defer { UserFunction.freeFrame(frame, rt) }
+                    if argc > 0 { frame[0] = try a0(rt) }
+                    if argc > 1 { frame[1] = try a1(rt) }
+                    if argc > 2 { frame[2] = try a2(rt) }
+                    if argc > 3 { frame[3] = try a3(rt) }
+                    var i = 4
                     while i < argc {
                         frame[i] = try positional[i].eval(rt)
                         i += 1
                     }
-                }
-            } catch { throw Compiler.trace(error, fn, location) }
-        }
-        if case .name(let n, _) = callee, case .global(let gn) = resolve(n) {
-            // A global holding a pinned function (a top-level `fn`, a builtin): called
-            // without retaining it.
-            let g = globals.slot(gn)
-            return { rt in
-                if let raw = rt.gfn[g] {
-                    return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in try enter(fn, rt) }
-                }
-                let v = try f(rt)
-                guard case .function(let fn) = v else { throw fail(v) }
-                return try enter(fn, rt)
+                    return try uf.enter(frame: frame, argc: argc, rt)
+                } catch { throw Compiler.trace(error, fn, location) }
             }
-        }
-        return { rt in
-            let v = try f(rt)
-            guard case .function(let fn) = v else { throw fail(v) }
-            return try enter(fn, rt)
         }
     }
 

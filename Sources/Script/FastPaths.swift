@@ -41,8 +41,12 @@ extension Compiler {
     /// (a tensor, a string, a number carrying a derivative) takes `slow`.
     func numeric<Op: NumberOp>(_: Op.Type, _ a: Operand, _ b: Operand, slow: @escaping (Value, Value) throws -> Value) -> Eval {
         let x = a.eval, y = b.eval
+        @inline(__always) func general(_ l: Value, _ r: Value) throws -> Value {
+            if let d = Op.dualValue(l, r) { return d }
+            return try slow(l, r)
+        }
         @inline(__always) func fallback(_ rt: Runtime) throws -> Value {
-            try slow(try x(rt), try y(rt))
+            try general(try x(rt), try y(rt))
         }
         switch (a, b) {
         case (.local(let s, _), .constant(let c)):
@@ -64,20 +68,20 @@ extension Compiler {
             return { rt in
                 let l = try f(rt)
                 if case .number(let p) = l { return Op.value(p, c) }
-                return try slow(l, .number(c))
+                return try general(l, .number(c))
             }
         case (.constant(let c), .any(let g)):
             return { rt in
                 let r = try g(rt)
                 if case .number(let q) = r { return Op.value(c, q) }
-                return try slow(.number(c), r)
+                return try general(.number(c), r)
             }
         case (.local(let s, _), .any(let g)):
             return { rt in
                 if case .some(.number(let p)) = rt.bp[s] {
                     let r = try g(rt)
                     if case .number(let q) = r { return Op.value(p, q) }
-                    return try slow(.number(p), r)
+                    return try general(.number(p), r)
                 }
                 return try fallback(rt)
             }
@@ -85,13 +89,13 @@ extension Compiler {
             return { rt in
                 let l = try f(rt)
                 if case .number(let p) = l, case .some(.number(let q)) = rt.bp[t] { return Op.value(p, q) }
-                return try slow(l, try y(rt))
+                return try general(l, try y(rt))
             }
         default:
             return { rt in
                 let l = try x(rt), r = try y(rt)
                 if case .number(let p) = l, case .number(let q) = r { return Op.value(p, q) }
-                return try slow(l, r)
+                return try general(l, r)
             }
         }
     }
@@ -303,6 +307,118 @@ extension Compiler {
         return .list(items)
     }
 
+    // MARK: assignment into lists and records
+
+    /// `xs[i] = v`, `rows[i][j] = v`, `bodies[i].vx = v`: one number index into a list,
+    /// changed in place without building an index array. False when the container is not a
+    /// list or the index not a valid position (the general path then reports the error).
+    static func updateItem(_ container: inout Value, _ i: Value, _ update: Update) throws -> Bool {
+        guard case .number(let n) = i, case .list = container else { return false }
+        let count = Double(size(of: container))
+        let k = n < 0 ? n + count : n
+        guard k >= 0, k < count, k == k.rounded(.towardZero), var items = container.takeList() else { return false }
+        defer { container = .list(items) }
+        try update(&items[Int(k)])
+        return true
+    }
+
+    /// `r.f = v` and `r.f` as part of a target: the field's position comes from the cache.
+    /// False when the record has no such field or the value is not a record.
+    static func updateField(_ record: inout Value, _ cache: FieldCache, _ update: Update) throws -> Bool {
+        guard let i = position(of: cache, in: record), var r = record.takeRecord() else { return false }
+        defer { record = .record(r) }
+        try update(&r.values[i])
+        return true
+    }
+
+    @inline(never)
+    private static func position(of cache: FieldCache, in v: Value) -> Int? {
+        if case .record(let r) = v { return cache.position(in: r) }
+        return nil
+    }
+
+    /// A modifier with the typed paths: nil for targets without one.
+    func fastModifier(_ target: Expr, inner: @escaping Modify) -> Modify? {
+        switch target {
+        case .index(_, let comps, let pos):
+            guard comps.count == 1, case .index(let ie) = comps[0] else { return nil }
+            let ix = expr(ie), location = loc(pos)
+            return { rt, update in
+                let i = try ix(rt)
+                try inner(rt) { container in
+                    if try Compiler.updateItem(&container, i, update) { return }
+                    do { try Ops.modifyIndex(&container, [.value(i)], update) } catch { throw Compiler.located(error, location) }
+                }
+            }
+        case .member(_, let field, let pos):
+            let cache = FieldCache(field), location = loc(pos)
+            return { rt, update in
+                try inner(rt) { record in
+                    if try Compiler.updateField(&record, cache, update) { return }
+                    do { try Ops.modifyMember(&record, field, update) } catch { throw Compiler.located(error, location) }
+                }
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// A store with the typed paths: nil for targets without one.
+    func fastSetter(_ target: Expr, place: @escaping Modify) -> ((Runtime, Value) throws -> Void)? {
+        switch target {
+        case .index(_, let comps, let pos):
+            guard comps.count == 1, case .index(let ie) = comps[0] else { return nil }
+            let ix = expr(ie), location = loc(pos)
+            return { rt, v in
+                let i = try ix(rt)
+                try place(rt) { container in
+                    if try Compiler.updateItem(&container, i, { $0 = v }) { return }
+                    do { try Ops.setIndex(&container, [.value(i)], v) } catch { throw Compiler.located(error, location) }
+                }
+            }
+        case .member(_, let field, let pos):
+            let cache = FieldCache(field), location = loc(pos)
+            return { rt, v in
+                try place(rt) { record in
+                    if try Compiler.updateField(&record, cache, { $0 = v }) { return }
+                    do { try Ops.setMember(&record, field, v) } catch { throw Compiler.located(error, location) }
+                }
+            }
+        default:
+            return nil
+        }
+    }
+
+    // MARK: arguments
+
+    /// An argument read without a closure call when it is a local variable or a constant
+    /// (most arguments of most calls), else evaluated.
+    struct ArgumentRead {
+        /// 0: a frame slot, 1: a constant, 2: any expression.
+        let kind: UInt8
+        let slot: Int
+        let constant: Value
+        let eval: Eval
+
+        @inline(__always)
+        func callAsFunction(_ rt: Runtime) throws -> Value {
+            if kind == 0, let v = rt.bp[slot] { return v }
+            if kind == 1 { return constant }
+            return try eval(rt)
+        }
+    }
+
+    func argumentRead(_ e: Expr?) -> ArgumentRead {
+        guard let e else { return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: { _ in .null }) }
+        guard Compiler.fastPaths else { return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: expr(e)) }
+        let o = operand(e)
+        switch o {
+        case .local(let s, let eval): return ArgumentRead(kind: 0, slot: s, constant: .null, eval: eval)
+        case .constant(let c): return ArgumentRead(kind: 1, slot: 0, constant: .number(c), eval: o.eval)
+        case .any(let eval): return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: eval)
+        }
+    }
+
     // MARK: builtins
 
     /// A call of a builtin with a direct entry: arguments are passed as they are, without
@@ -338,9 +454,28 @@ final class FieldCache {
 }
 
 /// A binary operator on two numbers, for the typed fast paths.
-/// Its result must equal what `Ops.numbers` gives; other operands go to `Ops.binary`.
+/// Its result must equal what `Ops.numbers` gives (and `Ops.dual` for numbers carrying a
+/// derivative, which is how `grad` runs functions of numbers); other operands go to `Ops.binary`.
 protocol NumberOp {
     static func value(_ a: Double, _ b: Double) -> Value
+    /// The result for operands with derivatives `da` and `db` (0 for a plain number), or nil
+    /// when this operator has no such rule here.
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value?
+}
+
+extension NumberOp {
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { nil }
+
+    /// `dual` when one operand carries a derivative and the other is a number or one too.
+    @inline(__always)
+    static func dualValue(_ l: Value, _ r: Value) -> Value? {
+        switch (l, r) {
+        case (.dual(let a, let da), .number(let b)): return dual(a, da, b, 0)
+        case (.number(let a), .dual(let b, let db)): return dual(a, 0, b, db)
+        case (.dual(let a, let da), .dual(let b, let db)): return dual(a, da, b, db)
+        default: return nil
+        }
+    }
 }
 
 /// A comparison of two numbers.
@@ -354,18 +489,22 @@ extension CompareOp {
 
 enum AddOp: NumberOp {
     @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a + b) }
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a + b, da + db) }
 }
 
 enum SubtractOp: NumberOp {
     @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a - b) }
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a - b, da - db) }
 }
 
 enum MultiplyOp: NumberOp {
     @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a * b) }
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a * b, a * db + b * da) }
 }
 
 enum DivideOp: NumberOp {
     @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a / b) }
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a / b, (da * b - a * db) / (b * b)) }
 }
 
 enum RemainderOp: NumberOp {
@@ -378,6 +517,12 @@ enum RemainderOp: NumberOp {
 
 enum PowerOp: NumberOp {
     @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(b == 2 ? a * a : Foundation.pow(a, b)) }
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? {
+        let v = b == 2 ? a * a : Foundation.pow(a, b)
+        var d = da == 0 ? 0 : (b == 2 ? 2 * a * da : b * Foundation.pow(a, b - 1) * da)
+        if db != 0 && a > 0 { d += v * Foundation.log(a) * db }
+        return .dual(v, d)
+    }
 }
 
 enum LessOp: CompareOp {

@@ -278,7 +278,7 @@ enum Ops {
         case "%": return .dual(try numbers("%", a, b).numberValue, da)
         case "^":
             let v = b == 2 ? a * a : Foundation.pow(a, b)
-            var d = da == 0 ? 0 : b * Foundation.pow(a, b - 1) * da
+            var d = da == 0 ? 0 : (b == 2 ? 2 * a * da : b * Foundation.pow(a, b - 1) * da)
             if db != 0 && a > 0 { d += v * Foundation.log(a) * db }
             return .dual(v, d)
         default: throw DualUnsupported()
