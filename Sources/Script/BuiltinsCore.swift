@@ -165,6 +165,14 @@ extension Registry {
             }
         })
         r.direct("str", one: { v in .string(Format.str(v)) })
+        r.direct("contains", two: { container, item in
+            switch (container, item) {
+            case (.list(let xs), _): return .bool(xs.contains { Ops.equal($0, item) })
+            case (.record(let r), .string(let key)): return .bool(r.keys.contains(key))
+            case (.string(let s), .string(let t)): return .bool(s.contains(t))
+            default: return nil
+            }
+        })
         r.direct("append", two: { items, x in
             guard case .list(var xs) = items else { return nil }
             try Limits.checkLength(xs.count + 1, "list")

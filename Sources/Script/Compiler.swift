@@ -12,7 +12,7 @@ final class Compiler {
 
     /// Whether the typed fast paths of FastPaths.swift are compiled in. Only the test that
     /// checks they change no result turns them off.
-    nonisolated(unsafe) public static var fastPaths = true
+    nonisolated(unsafe) static var fastPaths = true
 
     init(file: String, globals: Globals, resolver: Resolver) {
         self.file = file
@@ -731,7 +731,24 @@ final class Compiler {
         return { rt in
             guard let raw = rt.gfn[g] else { return try anyCallee(rt) }
             return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in
-                guard fn.isUser else { return try anyCallee(rt) }
+                guard fn.isUser else {
+                    // A builtin with a direct entry: the argument values as they are.
+                    if direct, argc == 1, let d = fn.direct1 {
+                        let x = try a0(rt)
+                        do {
+                            if let r = try d(x) { return r }
+                            return try fn.call([x], named: [], rt, at: pos)
+                        } catch { throw Compiler.trace(error, fn, location) }
+                    }
+                    if direct, argc == 2, let d = fn.direct2 {
+                        let x = try a0(rt), y = try a1(rt)
+                        do {
+                            if let r = try d(x, y) { return r }
+                            return try fn.call([x, y], named: [], rt, at: pos)
+                        } catch { throw Compiler.trace(error, fn, location) }
+                    }
+                    return try anyCallee(rt)
+                }
                 let uf = unsafeDowncast(fn, to: UserFunction.self)
                 do {
                     let frame = try uf.reserveFrame(argc: argc, rt)

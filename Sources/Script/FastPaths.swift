@@ -161,6 +161,7 @@ extension Compiler {
             return { rt in
                 let l = try x(rt), r = try y(rt)
                 if case .number(let p) = l, case .number(let q) = r { return Op.test(p, q) }
+                if let n = Op.nilTest(l, r) { return n }
                 return try apply(l, r)
             }
         }
@@ -178,6 +179,8 @@ extension Compiler {
                 let k = n < 0 ? n + Double(items.count) : n
                 if k >= 0, k < Double(items.count), k == k.rounded(.towardZero) { return items[Int(k)] }
             }
+            // A record used as a dictionary: `counts[word]`.
+            if case .record(let r) = v, case .string(let key) = i, let j = r.keys.firstIndex(of: key) { return r.values[j] }
             do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
         }
     }
@@ -202,10 +205,11 @@ extension Compiler {
     /// so its buffer is uniquely referenced and grows in place: amortised O(1) per step
     /// instead of a copy of everything so far.
     func accumulation(_ target: Expr, _ value: Expr) -> Exec? {
-        guard case .name(let name, let namePos) = target else { return nil }
-        let slot = variable(name, namePos)
+        guard case .name(let name, _) = target else { return nil }
         switch value {
-        case .binary("+", .name(let n, _), let rhs, let pos) where n == name:
+        case .binary("+", .name(let n, let readPos), let rhs, let pos) where n == name:
+            // Errors of reading the variable point at the read, as they would without this path.
+            let slot = variable(name, readPos)
             let r = expr(rhs), slow = binarySlow("+", pos), location = loc(pos)
             return { rt in
                 var old = try slot.read(rt)
@@ -217,7 +221,8 @@ extension Compiler {
             }
         case .call(.name("append", let calleePos), let args, let pos)
             where args.count == 2 && args.allSatisfy({ $0.name == nil }):
-            guard case .name(let n, _) = args[0].value, n == name else { return nil }
+            guard case .name(let n, let readPos) = args[0].value, n == name else { return nil }
+            let slot = variable(name, readPos)
             let callee = expr(.name("append", calleePos)), item = expr(args[1].value)
             let location = loc(Self.start(value))
             let append = Registry.shared.function("append")
@@ -313,6 +318,12 @@ extension Compiler {
     /// changed in place without building an index array. False when the container is not a
     /// list or the index not a valid position (the general path then reports the error).
     static func updateItem(_ container: inout Value, _ i: Value, _ update: Update) throws -> Bool {
+        if case .string(let key) = i, case .record = container {
+            guard let j = field(key, of: container), var r = container.takeRecord() else { return false }
+            defer { container = .record(r) }
+            try update(&r.values[j])
+            return true
+        }
         guard case .number(let n) = i, case .list = container else { return false }
         let count = Double(size(of: container))
         let k = n < 0 ? n + count : n
@@ -329,6 +340,12 @@ extension Compiler {
         defer { record = .record(r) }
         try update(&r.values[i])
         return true
+    }
+
+    @inline(never)
+    private static func field(_ key: String, of v: Value) -> Int? {
+        if case .record(let r) = v { return r.keys.firstIndex(of: key) }
+        return nil
     }
 
     @inline(never)
@@ -423,10 +440,9 @@ extension Compiler {
 
     /// A call of a builtin with a direct entry: arguments are passed as they are, without
     /// arrays or matching to parameters (`abs(x)`, `sin(x)`, `len(xs)`, `str(i)`).
-    static func direct(_ fn: Function, _ argc: Int) -> Builtin? {
-        guard !fn.isUser, let b = fn as? Builtin else { return nil }
-        if argc == 1 && b.direct1 != nil { return b }
-        if argc == 2 && b.direct2 != nil { return b }
+    static func direct(_ fn: Function, _ argc: Int) -> Function? {
+        if argc == 1 && fn.direct1 != nil { return fn }
+        if argc == 2 && fn.direct2 != nil { return fn }
         return nil
     }
 }
@@ -481,10 +497,24 @@ extension NumberOp {
 /// A comparison of two numbers.
 protocol CompareOp: NumberOp {
     static func test(_ a: Double, _ b: Double) -> Bool
+    /// The answer when one side is nil (`tree.left == nil`), as `Ops.binary` gives it.
+    static func nilTest(_ l: Value, _ r: Value) -> Bool?
 }
 
 extension CompareOp {
     static func value(_ a: Double, _ b: Double) -> Value { .bool(test(a, b)) }
+    static func nilTest(_ l: Value, _ r: Value) -> Bool? { nil }
+
+    /// Whether both sides are nil, when one is and the other carries no derivative.
+    @inline(__always)
+    static func bothNil(_ l: Value, _ r: Value) -> Bool? {
+        switch (l, r) {
+        case (.null, .null): return true
+        case (.null, .dual), (.dual, .null): return nil
+        case (.null, _), (_, .null): return false
+        default: return nil
+        }
+    }
 }
 
 enum AddOp: NumberOp {
@@ -543,8 +573,10 @@ enum GreaterEqualOp: CompareOp {
 
 enum EqualOp: CompareOp {
     @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a == b }
+    static func nilTest(_ l: Value, _ r: Value) -> Bool? { bothNil(l, r) }
 }
 
 enum NotEqualOp: CompareOp {
     @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a != b }
+    static func nilTest(_ l: Value, _ r: Value) -> Bool? { bothNil(l, r).map { !$0 } }
 }

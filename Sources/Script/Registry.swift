@@ -186,11 +186,6 @@ struct Arguments {
 final class Builtin: Function {
     let doc: BuiltinDoc
     let body: (Arguments) throws -> Value
-    /// Direct entries for one and two positional arguments: they take the values as they
-    /// are (no arrays, no matching to parameters) and return nil for anything they do not
-    /// handle, which then goes through `body` as usual. Set once, when registering.
-    var direct1: ((Value) throws -> Value?)?
-    var direct2: ((Value, Value) throws -> Value?)?
 
     init(doc: BuiltinDoc, body: @escaping (Arguments) throws -> Value) {
         self.doc = doc

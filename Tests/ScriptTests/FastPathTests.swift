@@ -9,9 +9,9 @@ import XCTest
 final class FastPathTests: XCTestCase {
     /// What a run produced: its printed lines and shown value, or its error.
     static func outcome(_ source: String, fastPaths: Bool, stepLimit: Int?) -> String {
-        let saved = Compiler.fastPaths
-        Compiler.fastPaths = fastPaths
-        defer { Compiler.fastPaths = saved }
+        let saved = Session.fastPaths
+        Session.fastPaths = fastPaths
+        defer { Session.fastPaths = saved }
         let session = Session()
         session.stepLimit = stepLimit
         session.maxCallDepth = 200
