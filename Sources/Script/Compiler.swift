@@ -724,33 +724,41 @@ final class Compiler {
             return try enter(fn, rt)
         }
         guard case .name(let n, _) = callee, case .global(let gn) = resolve(n), named.isEmpty else { return anyCallee }
-        // A global holding a pinned function (a top-level `fn`): a user function is called
-        // without retaining it, in a closure that does nothing else; other callees take
-        // the general path.
-        let g = globals.slot(gn)
-        return { rt in
-            guard let raw = rt.gfn[g] else { return try anyCallee(rt) }
+        let site = PinnedCall(slot: globals.slot(gn), argc: argc, reads: [a0, a1, a2, a3], positional: positional,
+                              pos: pos, location: location, direct: direct, anyCallee: anyCallee)
+        return { rt in try site.call(rt) }
+    }
+
+    /// A call of a global holding a pinned function (a top-level `fn`, a builtin), in one
+    /// object: the call's closure captures only this reference (a closure that captures many
+    /// values unpacks them all on every call). A user function is called without retaining
+    /// it, a builtin with a direct entry gets its argument values as they are, and anything
+    /// else takes the general path.
+    final class PinnedCall {
+        let slot: Int
+        let argc: Int
+        let a0: ArgumentRead, a1: ArgumentRead, a2: ArgumentRead, a3: ArgumentRead
+        let positional: ContiguousArray<CompiledArgument>
+        let pos: Pos
+        let location: SourceLocation
+        let direct: Bool
+        let anyCallee: Eval
+
+        init(slot: Int, argc: Int, reads: [ArgumentRead], positional: ContiguousArray<CompiledArgument>,
+             pos: Pos, location: SourceLocation, direct: Bool, anyCallee: @escaping Eval) {
+            self.slot = slot; self.argc = argc
+            a0 = reads[0]; a1 = reads[1]; a2 = reads[2]; a3 = reads[3]
+            self.positional = positional; self.pos = pos; self.location = location
+            self.direct = direct; self.anyCallee = anyCallee
+        }
+
+        func call(_ rt: Runtime) throws -> Value {
+            guard let raw = rt.gfn[slot] else { return try anyCallee(rt) }
             return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in
-                guard fn.isUser else {
-                    // A builtin with a direct entry: the argument values as they are.
-                    if direct, argc == 1, let d = fn.direct1 {
-                        let x = try a0(rt)
-                        do {
-                            if let r = try d(x) { return r }
-                            return try fn.call([x], named: [], rt, at: pos)
-                        } catch { throw Compiler.trace(error, fn, location) }
-                    }
-                    if direct, argc == 2, let d = fn.direct2 {
-                        let x = try a0(rt), y = try a1(rt)
-                        do {
-                            if let r = try d(x, y) { return r }
-                            return try fn.call([x, y], named: [], rt, at: pos)
-                        } catch { throw Compiler.trace(error, fn, location) }
-                    }
-                    return try anyCallee(rt)
-                }
+                guard fn.isUser else { return try builtin(fn, rt) }
                 let uf = unsafeDowncast(fn, to: UserFunction.self)
                 do {
+                    // The arguments go straight into the callee's frame.
                     let frame = try uf.reserveFrame(argc: argc, rt)
                     defer { UserFunction.freeFrame(frame, rt) }
                     if argc > 0 { frame[0] = try a0(rt) }
@@ -765,6 +773,24 @@ final class Compiler {
                     return try uf.enter(frame: frame, argc: argc, rt)
                 } catch { throw Compiler.trace(error, fn, location) }
             }
+        }
+
+        private func builtin(_ fn: Function, _ rt: Runtime) throws -> Value {
+            if direct, argc == 1, let d = fn.direct1 {
+                let x = try a0(rt)
+                do {
+                    if let r = try d(x) { return r }
+                    return try fn.call([x], named: [], rt, at: pos)
+                } catch { throw Compiler.trace(error, fn, location) }
+            }
+            if direct, argc == 2, let d = fn.direct2 {
+                let x = try a0(rt), y = try a1(rt)
+                do {
+                    if let r = try d(x, y) { return r }
+                    return try fn.call([x, y], named: [], rt, at: pos)
+                } catch { throw Compiler.trace(error, fn, location) }
+            }
+            return try anyCallee(rt)
         }
     }
 
