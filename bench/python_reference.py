@@ -1,44 +1,42 @@
 #!/usr/bin/env python3
-"""The interpreter benchmark's three programs in CPython, timed the same way as
+"""The interpreter benchmark's programs in CPython, timed the same way as
 `ainb bench interp --json` (processor time, median of 5 runs) and printed in the same JSON shape.
 
-The derivative in `descent` is written by hand (CPython has no autodiff)."""
+Each case is a twin bench/programs/NAME.py of the ainb program bench/programs/NAME.ainb and
+leaves its answer in `result`. `--only NAME` runs one case; `--write-results` also records the
+answers in bench/programs/results.json, which `ainb bench interp` checks its own against."""
 import json
+import os
+import sys
 import time
 
-
-def loop():
-    s = 0
-    for i in range(1000000):
-        s = s + i * 0.5
-    return s
+PROGRAMS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "programs")
 
 
-def fib(n):
-    if n < 2:
-        return n
-    return fib(n - 1) + fib(n - 2)
+def program(path):
+    """A twin file as a case: compiled once, run in a fresh namespace each time."""
+    with open(path) as f:
+        code = compile(f.read(), path, "exec")
+
+    def run():
+        namespace = {"__name__": "__bench__"}
+        exec(code, namespace)
+        return namespace["result"]
+    return run
 
 
-def descent():
-    def f(x):
-        return (x - 3) ** 2
-
-    def df(x):
-        return 2 * (x - 3)
-
-    x = 10
-    for step in range(100000):
-        x = x - 0.01 * df(x)
-    return x
-
-
-CASES = [("loop", loop), ("fib", lambda: fib(24)), ("descent", descent)]
+# The first three as before, then the rest by name (the order `ainb bench interp` uses).
+FIRST = ["loop", "fib", "descent"]
+NAMES = FIRST + sorted(n[:-3] for n in os.listdir(PROGRAMS) if n.endswith(".py") and n[:-3] not in FIRST)
+CASES = [(name, program(os.path.join(PROGRAMS, name + ".py"))) for name in NAMES]
 
 
 def main():
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     cases = []
     for name, body in CASES:
+        if only is not None and name != only:
+            continue
         times = []
         result = None
         for _ in range(5):
@@ -50,6 +48,13 @@ def main():
             result = int(result)
         cases.append({"name": name, "seconds": round(times[len(times) // 2], 6), "result": result})
     print(json.dumps({"cases": cases}))
+    if "--write-results" in sys.argv:
+        # The answers `ainb bench interp` checks its own against.
+        path = os.path.join(PROGRAMS, "results.json")
+        with open(path + ".tmp", "w") as f:
+            json.dump({c["name"]: c["result"] for c in cases}, f, indent=1, sort_keys=True)
+            f.write("\n")
+        os.replace(path + ".tmp", path)
 
 
 if __name__ == "__main__":

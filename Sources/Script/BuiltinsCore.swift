@@ -93,6 +93,15 @@ extension Registry {
             let f = try a.function(1)
             return .list(try Ops.elements(a.value(0)).filter { try a.rt.call(f, [$0], at: Pos(line: 0, column: 0)).truthy() })
         }
+        r.add("reduce", "core", [.required("items", "list, range or tensor"), .required("f", "function"), .required("initial", "any")],
+              returns: "any",
+              summary: "Folds the items into one value: f(f(f(initial, x0), x1), ...).",
+              example: "reduce([1, 2, 3], fn(total, x) total + x, 0)   # 6") { a in
+            let f = try a.function(1)
+            var acc = a.value(2)
+            for x in try Ops.elements(a.value(0)) { acc = try a.rt.call(f, [acc, x], at: Pos(line: 0, column: 0)) }
+            return acc
+        }
         r.add("str", "core", [.required("x", "any")], returns: "string",
               summary: "The text form of a value, as print shows it.",
               example: "str(1.5) + \" s\"") { a in .string(Format.str(a.value(0))) }
@@ -147,6 +156,29 @@ extension Registry {
             if try !a.value(0).truthy() { throw ScriptError(try a.string(1)) }
             return .null
         }
+        r.direct("len", one: { v in
+            switch v {
+            case .list(let xs): return .number(Double(xs.count))
+            case .string(let s): return .number(Double(s.count))
+            case .range(let r): return .number(Double(r.count))
+            default: return nil
+            }
+        })
+        r.direct("str", one: { v in .string(Format.str(v)) })
+        r.direct("contains", two: { container, item in
+            switch (container, item) {
+            case (.list(let xs), _): return .bool(xs.contains { Ops.equal($0, item) })
+            case (.record(let r), .string(let key)): return .bool(r.keys.contains(key))
+            case (.string(let s), .string(let t)): return .bool(s.contains(t))
+            default: return nil
+            }
+        })
+        r.direct("append", two: { items, x in
+            guard case .list(var xs) = items else { return nil }
+            try Limits.checkLength(xs.count + 1, "list")
+            xs.append(x)
+            return .list(xs)
+        })
         r.add("clock", "core", [], returns: "number",
               summary: "Seconds since an arbitrary start, for timing code.",
               example: "t = clock()\nwork()\nprint(clock() - t)") { _ in

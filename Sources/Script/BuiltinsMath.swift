@@ -16,6 +16,13 @@ extension Registry {
             default: return .tensor(try tensor(try a.tensor(0)))
             }
         }
+        direct(name, one: { v in
+            switch v {
+            case .number(let x): return .number(f(x))
+            case .dual(let x, let d): return .dual(f(x), derivative(x) * d)
+            default: return nil
+            }
+        })
     }
 
     static func registerMath(_ r: Registry) {
@@ -58,6 +65,10 @@ extension Registry {
             if case .dual(let x, _) = a.value(0) { return .dual((x * scale).rounded() / scale, 0) }
             return .number((try a.number(0) * scale).rounded() / scale)
         }
+        r.direct("round", one: { v in
+            if case .number(let x) = v { return .number(x.rounded()) }
+            return nil
+        })
         r.add("pow", "math", [.required("x", "number or tensor"), .required("y", "number or tensor")], returns: "number or tensor",
               summary: "x to the power y (the same as x ^ y).", example: "pow(2, 10)   # 1024") { a in
             try Ops.binary("^", a.value(0), a.value(1))

@@ -10,6 +10,10 @@ final class Compiler {
     private var scope: FunctionScope
     private var inDefaults = false
 
+    /// Whether the typed fast paths of FastPaths.swift are compiled in. Only the test that
+    /// checks they change no result turns them off.
+    nonisolated(unsafe) static var fastPaths = true
+
     init(file: String, globals: Globals, resolver: Resolver) {
         self.file = file
         self.globals = globals
@@ -133,28 +137,17 @@ final class Compiler {
 
     /// A condition: true or false, with errors (an ambiguous tensor) placed at the condition.
     private func condition(_ e: Expr) -> (Runtime) throws -> Bool {
-        let ev = expr(e), location = loc(Self.start(e))
-        // A local compared with a constant: one closure, no Value in between.
-        if case .binary(let op, .name(let n, _), .number(let c, _), _) = e, case .local(let slot) = resolve(n) {
-            @inline(__always) func general(_ rt: Runtime) throws -> Bool {
-                let v = try ev(rt)
-                if case .bool(let b) = v { return b }
-                do { return try v.truthy() } catch { throw Compiler.located(error, location) }
-            }
-            switch op {
-            case "<": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p < c }; return try general(rt) }
-            case "<=": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p <= c }; return try general(rt) }
-            case ">": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p > c }; return try general(rt) }
-            case ">=": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p >= c }; return try general(rt) }
-            case "==": return { rt in if case .some(.number(let p)) = rt.bp[slot] { return p == c }; return try general(rt) }
-            default: break
-            }
-        }
-        return { rt in
-            let v = try ev(rt)
+        let location = loc(Self.start(e))
+        let truth: (Value) throws -> Bool = { v in
             if case .bool(let b) = v { return b }
             do { return try v.truthy() } catch { throw Compiler.located(error, location) }
         }
+        if Compiler.fastPaths, case .binary(let op, let a, let b, let pos) = e,
+           let fast = numericCondition(op, a, b, slow: binarySlow(op, pos), truth: truth) {
+            return fast
+        }
+        let ev = expr(e)
+        return { rt in try truth(try ev(rt)) }
     }
 
     /// A function body: `return` ends it through flows (no signals), and a final
@@ -166,36 +159,6 @@ final class Compiler {
             let cond = condition(c), rest = tailBlock(Array(stmts.dropFirst()))
             let result: Eval
             if let e { result = expr(e) } else { result = { _ in .null } }
-            // `return x` of a local, and a condition comparing a local with a constant
-            // (`if n < 2 { return n }`): read the slots here, without closure calls.
-            var resultSlot = -1
-            if let e, case .name(let n, _) = e, case .local(let slot) = resolve(n) { resultSlot = slot }
-            var compareSlot = -1, compareOp: UInt8 = 0, compareWith = 0.0
-            if case .binary(let op, .name(let n, _), .number(let k, _), _) = c, case .local(let slot) = resolve(n),
-               let code = ["<": 0, "<=": 1, ">": 2, ">=": 3, "==": 4][op] {
-                compareSlot = slot; compareOp = UInt8(code); compareWith = k
-            }
-            if resultSlot >= 0 || compareSlot >= 0 {
-                return { rt in
-                    let hit: Bool
-                    if compareSlot >= 0, case .some(.number(let p)) = rt.bp[compareSlot] {
-                        switch compareOp {
-                        case 0: hit = p < compareWith
-                        case 1: hit = p <= compareWith
-                        case 2: hit = p > compareWith
-                        case 3: hit = p >= compareWith
-                        default: hit = p == compareWith
-                        }
-                    } else {
-                        hit = try cond(rt)
-                    }
-                    if hit {
-                        if resultSlot >= 0, let v = rt.bp[resultSlot] { return v }
-                        return try result(rt)
-                    }
-                    return try rest(rt)
-                }
-            }
             return { rt in try cond(rt) ? try result(rt) : try rest(rt) }
         }
         guard let last = stmts.last else { return { _ in .null } }
@@ -245,6 +208,7 @@ final class Compiler {
             let ev = expr(e)
             return { rt in _ = try ev(rt); return .normal }
         case .assign(let targets, let value, let pos):
+            if targets.count == 1, Compiler.fastPaths, let update = accumulation(targets[0], value) { return update }
             let v = expr(value)
             if targets.count == 1 {
                 let set = setter(targets[0])
@@ -292,13 +256,6 @@ final class Compiler {
         case .continueLoop: return { _ in .continueLoop }
         case .returnValue(let e, _):
             guard let e else { return { rt in rt.returnValue = .null; return .returned } }
-            if case .name(let n, _) = e, case .local(let slot) = resolve(n) {
-                let read = expr(e)
-                return { rt in
-                    if let v = rt.bp[slot] { rt.returnValue = v } else { rt.returnValue = try read(rt) }
-                    return .returned
-                }
-            }
             let ev = expr(e)
             return { rt in rt.returnValue = try ev(rt); return .returned }
         }
@@ -365,7 +322,7 @@ final class Compiler {
 
     // MARK: names
 
-    private func resolve(_ name: String) -> Resolved {
+    func resolve(_ name: String) -> Resolved {
         let r = scope.resolve(name)
         if inDefaults, case .cell(let c) = r { return .local(scope.cellSlots[c]) }
         return r
@@ -400,37 +357,154 @@ final class Compiler {
         }
     }
 
-    /// A store into an assignment target.
-    private func setter(_ target: Expr) -> (Runtime, Value) throws -> Void {
+    /// A variable as a place: read, peeked at, taken out of (leaving it empty) and written.
+    struct Variable {
+        enum Kind { case local, cell, upvalue, global }
+        let kind: Kind
+        let index: Int
+        let name: String
+        let location: SourceLocation
+
+        /// The value, or nil when the variable has none yet.
+        @inline(__always)
+        func peek(_ rt: Runtime) -> Value? {
+            switch kind {
+            case .local: return rt.bp[index]
+            case .cell: return rt.cells[index].value
+            case .upvalue: return rt.upvalues[index].value
+            case .global: return rt.gp[index]
+            }
+        }
+
+        /// The value, or the error of reading a variable that has none.
+        @inline(__always)
+        func read(_ rt: Runtime) throws -> Value {
+            if let v = peek(rt) { return v }
+            throw unset(rt)
+        }
+
+        func unset(_ rt: Runtime) -> ScriptError {
+            if kind == .global {
+                return ScriptError("unknown name '\(name)'" + Suggest.didYouMean(name, rt.knownNames()), at: location)
+            }
+            return ScriptError("'\(name)' is used before it is given a value", at: location)
+        }
+
+        /// Moves the value out, leaving the variable empty: the caller then holds the only reference.
+        @inline(__always)
+        func take(_ rt: Runtime) -> Value? {
+            switch kind {
+            case .local: let v = rt.bp[index]; rt.bp[index] = nil; return v
+            case .cell: let c = rt.cells[index]; let v = c.value; c.value = nil; return v
+            case .upvalue: let c = rt.upvalues[index]; let v = c.value; c.value = nil; return v
+            case .global: let v = rt.gp[index]; rt.gp[index] = nil; return v
+            }
+        }
+
+        @inline(__always)
+        func write(_ rt: Runtime, _ v: Value) {
+            switch kind {
+            case .local: rt.bp[index] = v
+            case .cell: rt.cells[index].value = v
+            case .upvalue: rt.upvalues[index].value = v
+            case .global:
+                rt.gp[index] = v
+                if case .function(let fn) = v { rt.pin(fn, slot: index) } else { rt.gfn[index] = nil }
+            }
+        }
+
+        /// Puts back a value taken out (no function can be in it: the updates that take
+        /// values change lists, records and strings).
+        @inline(__always)
+        func restore(_ rt: Runtime, _ v: Value?) {
+            switch kind {
+            case .local: rt.bp[index] = v
+            case .cell: rt.cells[index].value = v
+            case .upvalue: rt.upvalues[index].value = v
+            case .global: rt.gp[index] = v
+            }
+        }
+    }
+
+    func variable(_ name: String, _ pos: Pos) -> Variable {
+        let location = loc(pos)
+        switch resolve(name) {
+        case .local(let s): return Variable(kind: .local, index: s, name: name, location: location)
+        case .cell(let c): return Variable(kind: .cell, index: c, name: name, location: location)
+        case .upvalue(let u): return Variable(kind: .upvalue, index: u, name: name, location: location)
+        case .global(let n): return Variable(kind: .global, index: globals.slot(n), name: name, location: location)
+        }
+    }
+
+    /// A change made in place to the value at a target.
+    typealias Update = (inout Value) throws -> Void
+    /// Runs an update on the value at a target (`xs`, `xs[i]`, `r.f`, `rows[i][j]`...).
+    typealias Modify = (Runtime, Update) throws -> Void
+
+    /// The place an assignment changes part of: the variable's value is taken out of its
+    /// slot while it changes, so lists and records are updated in place (a value held
+    /// nowhere else is never copied), and put back afterwards, errors included.
+    private func modifier(_ target: Expr) -> Modify {
         switch target {
-        case .name(let name, _):
-            switch resolve(name) {
-            case .local(let s): return { rt, v in rt.bp[s] = v }
-            case .cell(let c): return { rt, v in rt.cells[c].value = v }
-            case .upvalue(let u): return { rt, v in rt.upvalues[u].value = v }
-            case .global(let n):
-                let g = globals.slot(n)
-                return { rt, v in
-                    rt.gp[g] = v
-                    if case .function(let fn) = v { rt.pin(fn, slot: g) } else { rt.gfn[g] = nil }
+        case .name(let name, let pos):
+            let v = variable(name, pos)
+            return { rt, update in
+                guard var value = v.take(rt) else { throw v.unset(rt) }
+                defer { v.restore(rt, value) }
+                try update(&value)
+            }
+        case .index(let base, let comps, let pos):
+            let inner = modifier(base)
+            if Compiler.fastPaths, let fast = fastModifier(target, inner: inner) { return fast }
+            let index = components(comps), location = loc(pos)
+            return { rt, update in
+                let idx = try index(rt)
+                try inner(rt) { container in
+                    do { try Ops.modifyIndex(&container, idx, update) } catch { throw Compiler.located(error, location) }
                 }
             }
         case .member(let base, let field, let pos):
-            // r.f = v: read r, update the field, store r back (records are values).
-            let get = expr(base), set = setter(base), location = loc(pos)
+            let inner = modifier(base)
+            if Compiler.fastPaths, let fast = fastModifier(target, inner: inner) { return fast }
+            let location = loc(pos)
+            return { rt, update in
+                try inner(rt) { record in
+                    do { try Ops.modifyMember(&record, field, update) } catch { throw Compiler.located(error, location) }
+                }
+            }
+        default:
+            let get = expr(target), location = loc(target.pos)
+            return { rt, _ in
+                _ = try get(rt)
+                throw ScriptError("cannot assign to this expression", at: location)
+            }
+        }
+    }
+
+    /// A store into an assignment target.
+    private func setter(_ target: Expr) -> (Runtime, Value) throws -> Void {
+        switch target {
+        case .name(let name, let pos):
+            let v = variable(name, pos)
+            return { rt, value in v.write(rt, value) }
+        case .member(let base, let field, let pos):
+            // r.f = v: the field changes inside the record, in its variable.
+            let place = modifier(base), location = loc(pos)
+            if Compiler.fastPaths, let fast = fastSetter(target, place: place) { return fast }
             return { rt, v in
-                var r = try get(rt)
-                do { try Ops.setMember(&r, field, v) } catch { throw Compiler.located(error, location) }
-                try set(rt, r)
+                try place(rt) { r in
+                    do { try Ops.setMember(&r, field, v) } catch { throw Compiler.located(error, location) }
+                }
             }
         case .index(let base, let comps, let pos):
-            let get = expr(base), set = setter(base), location = loc(pos)
+            let place = modifier(base), location = loc(pos)
+            if Compiler.fastPaths, let fast = fastSetter(target, place: place) { return fast }
             let index = components(comps)
             return { rt, v in
-                var container = try get(rt)
                 let idx = try index(rt)
-                do { try Ops.setIndex(&container, idx, v) } catch { throw Compiler.located(error, location) }
-                try set(rt, container)
+                try place(rt) { container in
+                    do { try Ops.setIndex(&container, idx, v) } catch { throw Compiler.located(error, location) }
+                }
             }
         default:
             let location = loc(target.pos)
@@ -471,11 +545,11 @@ final class Compiler {
                 return .record(r)
             }
         case .unary(let op, let a, let pos):
-            let x = expr(a), location = loc(pos)
             if op == "not" {
                 let cond = condition(a)
                 return { rt in .bool(!(try cond(rt))) }
             }
+            let x = expr(a), location = loc(pos)
             return { rt in
                 let v = try x(rt)
                 if case .number(let n) = v { return .number(-n) }
@@ -500,6 +574,7 @@ final class Compiler {
             }
         case .call(let callee, let args, _): return call(callee, args, Self.start(e))
         case .index(let base, let comps, let pos):
+            if Compiler.fastPaths, comps.count == 1, case .index(let i) = comps[0] { return singleIndex(base, i, loc(pos)) }
             let b = expr(base), index = components(comps), location = loc(pos)
             return { rt in
                 let v = try b(rt)
@@ -507,6 +582,7 @@ final class Compiler {
                 do { return try Ops.index(v, idx) } catch { throw Compiler.located(error, location) }
             }
         case .member(let base, let name, let pos):
+            if Compiler.fastPaths { return cachedMember(base, name, loc(pos)) }
             let b = expr(base), location = loc(pos)
             return { rt in
                 let v = try b(rt)
@@ -548,246 +624,173 @@ final class Compiler {
         return { rt in try parts.map { try $0(rt) } }
     }
 
-    private func binary(_ op: String, _ a: Expr, _ b: Expr, _ pos: Pos) -> Eval {
-        let x = expr(a), y = expr(b), location = loc(pos)
-        @inline(__always) func slow(_ l: Value, _ r: Value) throws -> Value {
+    /// The general semantics of `op`, with errors placed at the operator.
+    func binarySlow(_ op: String, _ pos: Pos) -> (Value, Value) throws -> Value {
+        let location = loc(pos)
+        return { l, r in
             do { return try Ops.binary(op, l, r) } catch { throw Compiler.located(error, location) }
         }
-        // A local variable and a constant: no closure calls for the operands.
-        if case .number(let c, _) = b, case .name(let n, _) = a, case .local(let slot) = resolve(n) {
-            let read = x
-            @inline(__always) func load(_ rt: Runtime) throws -> Value {
-                if let v = rt.bp[slot] { return v }
-                return try read(rt)   // raises the unassigned-variable error
-            }
-            switch op {
-            case "+": return { rt in
-                if case .some(.number(let p)) = rt.bp[slot] { return .number(p + c) }
-                let l = try load(rt)
-                if case .dual(let p, let d) = l { return .dual(p + c, d) }
-                return try slow(l, .number(c)) }
-            case "-": return { rt in
-                if case .some(.number(let p)) = rt.bp[slot] { return .number(p - c) }
-                let l = try load(rt)
-                if case .dual(let p, let d) = l { return .dual(p - c, d) }
-                return try slow(l, .number(c)) }
-            case "*": return { rt in
-                if case .some(.number(let p)) = rt.bp[slot] { return .number(p * c) }
-                let l = try load(rt)
-                if case .dual(let p, let d) = l { return .dual(p * c, d * c) }
-                return try slow(l, .number(c)) }
-            case "<": return { rt in
-                if case .some(.number(let p)) = rt.bp[slot] { return .bool(p < c) }
-                return try slow(try load(rt), .number(c)) }
-            case "<=": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p <= c) }; return try slow(l, .number(c)) }
-            case ">": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p > c) }; return try slow(l, .number(c)) }
-            case "==": return { rt in let l = try load(rt); if case .number(let p) = l { return .bool(p == c) }; return try slow(l, .number(c)) }
-            default: break
-            }
-        }
-        // Constant right operand: one closure call fewer.
-        if case .number(let c, _) = b {
-            switch op {
-            case "+": return { rt in let l = try x(rt); if case .number(let p) = l { return .number(p + c) }; return try slow(l, .number(c)) }
-            case "-": return { rt in
-                let l = try x(rt)
-                if case .number(let p) = l { return .number(p - c) }
-                if case .dual(let p, let d) = l { return .dual(p - c, d) }
-                return try slow(l, .number(c)) }
-            case "^" where c == 2: return { rt in
-                let l = try x(rt)
-                if case .number(let p) = l { return .number(p * p) }
-                if case .dual(let p, let d) = l { return .dual(p * p, 2 * p * d) }
-                return try slow(l, .number(c)) }
-            case "*": return { rt in let l = try x(rt); if case .number(let p) = l { return .number(p * c) }; return try slow(l, .number(c)) }
-            case "<": return { rt in let l = try x(rt); if case .number(let p) = l { return .bool(p < c) }; return try slow(l, .number(c)) }
-            case "<=": return { rt in let l = try x(rt); if case .number(let p) = l { return .bool(p <= c) }; return try slow(l, .number(c)) }
-            case ">": return { rt in let l = try x(rt); if case .number(let p) = l { return .bool(p > c) }; return try slow(l, .number(c)) }
-            case "==": return { rt in let l = try x(rt); if case .number(let p) = l { return .bool(p == c) }; return try slow(l, .number(c)) }
-            default: break
-            }
-        }
-        switch op {
-        case "+": return { rt in
-            let l = try x(rt), r = try y(rt)
-            if case .number(let p) = l, case .number(let q) = r { return .number(p + q) }
-            return try slow(l, r) }
-        case "-": return { rt in
-            let l = try x(rt), r = try y(rt)
-            if case .number(let p) = l, case .number(let q) = r { return .number(p - q) }
-            return try slow(l, r) }
-        case "*": return { rt in
-            let l = try x(rt), r = try y(rt)
-            if case .number(let p) = l {
-                if case .number(let q) = r { return .number(p * q) }
-                if case .dual(let q, let d) = r { return .dual(p * q, p * d) }
-            }
-            return try slow(l, r) }
-        case "/": return { rt in
-            let l = try x(rt), r = try y(rt)
-            if case .number(let p) = l, case .number(let q) = r { return .number(p / q) }
-            return try slow(l, r) }
-        case "<": return { rt in
-            let l = try x(rt), r = try y(rt)
-            if case .number(let p) = l, case .number(let q) = r { return .bool(p < q) }
-            return try slow(l, r) }
-        case "<=": return { rt in
-            let l = try x(rt), r = try y(rt)
-            if case .number(let p) = l, case .number(let q) = r { return .bool(p <= q) }
-            return try slow(l, r) }
-        case ">": return { rt in
-            let l = try x(rt), r = try y(rt)
-            if case .number(let p) = l, case .number(let q) = r { return .bool(p > q) }
-            return try slow(l, r) }
-        case ">=": return { rt in
-            let l = try x(rt), r = try y(rt)
-            if case .number(let p) = l, case .number(let q) = r { return .bool(p >= q) }
-            return try slow(l, r) }
-        default:
-            return { rt in try slow(try x(rt), try y(rt)) }
-        }
+    }
+
+    private func binary(_ op: String, _ a: Expr, _ b: Expr, _ pos: Pos) -> Eval {
+        let slow = binarySlow(op, pos)
+        if Compiler.fastPaths, let fast = numericBinary(op, a, b, slow: slow) { return fast }
+        let x = expr(a), y = expr(b)
+        return { rt in try slow(try x(rt), try y(rt)) }
     }
 
     // MARK: calls
 
-    /// An argument evaluated inside the call's closure when it is a local or a local plus or
-    /// minus a constant (as in `f(n - 1)`): one closure call fewer per argument.
-    struct FastArg {
-        /// 0: general, 1: local + constant, 2: local, 3: global.
-        let kind: UInt8
-        let slot: Int
-        let constant: Double
-        let general: Eval
-
-        @inline(__always)
-        func callAsFunction(_ rt: Runtime) throws -> Value {
-            if kind == 1, case .some(.number(let p)) = rt.bp[slot] { return .number(p + constant) }
-            if kind == 2, let v = rt.bp[slot] { return v }
-            if kind == 3, let v = rt.gp[slot] { return v }
-            return try general(rt)
-        }
+    /// A compiled argument kept in an array: a struct field keeps the closure's own calling
+    /// convention (an array of bare closures would call each through a thunk).
+    struct CompiledArgument {
+        let eval: Eval
     }
 
-    private func fastArg(_ e: Expr) -> FastArg {
-        let general = expr(e)
-        switch e {
-        case .name(let n, _):
-            switch resolve(n) {
-            case .local(let slot): return FastArg(kind: 2, slot: slot, constant: 0, general: general)
-            case .global(let g): return FastArg(kind: 3, slot: globals.slot(g), constant: 0, general: general)
-            default: break
-            }
-        case .binary(let op, .name(let n, _), .number(let c, _), _) where op == "+" || op == "-":
-            // p - c and p + (-c) are the same IEEE operation.
-            if case .local(let slot) = resolve(n) {
-                return FastArg(kind: 1, slot: slot, constant: op == "+" ? c : -c, general: general)
-            }
-        default: break
-        }
-        return FastArg(kind: 0, slot: 0, constant: 0, general: general)
-    }
-
+    /// A call. Arguments of user functions are evaluated straight into the callee's frame
+    /// (any number of them, no array); builtins with a direct entry take them as they are;
+    /// everything else (named arguments, other builtins) goes through `Function.call`.
     private func call(_ callee: Expr, _ args: [Argument], _ pos: Pos) -> Eval {
         let f = expr(callee)
         let location = loc(pos)
-        let positional = args.filter { $0.name == nil }.map { expr($0.value) }
+        let reads = args.filter { $0.name == nil }.map { argumentRead($0.value) }
+        let positional = ContiguousArray(reads.map { CompiledArgument(eval: $0.eval) })
         let named = args.compactMap { a in a.name.map { ($0, expr(a.value)) } }
         let argc = positional.count
-        // The single argument of a call that may reach a derivative function.
-        let first = argc == 1 ? fastArg(args[0].value) : FastArg(kind: 0, slot: 0, constant: 0, general: { _ in .null })
+        let none = argumentRead(nil)
+        let a0 = argc > 0 ? reads[0] : none, a1 = argc > 1 ? reads[1] : none
+        let a2 = argc > 2 ? reads[2] : none, a3 = argc > 3 ? reads[3] : none
+        let direct = Compiler.fastPaths
         @inline(__always) func fail(_ v: Value) -> Error {
             ScriptError("a \(v.typeName) cannot be called", at: location)
         }
-        @inline(__always) func general(_ fn: Function, _ rt: Runtime) throws -> Value {
-            let values = try positional.map { try $0(rt) }
+        @inline(__always) func general(_ fn: Function, _ values: [Value], _ rt: Runtime) throws -> Value {
             let nv = try named.map { ($0.0, try $0.1(rt)) }
             do { return try fn.call(values, named: nv, rt, at: pos) } catch {
                 throw Compiler.trace(error, fn, location)
             }
         }
+        /// Any callee but a user function called without named arguments.
         @inline(__always) func other(_ fn: Function, _ rt: Runtime) throws -> Value {
-            if argc == 1, fn.isGrad {
-                let g = unsafeDowncast(fn, to: GradFunction.self)
-                let x = try first(rt)
-                do {
-                    if case .number(let n) = x { return try g.derivative(at: n, rt, at: pos) }
-                    return try g.call([x], named: [], rt, at: pos)
-                } catch { throw Compiler.trace(error, fn, location) }
-            }
-            return try general(fn, rt)
-        }
-        if !named.isEmpty {
-            return { rt in
-                let v = try f(rt)
-                guard case .function(let fn) = v else { throw fail(v) }
-                return try general(fn, rt)
-            }
-        }
-        var pinnedSlot: Int?
-        if case .name(let n, _) = callee, case .global(let gn) = resolve(n) { pinnedSlot = globals.slot(gn) }
-        if let g = pinnedSlot, argc == 1 || argc == 2 {
-            let a0 = fastArg(args[0].value)
-            let a1 = argc == 2 ? fastArg(args[1].value) : FastArg(kind: 0, slot: 0, constant: 0, general: { _ in .null })
-            return { rt in
-                if let raw = rt.gfn[g] {
-                    return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in
-                        guard fn.isUser else { return try other(fn, rt) }
-                        let uf = unsafeDowncast(fn, to: UserFunction.self)
-                        do {
-                            return try uf.invoke(argc: argc, rt, at: pos) { frame in
-                                frame[0] = try a0(rt)
-                                if argc == 2 { frame[1] = try a1(rt) }
-                            }
-                        } catch { throw Compiler.trace(error, fn, location) }
-                    }
+            if direct && named.isEmpty {
+                if argc == 1, fn.isGrad {
+                    let g = unsafeDowncast(fn, to: GradFunction.self)
+                    let x = try a0(rt)
+                    do {
+                        if case .number(let n) = x { return try g.derivative(at: n, rt, at: pos) }
+                        return try g.call([x], named: [], rt, at: pos)
+                    } catch { throw Compiler.trace(error, fn, location) }
                 }
-                let v = try f(rt)
-                guard case .function(let fn) = v else { throw fail(v) }
-                guard fn.isUser else { return try other(fn, rt) }
+                if let b = Compiler.direct(fn, argc) {
+                    if argc == 1 {
+                        let x = try a0(rt)
+                        do { if let r = try b.direct1?(x) { return r } } catch { throw Compiler.trace(error, fn, location) }
+                        return try general(fn, [x], rt)
+                    }
+                    let x = try a0(rt), y = try a1(rt)
+                    do { if let r = try b.direct2?(x, y) { return r } } catch { throw Compiler.trace(error, fn, location) }
+                    return try general(fn, [x, y], rt)
+                }
+            }
+            var values: [Value] = []
+            values.reserveCapacity(argc)
+            for a in positional { values.append(try a.eval(rt)) }
+            return try general(fn, values, rt)
+        }
+        @inline(__always) func enter(_ fn: Function, _ rt: Runtime) throws -> Value {
+            guard fn.isUser, named.isEmpty else { return try other(fn, rt) }
+            let uf = unsafeDowncast(fn, to: UserFunction.self)
+            do {
+                // The arguments go straight into the callee's frame. The first four are
+                // captured one by one (calling a closure kept in an array retains its
+                // context); the rest come from the array.
+                let frame = try uf.reserveFrame(argc: argc, rt)
+                defer { UserFunction.freeFrame(frame, rt) }
+                if argc > 0 { frame[0] = try a0(rt) }
+                if argc > 1 { frame[1] = try a1(rt) }
+                if argc > 2 { frame[2] = try a2(rt) }
+                if argc > 3 { frame[3] = try a3(rt) }
+                var i = 4
+                while i < argc {
+                    frame[i] = try positional[i].eval(rt)
+                    i += 1
+                }
+                return try uf.enter(frame: frame, argc: argc, rt)
+            } catch { throw Compiler.trace(error, fn, location) }
+        }
+        let anyCallee: Eval = { rt in
+            let v = try f(rt)
+            guard case .function(let fn) = v else { throw fail(v) }
+            return try enter(fn, rt)
+        }
+        guard case .name(let n, _) = callee, case .global(let gn) = resolve(n), named.isEmpty else { return anyCallee }
+        let site = PinnedCall(slot: globals.slot(gn), argc: argc, reads: [a0, a1, a2, a3], positional: positional,
+                              pos: pos, location: location, direct: direct, anyCallee: anyCallee)
+        return { rt in try site.call(rt) }
+    }
+
+    /// A call of a global holding a pinned function (a top-level `fn`, a builtin), in one
+    /// object: the call's closure captures only this reference (a closure that captures many
+    /// values unpacks them all on every call). A user function is called without retaining
+    /// it, a builtin with a direct entry gets its argument values as they are, and anything
+    /// else takes the general path.
+    final class PinnedCall {
+        let slot: Int
+        let argc: Int
+        let a0: ArgumentRead, a1: ArgumentRead, a2: ArgumentRead, a3: ArgumentRead
+        let positional: ContiguousArray<CompiledArgument>
+        let pos: Pos
+        let location: SourceLocation
+        let direct: Bool
+        let anyCallee: Eval
+
+        init(slot: Int, argc: Int, reads: [ArgumentRead], positional: ContiguousArray<CompiledArgument>,
+             pos: Pos, location: SourceLocation, direct: Bool, anyCallee: @escaping Eval) {
+            self.slot = slot; self.argc = argc
+            a0 = reads[0]; a1 = reads[1]; a2 = reads[2]; a3 = reads[3]
+            self.positional = positional; self.pos = pos; self.location = location
+            self.direct = direct; self.anyCallee = anyCallee
+        }
+
+        func call(_ rt: Runtime) throws -> Value {
+            guard let raw = rt.gfn[slot] else { return try anyCallee(rt) }
+            return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in
+                guard fn.isUser else { return try builtin(fn, rt) }
                 let uf = unsafeDowncast(fn, to: UserFunction.self)
                 do {
-                    return try uf.invoke(argc: argc, rt, at: pos) { frame in
-                        frame[0] = try a0(rt)
-                        if argc == 2 { frame[1] = try a1(rt) }
+                    // The arguments go straight into the callee's frame.
+                    let frame = try uf.reserveFrame(argc: argc, rt)
+                    defer { UserFunction.freeFrame(frame, rt) }
+                    if argc > 0 { frame[0] = try a0(rt) }
+                    if argc > 1 { frame[1] = try a1(rt) }
+                    if argc > 2 { frame[2] = try a2(rt) }
+                    if argc > 3 { frame[3] = try a3(rt) }
+                    var i = 4
+                    while i < argc {
+                        frame[i] = try positional[i].eval(rt)
+                        i += 1
                     }
+                    return try uf.enter(frame: frame, argc: argc, rt)
                 } catch { throw Compiler.trace(error, fn, location) }
             }
         }
-        switch argc {
-        case 1:
-            let a0 = fastArg(args[0].value)
-            return { rt in
-                let v = try f(rt)
-                guard case .function(let fn) = v else { throw fail(v) }
-                guard fn.isUser else { return try other(fn, rt) }
-                let uf = unsafeDowncast(fn, to: UserFunction.self)
+
+        private func builtin(_ fn: Function, _ rt: Runtime) throws -> Value {
+            if direct, argc == 1, let d = fn.direct1 {
+                let x = try a0(rt)
                 do {
-                    return try uf.invoke(argc: 1, rt, at: pos) { frame in frame[0] = try a0(rt) }
+                    if let r = try d(x) { return r }
+                    return try fn.call([x], named: [], rt, at: pos)
                 } catch { throw Compiler.trace(error, fn, location) }
             }
-        case 2:
-            let a0 = fastArg(args[0].value), a1 = fastArg(args[1].value)
-            return { rt in
-                let v = try f(rt)
-                guard case .function(let fn) = v else { throw fail(v) }
-                guard fn.isUser else { return try other(fn, rt) }
-                let uf = unsafeDowncast(fn, to: UserFunction.self)
+            if direct, argc == 2, let d = fn.direct2 {
+                let x = try a0(rt), y = try a1(rt)
                 do {
-                    return try uf.invoke(argc: 2, rt, at: pos) { frame in frame[0] = try a0(rt); frame[1] = try a1(rt) }
+                    if let r = try d(x, y) { return r }
+                    return try fn.call([x, y], named: [], rt, at: pos)
                 } catch { throw Compiler.trace(error, fn, location) }
             }
-        default:
-            return { rt in
-                let v = try f(rt)
-                guard case .function(let fn) = v else { throw fail(v) }
-                guard fn.isUser else { return try other(fn, rt) }
-                let uf = unsafeDowncast(fn, to: UserFunction.self)
-                do {
-                    return try uf.invoke(argc: argc, rt, at: pos) { frame in
-                        for i in 0..<argc { frame[i] = try positional[i](rt) }
-                    }
-                } catch { throw Compiler.trace(error, fn, location) }
-            }
+            return try anyCallee(rt)
         }
     }
 

@@ -28,7 +28,7 @@ public enum Fuzzer {
     }
 
     /// Programs the mutator starts from.
-    static let corpus: [String] = [
+    public static let corpus: [String] = [
         "x = tensor([[1, 2], [3, 4]])\nw = randn([2, 3], seed: 1)\ny = relu(x @ w + 0.5)\ny.shape, y[0, 1:3], mean(y, axis: 0)",
         "fn square(v) = v * v\ndf = grad(fn(v) (v - 3)^2)\nfor lr in [0.01, 0.1] { print(lr, descend(square, from: 10, lr: lr, steps: 5).last) }",
         "fn fib(n) {\n  if n < 2 { return n }\n  return fib(n - 1) + fib(n - 2)\n}\nfib(10)",

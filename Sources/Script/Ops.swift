@@ -192,8 +192,13 @@ enum Ops {
             if op == "+" {
                 throw ScriptError("cannot add a \(l.typeName) and a \(r.typeName); to put a value in a string, write \"...{x}...\"")
             }
-            if op == "*", case .string(let s) = l, let n = number(r), n >= 0, n.rounded() == n,
-               n <= Double(Limits.maxListItems), Double(s.utf8.count) * n <= Double(Limits.maxListItems) {
+            if op == "*", case .string(let s) = l, let n = number(r) {
+                guard n >= 0, n.rounded() == n else {
+                    throw ScriptError("a string can be repeated a whole, non-negative number of times, got \(Format.number(n))")
+                }
+                guard n <= Double(Limits.maxListItems), Double(s.utf8.count) * n <= Double(Limits.maxListItems) else {
+                    throw ScriptError("a string repeated \(Format.number(n)) times is too large (the limit is \(Limits.maxListItems) characters)")
+                }
                 return .string(String(repeating: s, count: Int(n)))
             }
         case (.list(let a), .list(let b)):
@@ -238,7 +243,7 @@ enum Ops {
         case "%":
             let m = a.truncatingRemainder(dividingBy: b)
             return .number(m != 0 && (m < 0) != (b < 0) ? m + b : m)
-        case "^": return .number(Foundation.pow(a, b))
+        case "^": return .number(b == 2 ? a * a : Foundation.pow(a, b))
         case "<": return .bool(a < b)
         case "<=": return .bool(a <= b)
         case ">": return .bool(a > b)
@@ -272,8 +277,8 @@ enum Ops {
         case "/": return .dual(a / b, (da * b - a * db) / (b * b))
         case "%": return .dual(try numbers("%", a, b).numberValue, da)
         case "^":
-            let v = Foundation.pow(a, b)
-            var d = da == 0 ? 0 : b * Foundation.pow(a, b - 1) * da
+            let v = b == 2 ? a * a : Foundation.pow(a, b)
+            var d = da == 0 ? 0 : (b == 2 ? 2 * a * da : b * Foundation.pow(a, b - 1) * da)
             if db != 0 && a > 0 { d += v * Foundation.log(a) * db }
             return .dual(v, d)
         default: throw DualUnsupported()
@@ -343,7 +348,7 @@ enum Ops {
         switch v {
         case .list(let items): return items
         case .range(let r):
-            try Limits.checkShape([r.count])
+            try Limits.checkLength(r.count, "list")
             return (0..<r.count).map { .number(r.value(at: $0)) }
         case .string(let s): return s.map { .string(String($0)) }
         case .record(let r): return r.keys.map { .string($0) }
@@ -514,23 +519,38 @@ enum Ops {
         return out
     }
 
+    /// The number of items of a list (0 for anything else), without holding on to it.
+    @inline(never)
+    private static func count(of v: Value) -> Int {
+        if case .list(let items) = v { return items.count }
+        return 0
+    }
+
     static func setIndex(_ container: inout Value, _ idx: [IndexArg], _ value: Value) throws {
+        try modifyIndex(&container, idx, insert: true) { $0 = value }
+    }
+
+    /// Changes one item of a list or one field of a record in place (`rows[i][j] = v` changes
+    /// row i inside `rows`). The list or record is moved out of `container` first, so its
+    /// buffer is not shared and changes without a copy. `insert` adds a missing field.
+    static func modifyIndex(_ container: inout Value, _ idx: [IndexArg], insert: Bool = false, _ update: (inout Value) throws -> Void) throws {
         guard idx.count == 1 else { throw ScriptError("assignment takes one index") }
-        switch (container, idx[0]) {
-        case (.list(var items), .value(let i)):
-            let j = try position(i, count: items.count)
-            container = .null
-            items[j] = value
-            container = .list(items)
-        case (.record(var r), .value(.string(let key))):
-            container = .null
-            r[key] = value
-            container = .record(r)
-        case (.tensor, _):
+        if case .tensor = container {
             throw ScriptError("tensors cannot be changed in place; build a new one (for example with where())")
-        default:
-            throw ScriptError("cannot assign into a \(container.typeName) by index")
         }
+        guard case .value(let i) = idx[0] else { throw ScriptError("cannot assign into a \(container.typeName) by index") }
+        if case .list = container {
+            let j = try position(i, count: count(of: container))
+            guard var items = container.takeList() else { return }
+            defer { container = .list(items) }
+            try update(&items[j])
+            return
+        }
+        if case .record = container, case .string(let key) = i {
+            try modifyMember(&container, key, insert: insert, update)
+            return
+        }
+        throw ScriptError("cannot assign into a \(container.typeName) by index")
     }
 
     // MARK: members
@@ -597,14 +617,60 @@ enum Ops {
     }
 
     static func setMember(_ v: inout Value, _ name: String, _ value: Value) throws {
-        guard case .record(var r) = v else { throw ScriptError("cannot set a field of a \(v.typeName)") }
-        v = .null
-        r[name] = value
-        v = .record(r)
+        guard case .record = v else { throw ScriptError("cannot set a field of a \(v.typeName)") }
+        try modifyMember(&v, name, insert: true) { $0 = value }
+    }
+
+    /// Changes one field of a record in place (`bodies[i].vx = v`); `insert` adds it when missing.
+    static func modifyMember(_ v: inout Value, _ name: String, insert: Bool = false, _ update: (inout Value) throws -> Void) throws {
+        guard case .record(let r) = v else {
+            // Reading the member gives the error a read would (no such field, not a record).
+            _ = try member(v, name)
+            throw ScriptError("cannot set a field of a \(v.typeName)")
+        }
+        let found = r.keys.firstIndex(of: name)
+        if found == nil && !insert {
+            throw ScriptError("the record has no field '\(name)'" + Suggest.didYouMean(name, r.keys))
+        }
+        guard var record = v.takeRecord() else { return }
+        defer { v = .record(record) }
+        if let i = found {
+            try update(&record.values[i])
+        } else {
+            var fresh = Value.null
+            try update(&fresh)
+            record.keys.append(name)
+            record.values.append(fresh)
+        }
     }
 }
 
 extension Value {
+    /// Moves the list out, leaving nil in its place, so the caller holds the only reference
+    /// to its buffer (unless another value shares it).
+    @inline(__always)
+    mutating func takeList() -> [Value]? {
+        guard case .list(let items) = self else { return nil }
+        self = .null
+        return items
+    }
+
+    /// Moves the record out, leaving nil in its place.
+    @inline(__always)
+    mutating func takeRecord() -> Record? {
+        guard case .record(let r) = self else { return nil }
+        self = .null
+        return r
+    }
+
+    /// Moves the string out, leaving nil in its place.
+    @inline(__always)
+    mutating func takeString() -> String? {
+        guard case .string(let s) = self else { return nil }
+        self = .null
+        return s
+    }
+
     /// The number, or NaN (for internal use where a number is known).
     var numberValue: Double { if case .number(let n) = self { return n }; return .nan }
 }

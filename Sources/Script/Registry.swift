@@ -271,6 +271,14 @@ public final class Registry {
 
     func function(_ name: String) -> Builtin? { byName[name] }
 
+    /// Gives a builtin direct entries (see `Builtin.direct1`): for the ones programs call in
+    /// their inner loops.
+    func direct(_ name: String, one: ((Value) throws -> Value?)? = nil, two: ((Value, Value) throws -> Value?)? = nil) {
+        guard let b = byName[name] else { return }
+        if let one { b.direct1 = one }
+        if let two { b.direct2 = two }
+    }
+
     /// The declaration of a builtin.
     public func doc(_ name: String) -> BuiltinDoc? { byName[name]?.doc }
     /// Every builtin's declaration, in registration order.

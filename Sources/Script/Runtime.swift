@@ -335,6 +335,16 @@ final class UserFunction: Function {
     /// Reserves a frame, runs `fill` to put the arguments in, runs the body and frees the frame.
     @inline(__always)
     func invoke(argc: Int, _ rt: Runtime, at pos: Pos, _ fill: (UnsafeMutablePointer<Value?>) throws -> Void) throws -> Value {
+        let frame = try reserveFrame(argc: argc, rt)
+        defer { UserFunction.freeFrame(frame, rt) }
+        try fill(frame)
+        return try enter(frame: frame, argc: argc, rt)
+    }
+
+    /// Checks the argument count and the depth, counts a step and reserves the callee's
+    /// frame at `rt.sp`; the caller puts the arguments in, calls `enter`, then `freeFrame`.
+    @inline(__always)
+    func reserveFrame(argc: Int, _ rt: Runtime) throws -> UnsafeMutablePointer<Value?> {
         let frame = rt.sp
         let size = proto.frameSize
         guard argc <= proto.paramCount else {
@@ -345,13 +355,15 @@ final class UserFunction: Function {
         }
         try rt.tick()
         rt.sp = frame + size
-        defer {
-            var p = frame
-            while p < rt.sp { p.pointee = nil; p += 1 }
-            rt.sp = frame
-        }
-        try fill(frame)
-        return try enter(frame: frame, argc: argc, rt)
+        return frame
+    }
+
+    /// Empties a frame made by `reserveFrame` and pops it.
+    @inline(__always)
+    static func freeFrame(_ frame: UnsafeMutablePointer<Value?>, _ rt: Runtime) {
+        var p = frame
+        while p < rt.sp { p.pointee = nil; p += 1 }
+        rt.sp = frame
     }
 
     override func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {

@@ -254,6 +254,13 @@ public final class Session {
     /// The value of a global, as its display text (for tools and tests).
     public func valueText(_ name: String) -> String? { globals.get(name).map(Format.repr) }
 
+    /// Whether programs compiled from now on use the typed fast paths (docs/interpreter.md).
+    /// Only the test that checks they change no result turns them off.
+    public static var fastPaths: Bool {
+        get { Compiler.fastPaths }
+        set { Compiler.fastPaths = newValue }
+    }
+
     /// Asks the running statement to stop; it throws a "cancelled" error soon. Safe from any
     /// thread. A cancel that arrives while no statement runs stops the next `run` as it starts.
     public func cancel() {

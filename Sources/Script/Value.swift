@@ -155,6 +155,11 @@ public class Function {
     let isUser: Bool
     /// True for derivatives made by `grad` (they have a fast path for one number).
     let isGrad: Bool
+    /// Direct entries for one and two positional arguments (builtins set them, see
+    /// `Registry.direct`): they take the values as they are and return nil for anything they
+    /// do not handle, which then goes through `call`.
+    var direct1: ((Value) throws -> Value?)?
+    var direct2: ((Value, Value) throws -> Value?)?
     init(name: String, isUser: Bool = false, isGrad: Bool = false) { self.name = name; self.isUser = isUser; self.isGrad = isGrad }
 
     /// Calls with evaluated arguments.

@@ -24,7 +24,7 @@ struct Bench: ParsableCommand {
         Entry(name: "train-keypoints", summary: "keypoint ResNet training images/s (batch 32, Adam)", run: BenchTraining.keypoints),
         Entry(name: "train-emotions", summary: "emotion ResNet training images/s (batch 64, Adam)", run: BenchTraining.emotions),
         Entry(name: "infer-keypoints", summary: "keypoint ResNet predict images/s (batch 32, eval mode)", run: BenchTraining.inferKeypoints),
-        Entry(name: "interp", summary: "the interpreter on three ainb programs", run: BenchInterp.run),
+        Entry(name: "interp", summary: "the interpreter on ainb programs of every common kind", run: BenchInterp.run),
     ]
 
     @Argument(help: "Which benchmark (default: all of them).")

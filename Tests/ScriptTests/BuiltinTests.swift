@@ -20,6 +20,7 @@ final class BuiltinTests: XCTestCase {
         "zip": [("zip([1, 2, 3], [4, 5])", "[[1, 4], [2, 5]]")],
         "map": [("map([1, 2, 3], fn(x) x * x)", "[1, 4, 9]")],
         "filter": [("filter(0..10, fn(x) x % 3 == 0)", "[0, 3, 6, 9]")],
+        "reduce": [("reduce([1, 2, 3, 4], fn(total, x) total * 10 + x, 0)", "1234"), ("reduce([], fn(a, x) a + x, \"none\")", "\"none\"")],
         "str": [("str(1.5) + str([1, \"a\"])", "\"1.5[1, \\\"a\\\"]\"")],
         "number": [("[number(\"2.5\"), number(true), number(tensor([7]))]", "[2.5, 1, 7]")],
         "type": [("[type(1), type(\"s\"), type(nil), type([]), type({}), type(0..1), type(print), type(zeros([1])), type(true)]",

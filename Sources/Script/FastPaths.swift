@@ -1,0 +1,582 @@
+import Foundation
+
+/// Typed fast paths the compiler adds on top of the general lowering in Compiler.swift.
+///
+/// Each one serves a class of programs, checks its assumption when it runs (a number, a
+/// list, a record whose keys it has seen) and otherwise falls back to the general path, so
+/// results never depend on whether it fires. `Compiler.fastPaths` turns them all off; only
+/// the test that compares both ways does that.
+extension Compiler {
+    // MARK: number operands
+
+    /// Where an operand of a number operation comes from, so that reading it needs no
+    /// closure call: a constant, a slot of the current frame, or any other expression.
+    enum Operand {
+        case constant(Double)
+        /// A frame slot, and the general read (which reports a variable used before it has a value).
+        case local(Int, Eval)
+        case any(Eval)
+
+        /// The general evaluation of the operand.
+        var eval: Eval {
+            switch self {
+            case .constant(let c): let v = Value.number(c); return { _ in v }
+            case .local(_, let e), .any(let e): return e
+            }
+        }
+    }
+
+    func operand(_ e: Expr) -> Operand {
+        switch e {
+        case .number(let c, _): return .constant(c)
+        case .name(let n, _):
+            if case .local(let slot) = resolve(n) { return .local(slot, expr(e)) }
+        default: break
+        }
+        return .any(expr(e))
+    }
+
+    /// Arithmetic and comparison on two operands: every program that computes with numbers.
+    /// Numbers are read from their slot and the result built in one closure; anything else
+    /// (a tensor, a string, a number carrying a derivative) takes `slow`.
+    func numeric<Op: NumberOp>(_: Op.Type, _ a: Operand, _ b: Operand, slow: @escaping (Value, Value) throws -> Value) -> Eval {
+        let x = a.eval, y = b.eval
+        @inline(__always) func general(_ l: Value, _ r: Value) throws -> Value {
+            if let d = Op.dualValue(l, r) { return d }
+            return try slow(l, r)
+        }
+        @inline(__always) func fallback(_ rt: Runtime) throws -> Value {
+            try general(try x(rt), try y(rt))
+        }
+        switch (a, b) {
+        case (.local(let s, _), .constant(let c)):
+            return { rt in
+                if case .some(.number(let p)) = rt.bp[s] { return Op.value(p, c) }
+                return try fallback(rt)
+            }
+        case (.constant(let c), .local(let s, _)):
+            return { rt in
+                if case .some(.number(let q)) = rt.bp[s] { return Op.value(c, q) }
+                return try fallback(rt)
+            }
+        case (.local(let s, _), .local(let t, _)):
+            return { rt in
+                if case .some(.number(let p)) = rt.bp[s], case .some(.number(let q)) = rt.bp[t] { return Op.value(p, q) }
+                return try fallback(rt)
+            }
+        case (.any(let f), .constant(let c)):
+            return { rt in
+                let l = try f(rt)
+                if case .number(let p) = l { return Op.value(p, c) }
+                return try general(l, .number(c))
+            }
+        case (.constant(let c), .any(let g)):
+            return { rt in
+                let r = try g(rt)
+                if case .number(let q) = r { return Op.value(c, q) }
+                return try general(.number(c), r)
+            }
+        case (.local(let s, _), .any(let g)):
+            return { rt in
+                if case .some(.number(let p)) = rt.bp[s] {
+                    let r = try g(rt)
+                    if case .number(let q) = r { return Op.value(p, q) }
+                    return try general(.number(p), r)
+                }
+                return try fallback(rt)
+            }
+        case (.any(let f), .local(let t, _)):
+            return { rt in
+                let l = try f(rt)
+                if case .number(let p) = l, case .some(.number(let q)) = rt.bp[t] { return Op.value(p, q) }
+                return try general(l, try y(rt))
+            }
+        default:
+            return { rt in
+                let l = try x(rt), r = try y(rt)
+                if case .number(let p) = l, case .number(let q) = r { return Op.value(p, q) }
+                return try general(l, r)
+            }
+        }
+    }
+
+    /// The lowering of a binary operator on numbers, or nil for operators without one.
+    func numericBinary(_ op: String, _ a: Expr, _ b: Expr, slow: @escaping (Value, Value) throws -> Value) -> Eval? {
+        let l = operand(a), r = operand(b)
+        switch op {
+        case "+": return numeric(AddOp.self, l, r, slow: slow)
+        case "-": return numeric(SubtractOp.self, l, r, slow: slow)
+        case "*": return numeric(MultiplyOp.self, l, r, slow: slow)
+        case "/": return numeric(DivideOp.self, l, r, slow: slow)
+        case "%": return numeric(RemainderOp.self, l, r, slow: slow)
+        case "^": return numeric(PowerOp.self, l, r, slow: slow)
+        case "<": return numeric(LessOp.self, l, r, slow: slow)
+        case "<=": return numeric(LessEqualOp.self, l, r, slow: slow)
+        case ">": return numeric(GreaterOp.self, l, r, slow: slow)
+        case ">=": return numeric(GreaterEqualOp.self, l, r, slow: slow)
+        case "==": return numeric(EqualOp.self, l, r, slow: slow)
+        case "!=": return numeric(NotEqualOp.self, l, r, slow: slow)
+        default: return nil
+        }
+    }
+
+    // MARK: conditions
+
+    /// A comparison of numbers used as a condition (`while k < n`, `if x % 2 == 0`): the
+    /// test yields a Bool directly, without a Value in between.
+    /// `slow` applies the operator to any values and `truth` reads the result as a
+    /// condition (both place their errors).
+    func numericCondition(_ op: String, _ a: Expr, _ b: Expr,
+                          slow: @escaping (Value, Value) throws -> Value,
+                          truth: @escaping (Value) throws -> Bool) -> ((Runtime) throws -> Bool)? {
+        let apply: (Value, Value) throws -> Bool = { l, r in try truth(try slow(l, r)) }
+        switch op {
+        case "<": return compare(LessOp.self, a, b, apply)
+        case "<=": return compare(LessEqualOp.self, a, b, apply)
+        case ">": return compare(GreaterOp.self, a, b, apply)
+        case ">=": return compare(GreaterEqualOp.self, a, b, apply)
+        case "==": return compare(EqualOp.self, a, b, apply)
+        case "!=": return compare(NotEqualOp.self, a, b, apply)
+        default: return nil
+        }
+    }
+
+    private func compare<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
+                                        _ apply: @escaping (Value, Value) throws -> Bool) -> (Runtime) throws -> Bool {
+        let l = operand(a), r = operand(b)
+        let x = l.eval, y = r.eval
+        // Slots are only peeked at: the fallback evaluates each operand once.
+        switch (l, r) {
+        case (.local(let s, _), .constant(let c)):
+            return { rt in
+                if case .some(.number(let p)) = rt.bp[s] { return Op.test(p, c) }
+                return try apply(try x(rt), try y(rt))
+            }
+        case (.local(let s, _), .local(let t, _)):
+            return { rt in
+                if case .some(.number(let p)) = rt.bp[s], case .some(.number(let q)) = rt.bp[t] { return Op.test(p, q) }
+                return try apply(try x(rt), try y(rt))
+            }
+        default:
+            return { rt in
+                let l = try x(rt), r = try y(rt)
+                if case .number(let p) = l, case .number(let q) = r { return Op.test(p, q) }
+                if let n = Op.nilTest(l, r) { return n }
+                return try apply(l, r)
+            }
+        }
+    }
+
+    // MARK: indexing and members
+
+    /// `xs[i]` with one index: lists and strings of every program that loops over items.
+    func singleIndex(_ base: Expr, _ index: Expr, _ location: SourceLocation) -> Eval {
+        let b = expr(base), ie = expr(index)
+        return { rt in
+            let v = try b(rt)
+            let i = try ie(rt)
+            if case .list(let items) = v, case .number(let n) = i {
+                let k = n < 0 ? n + Double(items.count) : n
+                if k >= 0, k < Double(items.count), k == k.rounded(.towardZero) { return items[Int(k)] }
+            }
+            // A record used as a dictionary: `counts[word]`.
+            if case .record(let r) = v, case .string(let key) = i, let j = r.keys.firstIndex(of: key) { return r.values[j] }
+            do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
+        }
+    }
+
+    /// `r.name` on records: the position of the field is remembered for records that share
+    /// their key list (every record made by the same literal does), so most reads compare
+    /// one pointer instead of searching the keys.
+    func cachedMember(_ base: Expr, _ name: String, _ location: SourceLocation) -> Eval {
+        let b = expr(base)
+        let cache = FieldCache(name)
+        return { rt in
+            let v = try b(rt)
+            if case .record(let r) = v, let i = cache.position(in: r) { return r.values[i] }
+            do { return try Ops.member(v, name) } catch { throw Compiler.located(error, location) }
+        }
+    }
+
+    // MARK: accumulation
+
+    /// `x = x + e`, `x = append(x, e)`: the statements that build a list or a string in a
+    /// loop. When `x` still holds the value read at the start, it is taken out of its slot
+    /// so its buffer is uniquely referenced and grows in place: amortised O(1) per step
+    /// instead of a copy of everything so far.
+    func accumulation(_ target: Expr, _ value: Expr) -> Exec? {
+        guard case .name(let name, _) = target else { return nil }
+        switch value {
+        case .binary("+", .name(let n, let readPos), let rhs, let pos) where n == name:
+            // Errors of reading the variable point at the read, as they would without this path.
+            let slot = variable(name, readPos)
+            let r = expr(rhs), slow = binarySlow("+", pos), location = loc(pos)
+            return { rt in
+                var old = try slot.read(rt)
+                let right = try r(rt)
+                if case .number(let p) = old, case .number(let q) = right { slot.write(rt, .number(p + q)); return .normal }
+                if let grown = try Compiler.grow(slot, rt, &old, right, location) { slot.write(rt, grown); return .normal }
+                slot.write(rt, try slow(old, right))
+                return .normal
+            }
+        case .call(.name("append", let calleePos), let args, let pos)
+            where args.count == 2 && args.allSatisfy({ $0.name == nil }):
+            guard case .name(let n, let readPos) = args[0].value, n == name else { return nil }
+            let slot = variable(name, readPos)
+            let callee = expr(.name("append", calleePos)), item = expr(args[1].value)
+            let location = loc(Self.start(value))
+            let append = Registry.shared.function("append")
+            return { rt in
+                let f = try callee(rt)
+                var old = try slot.read(rt)
+                let x = try item(rt)
+                guard case .function(let fn) = f, fn === append else {
+                    // Not the builtin: call whatever the name holds, with the values read in order.
+                    guard case .function(let other) = f else { throw ScriptError("a \(f.typeName) cannot be called", at: location) }
+                    do { slot.write(rt, try other.call([old, x], named: [], rt, at: pos)) } catch { throw Compiler.trace(error, other, location) }
+                    return .normal
+                }
+                if case .list = old, let grown = try Compiler.grow(slot, rt, &old, item: x, location) {
+                    slot.write(rt, grown)
+                    return .normal
+                }
+                do { slot.write(rt, try fn.call([old, x], named: [], rt, at: pos)) } catch { throw Compiler.trace(error, fn, location) }
+                return .normal
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Takes the variable's value out of its slot when the slot still holds `old`'s buffer
+    /// (nothing changed the variable meanwhile), dropping `old`: the result is then the only
+    /// reference to that buffer.
+    static func takeIfSame(_ slot: Variable, _ rt: Runtime, _ old: inout Value) -> Value? {
+        guard sameBuffer(old, slot.peek(rt)) else { return nil }
+        old = .null
+        return slot.take(rt)
+    }
+
+    @inline(never)
+    static func sameBuffer(_ a: Value, _ b: Value?) -> Bool {
+        switch (a, b) {
+        case (.list(let x), .some(.list(let y))):
+            return x.withUnsafeBufferPointer { $0.baseAddress } == y.withUnsafeBufferPointer { $0.baseAddress } && x.count == y.count
+        case (.string(let x), .some(.string(let y))):
+            // Short strings live inside the value (no buffer to share): equal text is the same value.
+            if x.utf8.count <= 15 || y.utf8.count <= 15 { return x == y }
+            let p = x.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
+            let q = y.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
+            guard let p, let q else { return false }
+            return p == q && x.utf8.count == y.utf8.count
+        default:
+            return false
+        }
+    }
+
+    /// `old + right` for lists and strings, grown in place when the variable still holds
+    /// `old`'s buffer; nil otherwise (the caller computes it the general way).
+    static func grow(_ slot: Variable, _ rt: Runtime, _ old: inout Value, _ right: Value, _ location: SourceLocation) throws -> Value? {
+        // No binding holds on to `old`'s buffer here: it must be unique once taken.
+        if case .list = old, case .list(let b) = right {
+            do { try Limits.checkLength(size(of: old) + b.count, "list") } catch { throw Compiler.located(error, location) }
+            guard var taken = takeIfSame(slot, rt, &old), var items = taken.takeList() else { return nil }
+            items.append(contentsOf: b)
+            return .list(items)
+        }
+        if case .string = old, case .string(let b) = right {
+            do { try Limits.checkLength(size(of: old) + b.utf8.count, "string") } catch { throw Compiler.located(error, location) }
+            guard var taken = takeIfSame(slot, rt, &old), var text = taken.takeString() else { return nil }
+            text += b
+            return .string(text)
+        }
+        return nil
+    }
+
+    /// Items of a list, bytes of a string.
+    @inline(never)
+    static func size(of v: Value) -> Int {
+        switch v {
+        case .list(let items): return items.count
+        case .string(let s): return s.utf8.count
+        default: return 0
+        }
+    }
+
+    /// `append(old, item)` in place, under the same condition as `grow`.
+    static func grow(_ slot: Variable, _ rt: Runtime, _ old: inout Value, item: Value, _ location: SourceLocation) throws -> Value? {
+        guard case .list = old else { return nil }
+        do { try Limits.checkLength(size(of: old) + 1, "list") } catch { throw Compiler.located(error, location) }
+        guard var taken = takeIfSame(slot, rt, &old), var items = taken.takeList() else { return nil }
+        items.append(item)
+        return .list(items)
+    }
+
+    // MARK: assignment into lists and records
+
+    /// `xs[i] = v`, `rows[i][j] = v`, `bodies[i].vx = v`: one number index into a list,
+    /// changed in place without building an index array. False when the container is not a
+    /// list or the index not a valid position (the general path then reports the error).
+    static func updateItem(_ container: inout Value, _ i: Value, _ update: Update) throws -> Bool {
+        if case .string(let key) = i, case .record = container {
+            guard let j = field(key, of: container), var r = container.takeRecord() else { return false }
+            defer { container = .record(r) }
+            try update(&r.values[j])
+            return true
+        }
+        guard case .number(let n) = i, case .list = container else { return false }
+        let count = Double(size(of: container))
+        let k = n < 0 ? n + count : n
+        guard k >= 0, k < count, k == k.rounded(.towardZero), var items = container.takeList() else { return false }
+        defer { container = .list(items) }
+        try update(&items[Int(k)])
+        return true
+    }
+
+    /// `r.f = v` and `r.f` as part of a target: the field's position comes from the cache.
+    /// False when the record has no such field or the value is not a record.
+    static func updateField(_ record: inout Value, _ cache: FieldCache, _ update: Update) throws -> Bool {
+        guard let i = position(of: cache, in: record), var r = record.takeRecord() else { return false }
+        defer { record = .record(r) }
+        try update(&r.values[i])
+        return true
+    }
+
+    @inline(never)
+    private static func field(_ key: String, of v: Value) -> Int? {
+        if case .record(let r) = v { return r.keys.firstIndex(of: key) }
+        return nil
+    }
+
+    @inline(never)
+    private static func position(of cache: FieldCache, in v: Value) -> Int? {
+        if case .record(let r) = v { return cache.position(in: r) }
+        return nil
+    }
+
+    /// A modifier with the typed paths: nil for targets without one.
+    func fastModifier(_ target: Expr, inner: @escaping Modify) -> Modify? {
+        switch target {
+        case .index(_, let comps, let pos):
+            guard comps.count == 1, case .index(let ie) = comps[0] else { return nil }
+            let ix = expr(ie), location = loc(pos)
+            return { rt, update in
+                let i = try ix(rt)
+                try inner(rt) { container in
+                    if try Compiler.updateItem(&container, i, update) { return }
+                    do { try Ops.modifyIndex(&container, [.value(i)], update) } catch { throw Compiler.located(error, location) }
+                }
+            }
+        case .member(_, let field, let pos):
+            let cache = FieldCache(field), location = loc(pos)
+            return { rt, update in
+                try inner(rt) { record in
+                    if try Compiler.updateField(&record, cache, update) { return }
+                    do { try Ops.modifyMember(&record, field, update) } catch { throw Compiler.located(error, location) }
+                }
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// A store with the typed paths: nil for targets without one.
+    func fastSetter(_ target: Expr, place: @escaping Modify) -> ((Runtime, Value) throws -> Void)? {
+        switch target {
+        case .index(_, let comps, let pos):
+            guard comps.count == 1, case .index(let ie) = comps[0] else { return nil }
+            let ix = expr(ie), location = loc(pos)
+            return { rt, v in
+                let i = try ix(rt)
+                try place(rt) { container in
+                    if try Compiler.updateItem(&container, i, { $0 = v }) { return }
+                    do { try Ops.setIndex(&container, [.value(i)], v) } catch { throw Compiler.located(error, location) }
+                }
+            }
+        case .member(_, let field, let pos):
+            let cache = FieldCache(field), location = loc(pos)
+            return { rt, v in
+                try place(rt) { record in
+                    if try Compiler.updateField(&record, cache, { $0 = v }) { return }
+                    do { try Ops.setMember(&record, field, v) } catch { throw Compiler.located(error, location) }
+                }
+            }
+        default:
+            return nil
+        }
+    }
+
+    // MARK: arguments
+
+    /// An argument read without a closure call when it is a local variable or a constant
+    /// (most arguments of most calls), else evaluated.
+    struct ArgumentRead {
+        /// 0: a frame slot, 1: a constant, 2: any expression.
+        let kind: UInt8
+        let slot: Int
+        let constant: Value
+        let eval: Eval
+
+        @inline(__always)
+        func callAsFunction(_ rt: Runtime) throws -> Value {
+            if kind == 0, let v = rt.bp[slot] { return v }
+            if kind == 1 { return constant }
+            return try eval(rt)
+        }
+    }
+
+    func argumentRead(_ e: Expr?) -> ArgumentRead {
+        guard let e else { return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: { _ in .null }) }
+        guard Compiler.fastPaths else { return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: expr(e)) }
+        let o = operand(e)
+        switch o {
+        case .local(let s, let eval): return ArgumentRead(kind: 0, slot: s, constant: .null, eval: eval)
+        case .constant(let c): return ArgumentRead(kind: 1, slot: 0, constant: .number(c), eval: o.eval)
+        case .any(let eval): return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: eval)
+        }
+    }
+
+    // MARK: builtins
+
+    /// A call of a builtin with a direct entry: arguments are passed as they are, without
+    /// arrays or matching to parameters (`abs(x)`, `sin(x)`, `len(xs)`, `str(i)`).
+    static func direct(_ fn: Function, _ argc: Int) -> Function? {
+        if argc == 1 && fn.direct1 != nil { return fn }
+        if argc == 2 && fn.direct2 != nil { return fn }
+        return nil
+    }
+}
+
+/// Remembers where a field sits in records that share one key list.
+final class FieldCache {
+    let name: String
+    private var keys: [String] = []
+    private var index = 0
+
+    init(_ name: String) { self.name = name }
+
+    /// The field's position in `r`, or nil when it has no such field.
+    @inline(__always)
+    func position(in r: Record) -> Int? {
+        // `keys` keeps the cached key list alive, so its address cannot be reused by another.
+        if !keys.isEmpty, r.keys.withUnsafeBufferPointer({ $0.baseAddress }) == keys.withUnsafeBufferPointer({ $0.baseAddress }) {
+            return index
+        }
+        guard let i = r.keys.firstIndex(of: name) else { return nil }
+        keys = r.keys
+        index = i
+        return i
+    }
+}
+
+/// A binary operator on two numbers, for the typed fast paths.
+/// Its result must equal what `Ops.numbers` gives (and `Ops.dual` for numbers carrying a
+/// derivative, which is how `grad` runs functions of numbers); other operands go to `Ops.binary`.
+protocol NumberOp {
+    static func value(_ a: Double, _ b: Double) -> Value
+    /// The result for operands with derivatives `da` and `db` (0 for a plain number), or nil
+    /// when this operator has no such rule here.
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value?
+}
+
+extension NumberOp {
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { nil }
+
+    /// `dual` when one operand carries a derivative and the other is a number or one too.
+    @inline(__always)
+    static func dualValue(_ l: Value, _ r: Value) -> Value? {
+        switch (l, r) {
+        case (.dual(let a, let da), .number(let b)): return dual(a, da, b, 0)
+        case (.number(let a), .dual(let b, let db)): return dual(a, 0, b, db)
+        case (.dual(let a, let da), .dual(let b, let db)): return dual(a, da, b, db)
+        default: return nil
+        }
+    }
+}
+
+/// A comparison of two numbers.
+protocol CompareOp: NumberOp {
+    static func test(_ a: Double, _ b: Double) -> Bool
+    /// The answer when one side is nil (`tree.left == nil`), as `Ops.binary` gives it.
+    static func nilTest(_ l: Value, _ r: Value) -> Bool?
+}
+
+extension CompareOp {
+    static func value(_ a: Double, _ b: Double) -> Value { .bool(test(a, b)) }
+    static func nilTest(_ l: Value, _ r: Value) -> Bool? { nil }
+
+    /// Whether both sides are nil, when one is and the other carries no derivative.
+    @inline(__always)
+    static func bothNil(_ l: Value, _ r: Value) -> Bool? {
+        switch (l, r) {
+        case (.null, .null): return true
+        case (.null, .dual), (.dual, .null): return nil
+        case (.null, _), (_, .null): return false
+        default: return nil
+        }
+    }
+}
+
+enum AddOp: NumberOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a + b) }
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a + b, da + db) }
+}
+
+enum SubtractOp: NumberOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a - b) }
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a - b, da - db) }
+}
+
+enum MultiplyOp: NumberOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a * b) }
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a * b, a * db + b * da) }
+}
+
+enum DivideOp: NumberOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a / b) }
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a / b, (da * b - a * db) / (b * b)) }
+}
+
+enum RemainderOp: NumberOp {
+    /// The remainder with the sign of the divisor, as in Python.
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value {
+        let m = a.truncatingRemainder(dividingBy: b)
+        return .number(m != 0 && (m < 0) != (b < 0) ? m + b : m)
+    }
+}
+
+enum PowerOp: NumberOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(b == 2 ? a * a : Foundation.pow(a, b)) }
+    static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? {
+        let v = b == 2 ? a * a : Foundation.pow(a, b)
+        var d = da == 0 ? 0 : (b == 2 ? 2 * a * da : b * Foundation.pow(a, b - 1) * da)
+        if db != 0 && a > 0 { d += v * Foundation.log(a) * db }
+        return .dual(v, d)
+    }
+}
+
+enum LessOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a < b }
+}
+
+enum LessEqualOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a <= b }
+}
+
+enum GreaterOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a > b }
+}
+
+enum GreaterEqualOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a >= b }
+}
+
+enum EqualOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a == b }
+    static func nilTest(_ l: Value, _ r: Value) -> Bool? { bothNil(l, r) }
+}
+
+enum NotEqualOp: CompareOp {
+    @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a != b }
+    static func nilTest(_ l: Value, _ r: Value) -> Bool? { bothNil(l, r).map { !$0 } }
+}
