@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "Tensor", swiftSettings: native),
         .target(name: "Neural", dependencies: ["Tensor"], swiftSettings: native),
         .target(name: "Graphics", dependencies: ["CZlib"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
-        .target(name: "Faces", dependencies: ["Tensor"], swiftSettings: native),
+        .target(name: "Faces", dependencies: ["Tensor", "CZlib"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
         .target(name: "Script", dependencies: ["Tensor", "Neural", "Faces", "Graphics"], swiftSettings: native),
         .target(name: "Notebook", dependencies: ["Script"], swiftSettings: native),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
