@@ -20,6 +20,15 @@ struct Expression {
     var wrinkle: Float = 0         // wrinkles on the nose bridge
     var cheek: Float = 0           // raised cheeks (narrows the eyes from below)
     var chin: Float = 0            // raised chin (wrinkles below the lower lip)
+
+    /// The same expression with every offset `k` times larger (posed faces exaggerate).
+    func amplified(_ k: Float) -> Expression {
+        Expression(browInnerDY: browInnerDY * k, browOuterDY: browOuterDY * k, browInnerDX: browInnerDX * k,
+                   browArch: browArch * k, eyeOpen: eyeOpen * k, mouthLiftLeft: mouthLiftLeft * k,
+                   mouthLiftRight: mouthLiftRight * k, mouthOpen: mouthOpen * k, mouthWidth: mouthWidth * k,
+                   roundness: roundness, lipThickness: lipThickness, teeth: teeth, fold: fold * k,
+                   wrinkle: wrinkle * k, cheek: cheek * k, chin: chin * k)
+    }
 }
 
 /// Everything that defines one synthetic face: pose, shape, features, lighting, noise.
