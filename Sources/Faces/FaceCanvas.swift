@@ -34,14 +34,64 @@ struct FaceCanvas {
         self.depthMap = DepthMap(relief, step: 1 / scale)
         self.cosYaw = Foundation.cos(yaw); self.sinYaw = Foundation.sin(yaw)
         self.cosPitch = Foundation.cos(pitch); self.sinPitch = Foundation.sin(pitch)
-        mapU = [Float](repeating: 0, count: width * height)
-        mapV = mapU
-        for i in 0..<height {
-            for j in 0..<width {
-                let (u, v) = unproject(Float(j) + 0.5, Float(i) + 0.5)
-                mapU[i * width + j] = u
-                mapV[i * width + j] = v
+        mapU = []
+        mapV = []
+        var us = [Float](repeating: 0, count: width * height), vs = us
+        let view = self.projection
+        depthMap.withSampler { sampler in
+            for i in 0..<height {
+                for j in 0..<width {
+                    let (u, v) = view.unproject(Float(j) + 0.5, Float(i) + 0.5, sampler)
+                    us[i * width + j] = u
+                    vs[i * width + j] = v
+                }
             }
+        }
+        mapU = us
+        mapV = vs
+    }
+
+    /// The camera: similarity, yaw and pitch, without the canvas's arrays.
+    var projection: Projection {
+        Projection(cx: cx, cy: cy, scale: scale, cosA: cosA, sinA: sinA, cosYaw: cosYaw, sinYaw: sinYaw,
+                   cosPitch: cosPitch, sinPitch: sinPitch, pivot: relief.pivot,
+                   radiusU: relief.headRX * 1.12, radiusV: relief.headRY * 1.12)
+    }
+
+    /// How the face frame is seen: the head turned by yaw and pitch about a pivot, then placed
+    /// by a similarity transform.
+    struct Projection {
+        let cx: Float, cy: Float, scale: Float, cosA: Float, sinA: Float
+        let cosYaw: Float, sinYaw: Float, cosPitch: Float, sinPitch: Float
+        let pivot: Float, radiusU: Float, radiusV: Float
+
+        /// Face-frame coordinates of the surface point seen at an image point.
+        @inline(__always)
+        func unproject(_ x: Float, _ y: Float, _ relief: DepthMap.Sampler) -> (u: Float, v: Float) {
+            let dx = x - cx, dy = y - cy
+            let pu = (cosA * dx + sinA * dy) / scale, pv = (-sinA * dx + cosA * dy) / scale
+            if sinYaw == 0 && sinPitch == 0 { return (pu, pv) }
+            // Off the head the depth is 0 and the point follows directly.
+            let z0 = -pivot
+            let ou = (pu - sinYaw * z0) / cosYaw
+            let ov = (pv + sinPitch * (-sinYaw * ou + cosYaw * z0)) / cosPitch
+            let nu0 = ou / radiusU, nv0 = ov / radiusV
+            if nu0 * nu0 + nv0 * nv0 >= 1 {
+                let su = pu / radiusU, sv = pv / radiusV
+                if su * su + sv * sv > 1.6 { return (ou, ov) }
+            }
+            // Fixed-point iteration on the surface depth, damped for steep relief (the nose).
+            var u = pu, v = pv
+            for step in 0..<5 {
+                let z = relief.depth(u, v) - pivot
+                let nu = (pu - sinYaw * z) / cosYaw
+                let z1 = -sinYaw * nu + cosYaw * z
+                let nv = (pv + sinPitch * z1) / cosPitch
+                let w: Float = step == 0 ? 1 : 0.6
+                u += (nu - u) * w
+                v += (nv - v) * w
+            }
+            return (u, v)
         }
     }
 
@@ -59,34 +109,6 @@ struct FaceCanvas {
     func toImage(_ u: Float, _ v: Float) -> (x: Float, y: Float) {
         let (pu, pv) = turn(u, v, depthMap.depth(u, v))
         return (cx + scale * (cosA * pu - sinA * pv), cy + scale * (sinA * pu + cosA * pv))
-    }
-
-    /// Face-frame coordinates of the surface point seen at an image point.
-    func unproject(_ x: Float, _ y: Float) -> (u: Float, v: Float) {
-        let dx = x - cx, dy = y - cy
-        let pu = (cosA * dx + sinA * dy) / scale, pv = (-sinA * dx + cosA * dy) / scale
-        if sinYaw == 0 && sinPitch == 0 { return (pu, pv) }
-        // Off the head the depth is 0 and the point follows directly.
-        let z0 = -relief.pivot
-        let ou = (pu - sinYaw * z0) / cosYaw
-        let ov = (pv + sinPitch * (-sinYaw * ou + cosYaw * z0)) / cosPitch
-        let nu0 = ou / (relief.headRX * 1.12), nv0 = ov / (relief.headRY * 1.12)
-        if nu0 * nu0 + nv0 * nv0 >= 1 {
-            let su = pu / (relief.headRX * 1.12), sv = pv / (relief.headRY * 1.12)
-            if su * su + sv * sv > 1.6 { return (ou, ov) }
-        }
-        // Fixed-point iteration on the surface depth, damped for steep relief (the nose).
-        var u = pu, v = pv
-        for step in 0..<5 {
-            let z = depthMap.depth(u, v) - relief.pivot
-            let nu = (pu - sinYaw * z) / cosYaw
-            let z1 = -sinYaw * nu + cosYaw * z
-            let nv = (pv + sinPitch * z1) / cosPitch
-            let w: Float = step == 0 ? 1 : 0.6
-            u += (nu - u) * w
-            v += (nv - v) * w
-        }
-        return (u, v)
     }
 
     /// Face-frame coordinates of the surface point seen at pixel `k`.

@@ -85,27 +85,44 @@ struct DepthMap {
     }
 
     /// The depth at a face-frame point (0 off the grid).
-    @inline(__always)
     func depth(_ u: Float, _ v: Float) -> Float {
-        let x = (u - u0) / step, y = (v - v0) / step
-        guard x >= 0, y >= 0, x < Float(columns - 1), y < Float(rows - 1) else { return 0 }
-        let j = Int(x), i = Int(y)
-        let tx = x - Float(j), ty = y - Float(i)
-        return z.withUnsafeBufferPointer { p in
-            let k = i * columns + j
-            let a = p[k] + (p[k + 1] - p[k]) * tx
-            let b = p[k + columns] + (p[k + columns + 1] - p[k + columns]) * tx
-            return a + (b - a) * ty
+        withSampler { $0.depth(u, v) }
+    }
+
+    /// Runs `body` with a sampler that reads the grid without copying it (for per-pixel loops).
+    func withSampler<R>(_ body: (Sampler) -> R) -> R {
+        z.withUnsafeBufferPointer { p in
+            body(Sampler(z: p, u0: u0, v0: v0, inverseStep: 1 / step, step: step, columns: columns, rows: rows))
         }
     }
 
-    /// The unit surface normal at a face-frame point (z towards the camera).
-    @inline(__always)
-    func normal(_ u: Float, _ v: Float) -> (Float, Float, Float) {
-        let h = step
-        let gu = (depth(u + h, v) - depth(u - h, v)) / (2 * h)
-        let gv = (depth(u, v + h) - depth(u, v - h)) / (2 * h)
-        let n = (gu * gu + gv * gv + 1).squareRoot()
-        return (-gu / n, -gv / n, 1 / n)
+    /// Bilinear reads of a depth grid.
+    struct Sampler {
+        let z: UnsafeBufferPointer<Float>
+        let u0: Float, v0: Float, inverseStep: Float, step: Float
+        let columns: Int, rows: Int
+
+        /// The depth at a face-frame point (0 off the grid).
+        @inline(__always)
+        func depth(_ u: Float, _ v: Float) -> Float {
+            let x = (u - u0) * inverseStep, y = (v - v0) * inverseStep
+            guard x >= 0, y >= 0, x < Float(columns - 1), y < Float(rows - 1) else { return 0 }
+            let j = Int(x), i = Int(y)
+            let tx = x - Float(j), ty = y - Float(i)
+            let k = i * columns + j
+            let a = z[k] + (z[k + 1] - z[k]) * tx
+            let b = z[k + columns] + (z[k + columns + 1] - z[k + columns]) * tx
+            return a + (b - a) * ty
+        }
+
+        /// The unit surface normal at a face-frame point (z towards the camera).
+        @inline(__always)
+        func normal(_ u: Float, _ v: Float) -> (Float, Float, Float) {
+            let h = step
+            let gu = (depth(u + h, v) - depth(u - h, v)) / (2 * h)
+            let gv = (depth(u, v + h) - depth(u, v - h)) / (2 * h)
+            let n = (gu * gu + gv * gv + 1).squareRoot()
+            return (-gu / n, -gv / n, 1 / n)
+        }
     }
 }

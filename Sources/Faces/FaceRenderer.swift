@@ -379,8 +379,8 @@ enum FaceRenderer {
         // Half vector between the light and the camera (0, 0, 1), for the highlight.
         let hl = (lx * lx + ly * ly + (lz + 1) * (lz + 1)).squareRoot()
         let hx = lx / hl, hy = ly / hl, hz = (lz + 1) / hl
-        let relief = c.depthMap
         let blotches = ImageFilters.valueNoise(width: c.width, height: c.height, cells: 9, rng: &rng)
+        c.depthMap.withSampler { relief in
         for k in out.indices {
             let (u, v) = c.toFace(pixel: k)
             let nu = u / (f.headRX * 1.12), nv = v / (f.headRY * 1.12)
@@ -400,6 +400,7 @@ enum FaceRenderer {
                 out[k] *= 1 + f.skinTexture * blotches[k] * w
             }
             out[k] *= light
+        }
         }
         return out
     }
