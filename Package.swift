@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CVectorISA"], swiftSettings: native),
         .target(name: "Neural", dependencies: ["Tensor"], swiftSettings: native),
         .target(name: "Graphics", dependencies: ["CZlib"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
-        .target(name: "Faces", dependencies: ["Tensor"], swiftSettings: native),
+        .target(name: "Faces", dependencies: ["Tensor", "CZlib"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
         .target(name: "ImageFiles", dependencies: ["CPNG", "CJPEG", "Tensor", "Faces", "Graphics"], swiftSettings: native),
         .target(name: "Deploy", dependencies: ["Tensor", "Neural", "Faces", "Graphics", "ImageFiles"], swiftSettings: native),
         // ONNX export: the schema's Swift code (generated once by Scripts/onnx/generate.sh) and the writer.

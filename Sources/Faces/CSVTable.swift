@@ -23,10 +23,16 @@ struct CSVTable {
     /// The non-blank data lines.
     let lines: [CSVLine]
 
-    /// Reads and splits the file at `path`.
+    /// Reads and splits the file at `path`; gzip files (`.csv.gz`) are inflated first.
     static func read(path: String) throws -> CSVTable {
         let name = (path as NSString).lastPathComponent
-        return try CSVTable(bytes: try readBytes(path: path, file: name), file: name)
+        var bytes = try readBytes(path: path, file: name)
+        if Gzip.isGzip(bytes) {
+            bytes = try Gzip.inflate(bytes, file: name)
+        } else if name.lowercased().hasSuffix(".gz") {
+            throw FacesError(file: name, "not a gzip file (it does not start with the gzip magic bytes 1f 8b)")
+        }
+        return try CSVTable(bytes: bytes, file: name)
     }
 
     /// Reads a whole file into memory.

@@ -4,35 +4,116 @@ import Foundation
 /// functions in the face's own frame, painted with smooth edges.
 ///
 /// The face frame is the nominal 96-pixel face (origin at the face centre, u to the image
-/// right, v down). A similarity transform (centre, scale, angle) places it in the image.
+/// right, v down). The face has relief (`FaceRelief`): a point (u, v) lies at depth z(u, v)
+/// towards the camera. The head turns by yaw and pitch about a pivot behind the face and is
+/// projected orthographically; a similarity transform (centre, scale, roll angle) then places
+/// it in the image. Each pixel's face-frame point is found once (by inverting the projection)
+/// and kept, so painting a shape costs one SDF evaluation per pixel of its box.
 /// Pixel (i, j) is sampled at its centre (j + 0.5, i + 0.5).
 struct FaceCanvas {
     let width: Int
     let height: Int
     /// Albedo (surface brightness) in 0...1, row-major.
     var pixels: [Float]
+    /// The face-frame point seen at each pixel.
+    private(set) var mapU: [Float], mapV: [Float]
     let cx: Float, cy: Float, scale: Float, cosA: Float, sinA: Float
+    let relief: FaceRelief
+    /// The relief sampled about once per pixel.
+    let depthMap: DepthMap
+    let cosYaw: Float, sinYaw: Float, cosPitch: Float, sinPitch: Float
 
-    init(width: Int, height: Int, cx: Float, cy: Float, scale: Float, angle: Float) {
+    init(width: Int, height: Int, cx: Float, cy: Float, scale: Float, angle: Float,
+         yaw: Float = 0, pitch: Float = 0, relief: FaceRelief = FaceRelief()) {
         self.width = width
         self.height = height
         self.pixels = [Float](repeating: 0, count: width * height)
         self.cx = cx; self.cy = cy; self.scale = scale
         self.cosA = Foundation.cos(angle); self.sinA = Foundation.sin(angle)
+        self.relief = relief
+        self.depthMap = DepthMap(relief, step: 1 / scale)
+        self.cosYaw = Foundation.cos(yaw); self.sinYaw = Foundation.sin(yaw)
+        self.cosPitch = Foundation.cos(pitch); self.sinPitch = Foundation.sin(pitch)
+        mapU = []
+        mapV = []
+        var us = [Float](repeating: 0, count: width * height), vs = us
+        let view = self.projection
+        depthMap.withSampler { sampler in
+            for i in 0..<height {
+                for j in 0..<width {
+                    let (u, v) = view.unproject(Float(j) + 0.5, Float(i) + 0.5, sampler)
+                    us[i * width + j] = u
+                    vs[i * width + j] = v
+                }
+            }
+        }
+        mapU = us
+        mapV = vs
     }
 
-    /// Image coordinates of a face-frame point.
+    /// The camera: similarity, yaw and pitch, without the canvas's arrays.
+    var projection: Projection {
+        Projection(cx: cx, cy: cy, scale: scale, cosA: cosA, sinA: sinA, cosYaw: cosYaw, sinYaw: sinYaw,
+                   cosPitch: cosPitch, sinPitch: sinPitch, pivot: relief.pivot,
+                   radiusU: relief.headRX * 1.12, radiusV: relief.headRY * 1.12)
+    }
+
+    /// How the face frame is seen: the head turned by yaw and pitch about a pivot, then placed
+    /// by a similarity transform.
+    struct Projection {
+        let cx: Float, cy: Float, scale: Float, cosA: Float, sinA: Float
+        let cosYaw: Float, sinYaw: Float, cosPitch: Float, sinPitch: Float
+        let pivot: Float, radiusU: Float, radiusV: Float
+
+        /// Face-frame coordinates of the surface point seen at an image point.
+        @inline(__always)
+        func unproject(_ x: Float, _ y: Float, _ relief: DepthMap.Sampler) -> (u: Float, v: Float) {
+            let dx = x - cx, dy = y - cy
+            let pu = (cosA * dx + sinA * dy) / scale, pv = (-sinA * dx + cosA * dy) / scale
+            if sinYaw == 0 && sinPitch == 0 { return (pu, pv) }
+            // Off the head the depth is 0 and the point follows directly.
+            let z0 = -pivot
+            let ou = (pu - sinYaw * z0) / cosYaw
+            let ov = (pv + sinPitch * (-sinYaw * ou + cosYaw * z0)) / cosPitch
+            let nu0 = ou / radiusU, nv0 = ov / radiusV
+            if nu0 * nu0 + nv0 * nv0 >= 1 {
+                let su = pu / radiusU, sv = pv / radiusV
+                if su * su + sv * sv > 1.6 { return (ou, ov) }
+            }
+            // Fixed-point iteration on the surface depth, damped for steep relief (the nose).
+            var u = pu, v = pv
+            for step in 0..<5 {
+                let z = relief.depth(u, v) - pivot
+                let nu = (pu - sinYaw * z) / cosYaw
+                let z1 = -sinYaw * nu + cosYaw * z
+                let nv = (pv + sinPitch * z1) / cosPitch
+                let w: Float = step == 0 ? 1 : 0.6
+                u += (nu - u) * w
+                v += (nv - v) * w
+            }
+            return (u, v)
+        }
+    }
+
+    /// The projected (turned) face-frame point of a surface point (u, v) at depth z.
+    @inline(__always)
+    func turn(_ u: Float, _ v: Float, _ z: Float) -> (Float, Float) {
+        let dz = z - relief.pivot
+        let u1 = cosYaw * u + sinYaw * dz
+        let z1 = -sinYaw * u + cosYaw * dz
+        return (u1, cosPitch * v - sinPitch * z1)
+    }
+
+    /// Image coordinates of a face-frame point on the face's surface.
     @inline(__always)
     func toImage(_ u: Float, _ v: Float) -> (x: Float, y: Float) {
-        (cx + scale * (cosA * u - sinA * v), cy + scale * (sinA * u + cosA * v))
+        let (pu, pv) = turn(u, v, depthMap.depth(u, v))
+        return (cx + scale * (cosA * pu - sinA * pv), cy + scale * (sinA * pu + cosA * pv))
     }
 
-    /// Face-frame coordinates of an image point.
+    /// Face-frame coordinates of the surface point seen at pixel `k`.
     @inline(__always)
-    func toFace(_ x: Float, _ y: Float) -> (u: Float, v: Float) {
-        let dx = x - cx, dy = y - cy
-        return ((cosA * dx + sinA * dy) / scale, (-sinA * dx + cosA * dy) / scale)
-    }
+    func toFace(pixel k: Int) -> (u: Float, v: Float) { (mapU[k], mapV[k]) }
 
     /// Paints a shape given by its signed distance (face units, negative inside) over the
     /// face-frame box `minU...maxU × minV...maxV`, blending `albedo(u, v)` with `opacity`.
@@ -41,26 +122,37 @@ struct FaceCanvas {
                         opacity: Float = 1, soft: Float = 0,
                         albedo: (Float, Float) -> Float, sdf: (Float, Float) -> Float) {
         let margin = soft + 2 / scale
-        let corners = [toImage(minU - margin, minV - margin), toImage(maxU + margin, minV - margin),
-                       toImage(minU - margin, maxV + margin), toImage(maxU + margin, maxV + margin)]
-        let x0 = max(0, Int((corners.map(\.x).min() ?? 0).rounded(.down)))
-        let x1 = min(width - 1, Int((corners.map(\.x).max() ?? 0).rounded(.up)))
-        let y0 = max(0, Int((corners.map(\.y).min() ?? 0).rounded(.down)))
-        let y1 = min(height - 1, Int((corners.map(\.y).max() ?? 0).rounded(.up)))
+        var lowX = Float.greatestFiniteMagnitude, highX = -lowX, lowY = lowX, highY = -lowX
+        for a in 0...2 {
+            for b in 0...2 {
+                let u = minU - margin + (maxU - minU + 2 * margin) * Float(a) / 2
+                let v = minV - margin + (maxV - minV + 2 * margin) * Float(b) / 2
+                let q = toImage(u, v)
+                lowX = min(lowX, q.x); highX = max(highX, q.x); lowY = min(lowY, q.y); highY = max(highY, q.y)
+            }
+        }
+        // Relief can move a point inside the box further than the corners move.
+        let slack = 1 + relief.maxStep * scale * (abs(sinYaw) + abs(sinPitch))
+        let x0 = max(0, Int((lowX - slack).rounded(.down))), x1 = min(width - 1, Int((highX + slack).rounded(.up)))
+        let y0 = max(0, Int((lowY - slack).rounded(.down))), y1 = min(height - 1, Int((highY + slack).rounded(.up)))
         guard x0 <= x1, y0 <= y1 else { return }
         let edge = max(1, soft * scale)
-        let cx = cx, cy = cy, scale = scale, cosA = cosA, sinA = sinA, width = width
-        pixels.withUnsafeMutableBufferPointer { p in
-            for i in y0...y1 {
-                for j in x0...x1 {
-                    let dx = Float(j) + 0.5 - cx, dy = Float(i) + 0.5 - cy
-                    let u = (cosA * dx + sinA * dy) / scale, v = (-sinA * dx + cosA * dy) / scale
-                    let d = sdf(u, v) * scale
-                    let cover = min(1, max(0, 0.5 - d / edge))
-                    if cover <= 0 { continue }
-                    let a = cover * opacity
-                    let k = i * width + j
-                    p[k] += (albedo(u, v) - p[k]) * a
+        let scale = scale, width = width
+        mapU.withUnsafeBufferPointer { mu in
+            mapV.withUnsafeBufferPointer { mv in
+                pixels.withUnsafeMutableBufferPointer { p in
+                    for i in y0...y1 {
+                        for j in x0...x1 {
+                            let k = i * width + j
+                            let u = mu[k], v = mv[k]
+                            if u < minU - margin || u > maxU + margin || v < minV - margin || v > maxV + margin { continue }
+                            let d = sdf(u, v) * scale
+                            let cover = min(1, max(0, 0.5 - d / edge))
+                            if cover <= 0 { continue }
+                            let a = cover * opacity
+                            p[k] += (albedo(u, v) - p[k]) * a
+                        }
+                    }
                 }
             }
         }

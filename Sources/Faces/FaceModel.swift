@@ -1,7 +1,8 @@
 import Foundation
 import Tensor
 
-/// An expression: offsets from a person's neutral face, in face units (v down), at full intensity.
+/// An expression's geometry: offsets from a person's neutral face, in face units (v down);
+/// `ActionUnits.expression` makes one.
 struct Expression {
     var browInnerDY: Float = 0     // + lowers the inner brow ends
     var browOuterDY: Float = 0     // + lowers the outer brow ends
@@ -17,64 +18,25 @@ struct Expression {
     var teeth: Float = 0           // 1 shows teeth in the opening
     var fold: Float = 0            // nose-to-mouth folds (smiles, disgust)
     var wrinkle: Float = 0         // wrinkles on the nose bridge
+    var cheek: Float = 0           // raised cheeks (narrows the eyes from below)
+    var chin: Float = 0            // raised chin (wrinkles below the lower lip)
 
-    /// This expression scaled by `t`.
-    func scaled(_ t: Float) -> Expression {
-        Expression(browInnerDY: browInnerDY * t, browOuterDY: browOuterDY * t, browInnerDX: browInnerDX * t,
-                   browArch: browArch * t, eyeOpen: eyeOpen * t, mouthLiftLeft: mouthLiftLeft * t,
-                   mouthLiftRight: mouthLiftRight * t, mouthOpen: mouthOpen * t, mouthWidth: mouthWidth * t,
-                   roundness: roundness * t, lipThickness: lipThickness * t, teeth: teeth * t, fold: fold * t,
-                   wrinkle: wrinkle * t)
-    }
-
-    /// This expression with the mouth (and nose folds) left neutral.
-    var withoutMouth: Expression {
-        var e = self
-        e.mouthLiftLeft = 0; e.mouthLiftRight = 0; e.mouthOpen = 0; e.mouthWidth = 0
-        e.roundness = 0; e.lipThickness = 0; e.teeth = 0; e.fold = 0
-        return e
-    }
-
-    /// This expression with the brows and eyes left neutral.
-    var withoutBrows: Expression {
-        var e = self
-        e.browInnerDY = 0; e.browOuterDY = 0; e.browInnerDX = 0; e.browArch = 0; e.eyeOpen = 0; e.wrinkle = 0
-        return e
-    }
-
-    /// The full expression of an emotion by its FER2013 name (lowercased course names too).
-    static func named(_ name: String) -> Expression {
-        switch name.lowercased() {
-        case "angry", "anger":
-            return Expression(browInnerDY: 5.5, browOuterDY: -1.0, browInnerDX: -2.5, browArch: -1, eyeOpen: -0.35,
-                              mouthLiftLeft: -1.5, mouthLiftRight: -1.5, mouthWidth: -0.15, lipThickness: -0.5,
-                              fold: 0.3, wrinkle: 0.4)
-        case "disgust":
-            return Expression(browInnerDY: 3.5, browOuterDY: 1.5, browInnerDX: -1.5, eyeOpen: -0.45,
-                              mouthLiftLeft: 3.0, mouthLiftRight: -2.0, mouthOpen: 2.5, mouthWidth: -0.05,
-                              teeth: 1, fold: 1.0, wrinkle: 1.0)
-        case "sad":
-            return Expression(browInnerDY: -4.5, browOuterDY: 2.5, browInnerDX: -1.0, browArch: -0.5, eyeOpen: -0.2,
-                              mouthLiftLeft: -4.5, mouthLiftRight: -4.5, mouthWidth: -0.05, lipThickness: 0.15)
-        case "happy", "happiness":
-            return Expression(browInnerDY: -0.8, browOuterDY: -0.8, eyeOpen: -0.25, mouthLiftLeft: 6, mouthLiftRight: 6,
-                              mouthOpen: 4, mouthWidth: 0.25, teeth: 1, fold: 0.8)
-        case "surprise":
-            return Expression(browInnerDY: -6, browOuterDY: -5, browArch: 2, eyeOpen: 0.5, mouthOpen: 11,
-                              mouthWidth: -0.4, roundness: 1)
-        case "fear":
-            return Expression(browInnerDY: -5, browOuterDY: -1.5, browInnerDX: -2, browArch: -1, eyeOpen: 0.45,
-                              mouthLiftLeft: -1.5, mouthLiftRight: -1.5, mouthOpen: 4, mouthWidth: 0.2, teeth: 1)
-        default:
-            return Expression()
-        }
+    /// The same expression with every offset `k` times larger (posed faces exaggerate).
+    func amplified(_ k: Float) -> Expression {
+        Expression(browInnerDY: browInnerDY * k, browOuterDY: browOuterDY * k, browInnerDX: browInnerDX * k,
+                   browArch: browArch * k, eyeOpen: eyeOpen * k, mouthLiftLeft: mouthLiftLeft * k,
+                   mouthLiftRight: mouthLiftRight * k, mouthOpen: mouthOpen * k, mouthWidth: mouthWidth * k,
+                   roundness: roundness, lipThickness: lipThickness, teeth: teeth, fold: fold * k,
+                   wrinkle: wrinkle * k, cheek: cheek * k, chin: chin * k)
     }
 }
 
 /// Everything that defines one synthetic face: pose, shape, features, lighting, noise.
 struct FaceModel {
     // Pose (image pixels, radians).
-    var cx: Float = 48, cy: Float = 50, scale: Float = 1, angle: Float = 0
+    var cx: Float = 48, cy: Float = 50, scale: Float = 1, angle: Float = 0, yaw: Float = 0, pitch: Float = 0
+    // Relief (see FaceRelief).
+    var depthScale: Float = 26, noseHeight: Float = 10, browRidge: Float = 2.5, cheekBones: Float = 2.5
     // Head.
     var headRX: Float = 37, headRY: Float = 47, jaw: Float = 0.2
     var skin: Float = 0.6, hair: Float = 0.15, hairline: Float = -31, hairVolume: Float = 5, hairSide: Float = 18, hairPart: Float = 0, hairLength: Float = 4
@@ -92,42 +54,89 @@ struct FaceModel {
     // Mouth.
     var mouthY: Float = 25.5, mouthHalfWidth: Float = 15, liftLeft: Float = 0, liftRight: Float = 0
     var upperLip: Float = 2.6, lowerLip: Float = 3.2, mouthOpen: Float = 0, roundness: Float = 0
-    var teeth: Float = 0, lipTone: Float = 0.7, fold: Float = 0, wrinkle: Float = 0
+    var teeth: Float = 0, lipTone: Float = 0.7, fold: Float = 0, wrinkle: Float = 0, cheek: Float = 0, chin: Float = 0
+    // Texture, extras and occluders.
+    var skinTexture: Float = 0.05, hairTexture: Float = 0.2, hairAngle: Float = 0, age: Float = 0
+    var glasses = false, glassesTone: Float = 0.1, lensTone: Float = 0.5, lensOpacity: Float = 0
+    var glassesShape: Float = 0.5, glassesSize: Float = 1
+    var mustache: Float = 0, beard: Float = 0, bangs: Float = 0, bangsLength: Float = 0
+    var clutter: Int = 0, occluder: Int = 0
+    // Lighting (direction towards the light, z to the camera), specular highlights.
+    var lightZ: Float = 0.7, specular: Float = 0.1
     // Lighting and image quality.
     var lightX: Float = 0.3, lightY: Float = -0.4, ambient: Float = 0.45, contrast: Float = 1
     var brightness: Float = 1, noise: Float = 3, blur: Float = 0.4
+    var gamma: Float = 1, lowRes: Float = 1, jpegQuality: Float = 0, equalize: Float = 0
 
     /// A random person with a neutral face, posed for an image of `size` pixels.
-    static func random(_ r: inout RandomGenerator, size: Int, maxAngle: Float, poseScale: Float = 1) -> FaceModel {
+    ///
+    /// `spread` scales the pose (shift, roll, yaw, pitch) and scale spread: 1 gives the spread
+    /// of the Kaggle crops (faces found by a detector, of varied size, turned up to ±40°).
+    /// `degrade` scales the camera's damage (noise, blur, lost resolution, compression).
+    static func random(_ r: inout RandomGenerator, size: Int, spread: Float = 1, degrade: Float = 1) -> FaceModel {
         var f = FaceModel()
         func u(_ a: Float, _ b: Float) -> Float { r.nextFloat(in: a, b) }
+        func normal(_ sd: Float, _ limit: Float) -> Float { max(-limit, min(limit, r.nextNormal() * sd)) }
         let base = Float(size) / 96
-        f.scale = base * u(0.9, 1.06)
-        f.cx = Float(size) / 2 + base * u(-3.5, 3.5) * poseScale
-        f.cy = Float(size) * 0.52 + base * u(-3.5, 3.5) * poseScale
-        let deg = max(-maxAngle, min(maxAngle, r.nextNormal() * maxAngle * 0.4))
-        f.angle = deg * .pi / 180
-        f.headRX = u(35, 40); f.headRY = u(44, 50); f.jaw = u(0.05, 0.35)
-        f.skin = u(0.42, 0.85); f.hair = u(0.04, 0.4)
-        f.hairline = u(-35, -28); f.hairVolume = u(1, 8); f.hairSide = u(6, 22); f.hairPart = u(-1, 1); f.hairLength = u(-6, 14)
+        let deg = Float.pi / 180
+        f.yaw = normal(12 * spread, 38) * deg
+        f.pitch = (normal(6 * spread, 20) - 2) * deg
+        f.angle = normal(6 * spread, 22) * deg
+        f.scale = base * Foundation.exp(normal(0.07 * spread, 0.2)) * 0.99
+        f.cx = Float(size) / 2 + base * normal(2.6 * spread, 8)
+        f.cy = Float(size) * 0.52 + base * normal(2.6 * spread, 8)
+        f.headRX = u(34, 40); f.headRY = u(44, 51); f.jaw = u(0.0, 0.4)
+        f.depthScale = u(22, 30); f.noseHeight = u(5, 10); f.browRidge = u(1, 4); f.cheekBones = u(1, 4)
+        f.skin = u(0.3, 0.9); f.hair = u(0.03, 0.6)
+        f.hairline = u(-37, -26); f.hairVolume = u(0, 10); f.hairSide = u(4, 24); f.hairPart = u(-1, 1); f.hairLength = u(-8, 30)
         f.earY = u(-8, -3)
-        f.bgA = u(0.05, 0.95); f.bgB = u(0.05, 0.95); f.bgAngle = u(0, 2 * .pi); f.cloth = u(0.05, 0.9)
-        f.eyeY = u(-14, -11); f.eyeX = u(16.5, 19.5); f.eyeHalfLength = u(6.2, 7.8)
-        f.eyeHalfHeight = u(2.6, 3.6); f.eyeTilt = u(-0.05, 0.12); f.irisR = u(3.0, 3.8)
-        f.irisTone = u(0.08, 0.4); f.gazeX = u(-0.8, 0.8); f.gazeY = u(-0.3, 0.3)
-        f.browInnerX = u(7.5, 10); f.browOuterX = u(28.5, 32.5)
-        f.browInnerY = u(-9.5, -6.5); f.browOuterY = u(-9, -5.5); f.browArch = u(1, 4)
-        f.browThick = u(2.4, 3.6); f.browTone = min(f.skin - 0.2, f.hair + u(0, 0.15))
-        f.noseX = u(-0.7, 0.7); f.noseY = u(10.5, 14.5); f.noseW = u(3.8, 5.2)
-        f.mouthY = u(24, 27.5); f.mouthHalfWidth = u(13, 16.5)
+        f.bgA = u(0.02, 0.98); f.bgB = u(0.02, 0.98); f.bgAngle = u(0, 2 * .pi); f.cloth = u(0.02, 0.95)
+        f.eyeY = u(-14.5, -10.5); f.eyeX = u(16, 20); f.eyeHalfLength = u(5.8, 8)
+        f.eyeHalfHeight = u(2.2, 3.8); f.eyeTilt = u(-0.08, 0.14); f.irisR = u(2.8, 3.9)
+        f.irisTone = u(0.05, 0.45); f.gazeX = u(-1, 1); f.gazeY = u(-0.4, 0.4)
+        f.browInnerX = u(7, 10.5); f.browOuterX = u(27.5, 33)
+        f.browInnerY = u(-10, -6); f.browOuterY = u(-9.5, -5); f.browArch = u(0.5, 4.5)
+        f.browThick = u(2, 4); f.browTone = min(f.skin - 0.2, f.hair + u(0, 0.15))
+        f.noseX = u(-0.8, 0.8); f.noseY = u(10, 15); f.noseW = u(3.6, 5.6)
+        f.mouthY = u(23.5, 28); f.mouthHalfWidth = u(12, 17)
         let lift = u(-1.2, 1.2)
-        f.liftLeft = lift + u(-0.3, 0.3); f.liftRight = lift + u(-0.3, 0.3)
-        f.upperLip = u(2.0, 3.2); f.lowerLip = u(2.6, 4.0); f.lipTone = u(0.62, 0.8)
-        let theta = u(0, 2 * .pi)
-        f.lightX = 0.6 * Foundation.cos(theta); f.lightY = 0.6 * Foundation.sin(theta) - 0.2
-        f.ambient = u(0.35, 0.65); f.contrast = u(0.75, 1.2); f.brightness = u(0.85, 1.15)
-        f.noise = u(0, 5); f.blur = u(0, 0.9) * base
+        f.liftLeft = lift + u(-0.4, 0.4); f.liftRight = lift + u(-0.4, 0.4)
+        f.upperLip = u(1.6, 3.4); f.lowerLip = u(2.2, 4.4); f.lipTone = u(0.6, 0.85)
+        // Light from any side, mostly from the front and above.
+        let theta = u(0, 2 * .pi), tilt = u(0.1, 0.85)
+        f.lightX = tilt * Foundation.cos(theta); f.lightY = tilt * Foundation.sin(theta) - 0.15
+        f.lightZ = max(0.15, 1 - tilt * tilt).squareRoot()
+        f.ambient = u(0.15, 0.7); f.specular = u(0, 0.25)
+        f.contrast = u(0.6, 1.35); f.brightness = u(0.7, 1.3)
+        f.skinTexture = u(0.02, 0.12); f.hairTexture = u(0.05, 0.35); f.hairAngle = u(-0.6, 0.6); f.age = u(0, 1) * u(0, 1)
+        f.glasses = r.nextFloat() < 0.12
+        f.glassesTone = r.nextFloat() < 0.7 ? u(0.02, 0.25) : u(0.6, 0.95); f.lensTone = u(0.2, 0.95)
+        f.lensOpacity = r.nextFloat() < 0.2 ? u(0.3, 0.85) : u(0, 0.2)
+        f.glassesShape = u(0, 1); f.glassesSize = u(0.9, 1.2)
+        f.mustache = r.nextFloat() < 0.12 ? u(0.3, 1) : 0
+        f.beard = r.nextFloat() < 0.1 ? u(0.3, 1) : 0
+        f.bangs = r.nextFloat() < 0.15 ? u(0.4, 1) : 0
+        f.bangsLength = u(0, 1)
+        f.clutter = r.nextFloat() < 0.5 ? r.nextInt(below: 7) : 0
+        f.occluder = r.nextFloat() < 0.06 ? 1 + r.nextInt(below: 3) : 0
+        // Camera and file: noise, blur, gamma, low resolution, compression, equalised levels.
+        f.noise = (r.nextFloat() < 0.7 ? u(0, 2.5) : u(2, 7)) * degrade
+        f.blur = (r.nextFloat() < 0.6 ? u(0, 0.7) : u(0.5, 1.6)) * base * degrade
+        f.gamma = Foundation.exp(u(-0.45, 0.45))
+        f.lowRes = r.nextFloat() < 0.25 ? 1 + u(0.3, 1.5) * degrade : 1
+        f.jpegQuality = r.nextFloat() < 0.3 ? u(25, 80) / degrade : 0
+        f.equalize = r.nextFloat() < 0.3 ? u(0.3, 1) : 0
         return f
+    }
+
+    /// The relief of this face.
+    var relief: FaceRelief {
+        var r = FaceRelief()
+        r.headRX = headRX; r.headRY = headRY; r.depthScale = depthScale; r.pivot = depthScale * 0.55
+        r.noseX = noseX; r.noseY = noseY; r.noseHeight = noseHeight; r.noseWidth = noseW; r.bridgeY = eyeY + 2
+        r.eyeX = eyeX; r.eyeY = eyeY; r.brow = browRidge; r.cheek = cheekBones + 1.5 * cheek
+        r.mouthY = mouthY; r.chin = 2.5 + chin
+        return r
     }
 
     /// Applies an expression on top of this person's neutral face.
@@ -140,6 +149,7 @@ struct FaceModel {
         roundness = min(1, max(0, roundness + e.roundness))
         upperLip *= 1 + e.lipThickness; lowerLip *= 1 + e.lipThickness
         teeth = min(1, teeth + e.teeth); fold += e.fold; wrinkle += e.wrinkle
+        cheek += e.cheek; chin += e.chin
     }
 
     // MARK: Keypoints

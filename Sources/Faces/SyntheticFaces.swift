@@ -14,8 +14,11 @@ public enum SyntheticFaces {
 
     /// `count` keypoint faces, 96 × 96, pixels 0–255 (integers), with all 15 points.
     ///
-    /// Faces vary in shape, feature sizes, in-plane rotation (up to ±15°), scale, shift,
-    /// lighting direction, contrast, noise, blur, background and a mild random expression.
+    /// Faces vary as photographs do (domain randomisation): head pose (yaw, pitch, roll) with
+    /// the points projected from a face with relief, scale and shift as in the Kaggle crops,
+    /// shape and feature sizes, light from any side, skin and hair texture, facial hair,
+    /// glasses, fringes and hands in front of the face, cluttered backgrounds, blur, lost
+    /// resolution, gamma, noise and JPEG-like blocks, and a random expression.
     public static func keypoints(count: Int, seed: UInt64) throws -> KeypointSet {
         guard count >= 0 else { throw FacesArgumentError("count must be >= 0, got \(count)") }
         let side = 96, pixels = side * side
@@ -25,10 +28,10 @@ public enum SyntheticFaces {
             points.withUnsafeMutableBufferPointer { pts in
                 Parallel.forEach(count) { i in
                     var rng = RandomGenerator(seed: sampleSeed(seed, i, salt: 1))
-                    var model = FaceModel.random(&rng, size: side, maxAngle: 15)
-                    if rng.nextFloat() < 0.6 {
+                    var model = FaceModel.random(&rng, size: side)
+                    if rng.nextFloat() < 0.7 {
                         let name = EmotionSet.ferClassNames[rng.nextInt(below: 7)]
-                        model.apply(Expression.named(name).scaled(rng.nextFloat(in: 0, 0.7)))
+                        model.apply(ActionUnits.sample(name, &rng).scaled(rng.nextFloat(in: 0, 1)).expression)
                     }
                     let (face, canvas) = FaceRenderer.render(model, size: side, rng: &rng)
                     for k in 0..<pixels { img[i * pixels + k] = face[k] }
@@ -58,9 +61,11 @@ public enum SyntheticFaces {
 
     /// `count` emotion faces, 48 × 48, pixels 0–255 (integers), of 5 (course) or 7 (FER2013) classes.
     ///
-    /// Each face shows its class's expression (brows, eyes, mouth) at an intensity: most are
-    /// clear, a quarter are weak and close to neutral, and one in five shows only the brows
-    /// and eyes or only the mouth, so classes overlap and no model is always right.
+    /// Each face shows its class's expression as facial action units (brow raise or lower, lid
+    /// raise or tightening, nose wrinkle, lip corner pull or depress, jaw drop...), each present
+    /// with a probability and at a varied intensity; a fifth are weak. Classes overlap as in
+    /// photographs. Faces are rendered as the keypoint faces are (pose, light, texture,
+    /// occluders, camera effects), framed tight as FER2013's crops.
     /// Class shares follow the course's (or FER2013's) counts unless `balanced`. Each row gets
     /// a FER2013 `Usage` (80% Training, 10% PublicTest, 10% PrivateTest).
     public static func emotions(count: Int, classes: Int = 5, seed: UInt64, balanced: Bool = false) throws -> EmotionSet {
@@ -89,19 +94,15 @@ public enum SyntheticFaces {
                               classNames: names, usage: usage)
     }
 
-    /// One 48 × 48 face showing the named emotion at a random intensity.
+    /// One 48 × 48 face showing the named emotion, framed as FER2013's crops (tight, centred).
     static func emotionFace(name: String, rng: inout RandomGenerator) -> [Float] {
-        var model = FaceModel.random(&rng, size: 48, maxAngle: 12, poseScale: 0.7)
-        // Faces in FER2013 are tight crops: features a little larger.
-        model.scale *= 1.08
-        model.noise *= 1.2
-        // A quarter of the faces show a weak expression, close to neutral and to each other.
-        let intensity: Float = rng.nextFloat() < 0.25 ? rng.nextFloat(in: 0.05, 0.35) : rng.nextFloat(in: 0.35, 1.0)
-        var expression = Expression.named(name).scaled(intensity)
-        // Some faces show only part of the expression: the brows and eyes, or only the mouth.
-        let part = rng.nextFloat()
-        if part < 0.1 { expression = expression.withoutMouth } else if part < 0.2 { expression = expression.withoutBrows }
-        model.apply(expression)
+        var model = FaceModel.random(&rng, size: 48, spread: 0.75, degrade: 0.45)
+        model.scale *= rng.nextFloat(in: 1.15, 1.45)
+        model.cy -= 0.5
+        // A fifth of the faces show a weak expression, close to neutral and to each other.
+        let intensity: Float = rng.nextFloat() < 0.2 ? rng.nextFloat(in: 0.15, 0.5) : rng.nextFloat(in: 0.5, 1.0)
+        // FER2013's faces are mostly posed or strong expressions: larger than everyday ones.
+        model.apply(ActionUnits.sample(name, &rng).scaled(intensity).expression.amplified(2.2))
         return FaceRenderer.render(model, size: 48, rng: &rng).pixels
     }
 }

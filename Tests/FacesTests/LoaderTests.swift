@@ -150,4 +150,29 @@ final class LoaderTests: XCTestCase {
             XCTAssertEqual("\(error)", "training.csv: holds keypoints (keypoints layout), expected emotions")
         }
     }
+
+    func testGzippedFilesLoadAsThePlainOnes() throws {
+        let plain = try FaceDataLoader.loadKeypoints(path: Fixture.path("training.csv"))
+        let packed = try FaceDataLoader.loadKeypoints(path: Fixture.path("training.csv.gz"))
+        XCTAssertEqual(packed.images.scalars, plain.images.scalars)
+        XCTAssertEqual(packed.keypoints.scalars, plain.keypoints.scalars)
+        XCTAssertEqual(packed.mask.scalars, plain.mask.scalars)
+        let emotions = try FaceDataLoader.loadEmotions(path: Fixture.path("emotion_pixels.csv.gz"))
+        XCTAssertEqual(emotions.labels, [3, 0])
+        XCTAssertEqual(emotions.images.scalars[2304 + 17], Fixture.pixel(row: 2, 17))
+        XCTAssertEqual(try DataInfo(path: Fixture.path("emotion_pixels.csv.gz")).kind, "emotion_pixels")
+    }
+
+    func testBrokenGzipNamesTheFile() throws {
+        XCTAssertThrowsError(try FaceDataLoader.load(path: Fixture.path("bad_truncated.csv.gz"))) { error in
+            XCTAssertTrue("\(error)".hasPrefix("bad_truncated.csv.gz: gzip data ends early"), "\(error)")
+        }
+        XCTAssertThrowsError(try FaceDataLoader.load(path: Fixture.path("bad_corrupt.csv.gz"))) { error in
+            XCTAssertTrue("\(error)".hasPrefix("bad_corrupt.csv.gz: corrupt gzip data"), "\(error)")
+        }
+        // A plain CSV named .gz is not read as text by mistake.
+        XCTAssertThrowsError(try FaceDataLoader.load(path: Fixture.path("bad_header.csv.gz"))) { error in
+            XCTAssertTrue("\(error)".contains("bad_header.csv.gz"), "\(error)")
+        }
+    }
 }

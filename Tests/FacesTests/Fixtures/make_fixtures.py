@@ -75,3 +75,28 @@ values[9] = "12a"
 write("bad_pixel_token.csv", ["emotion, pixels", f"0,{pixels(1, 2304)}", f"1,{pixels(2, 2304)}", f"2,{' '.join(values)}"])
 write("bad_label.csv", ["emotion, Usage, pixels", f"0,Training,{pixels(1, 2304)}", f"x,Training,{pixels(2, 2304)}"])
 write("bad_header.csv", ["foo,bar", "1,2"])
+
+# Gzipped copies (as the real dev sets are shipped), a truncated one and one with a bad body.
+import gzip
+
+
+def write_gz(name, source):
+    with open(source, "rb") as f:
+        data = gzip.compress(f.read(), mtime=0)
+    with open(name, "wb") as f:
+        f.write(data)
+    return data
+
+
+write_gz("training.csv.gz", "training.csv")
+packed = write_gz("emotion_pixels.csv.gz", "emotion_pixels.csv")
+with open("bad_truncated.csv.gz", "wb") as f:
+    f.write(packed[:len(packed) // 2])
+broken = bytearray(packed)
+for k in range(40, 60):
+    broken[k] ^= 0xA5
+with open("bad_corrupt.csv.gz", "wb") as f:
+    f.write(bytes(broken))
+# A plain CSV under a .gz name.
+with open("bad_header.csv.gz", "w") as f:
+    f.write("foo,bar\n1,2\n")
