@@ -41,6 +41,16 @@ final class DocsTests: XCTestCase {
         XCTAssertTrue(Self.code(in: try XCTUnwrap(sections["Strings"])).contains("{"), "the section 'Strings' shows no interpolation")
     }
 
+    /// Numbers follow IEEE 754 on division by zero (Python raises instead): the language
+    /// reference says so and why, and the values are what it says.
+    func testDivisionByZeroIsDocumentedAndBehavesAsDocumented() throws {
+        let text = try String(contentsOf: root.appendingPathComponent("docs/language.md"), encoding: .utf8)
+        let section = try XCTUnwrap(Self.sections(of: text)["Division by zero"], "docs/language.md has no 'Division by zero' section")
+        XCTAssertTrue(section.contains("IEEE 754") && section.contains("Python"), section)
+        let session = Session()
+        XCTAssertEqual(try session.run("[1 / 0, -1 / 0, 0 / 0, 5 % 0]", file: "t").first, .text("[inf, -inf, nan, nan]"))
+    }
+
     /// The text under each `##`/`###` heading, by heading title.
     static func sections(of markdown: String) -> [String: String] {
         var result: [String: String] = [:]
