@@ -35,7 +35,7 @@ let package = Package(
         // ONNX export: the schema's Swift code (generated once by Scripts/onnx/generate.sh) and the writer.
         .target(name: "ONNX", dependencies: ["Tensor", "Neural", .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: native),
         .target(name: "Script", dependencies: ["Tensor", "Neural", "Faces", "Graphics", "Deploy", "ONNX"], swiftSettings: native),
-        .target(name: "Notebook", dependencies: ["Script"], swiftSettings: native),
+        .target(name: "Notebook", dependencies: ["Script", "Neural"], swiftSettings: native),
         .target(name: "Kernel", dependencies: ["Notebook", "Script", "Graphics"], swiftSettings: native),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -50,7 +50,7 @@ let package = Package(
             ],
             swiftSettings: native),
         // The REST server: its own executable so that the main build never compiles the web stack.
-        .target(name: "Serve", dependencies: ["Deploy", "ImageFiles", .product(name: "Hummingbird", package: "hummingbird")], swiftSettings: native),
+        .target(name: "Serve", dependencies: ["Deploy", "ImageFiles", "Neural", .product(name: "Hummingbird", package: "hummingbird")], swiftSettings: native),
         .executableTarget(
             name: "ainb-serve",
             dependencies: ["Serve", "Deploy", "Tensor", .product(name: "Hummingbird", package: "hummingbird"),

@@ -35,13 +35,13 @@ public enum Safetensors {
     static func header(_ tensors: [(String, Tensor)], metadata: [String: String]) -> [UInt8] {
         var entries: [String] = []
         if !metadata.isEmpty {
-            let items = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            let items = metadata.keys.sorted().map { "\(JSONText.quoted($0)):\(JSONText.quoted(metadata[$0]!))" }
             entries.append("\"__metadata__\":{\(items.joined(separator: ","))}")
         }
         var offset = 0
         for (name, t) in tensors {
             let end = offset + t.count * 4
-            entries.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+            entries.append("\(JSONText.quoted(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         var json = Array(("{" + entries.joined(separator: ",") + "}").utf8)
@@ -124,21 +124,6 @@ public enum Safetensors {
         return (tensors, metadata)
     }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
 }
 
 extension Layer {

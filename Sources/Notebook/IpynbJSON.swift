@@ -1,3 +1,5 @@
+import Neural
+
 /// A JSON value, as `.ipynb` files and Jupyter messages carry them.
 ///
 /// Objects keep their keys in the order given; `text()` writes them sorted, so the same
@@ -70,7 +72,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let n): out += Self.numberText(n)
-        case .string(let s): out += ReportExporter.jsonString(s)
+        case .string(let s): out += JSONText.quoted(s)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
@@ -87,7 +89,7 @@ public indirect enum JSONValue: Equatable, Sendable {
             for (i, pair) in pairs.sorted(by: { $0.0 < $1.0 }).enumerated() {
                 if i > 0 { out += "," }
                 newline(depth + 1)
-                out += ReportExporter.jsonString(pair.0) + (indent == nil ? ":" : ": ")
+                out += JSONText.quoted(pair.0) + (indent == nil ? ":" : ": ")
                 pair.1.write(into: &out, indent: indent, depth: depth + 1)
             }
             newline(depth)

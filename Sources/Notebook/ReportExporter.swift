@@ -1,3 +1,4 @@
+import Neural
 import Script
 
 /// A report in memory: the markdown, its figures and the metrics file.
@@ -172,7 +173,7 @@ public enum ReportExporter {
             values[metric.name] = metric.value
         }
         if order.isEmpty { return "{}\n" }
-        let lines = order.map { "  \(jsonString($0)): \(jsonNumber(values[$0] ?? 0))" }
+        let lines = order.map { "  \(JSONText.quoted($0)): \(jsonNumber(values[$0] ?? 0))" }
         return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
     }
 
@@ -186,27 +187,6 @@ public enum ReportExporter {
 
     static func jsonNumber(_ value: Double) -> String {
         value.isFinite ? "\(value)" : "null"
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 
     /// Keeps, on each line, only what follows its last carriage return (what a terminal

@@ -1,4 +1,5 @@
 import Deploy
+import Neural
 import Foundation
 
 /// The JSON bodies of TensorFlow Serving's REST API, written by hand for speed and a fixed key order.
@@ -22,11 +23,11 @@ public enum ServingJSON {
             outputs.append(tensor("emotion", "DT_STRING", [-1]))
         }
         let signature = #"{"inputs":{\#(tensor(PredictRequest.inputName, "DT_FLOAT", [-1, side, side, 1]))},"outputs":{\#(outputs.joined(separator: ","))},"method_name":"tensorflow/serving/predict"}"#
-        return #"{"model_spec":{"name":\#(string(name)),"signature_name":"","version":"1"},"metadata":{"signature_def":{"signature_def":{"serving_default":\#(signature)},"classes":[\#(classList(model))],"pixel_range":[0,255]}}}"#
+        return #"{"model_spec":{"name":\#(JSONText.quoted(name)),"signature_name":"","version":"1"},"metadata":{"signature_def":{"signature_def":{"serving_default":\#(signature)},"classes":[\#(classList(model))],"pixel_range":[0,255]}}}"#
     }
 
     private static func classList(_ model: ModelFile) -> String {
-        FacePredictor(model).classNames.map(string).joined(separator: ",")
+        FacePredictor(model).classNames.map(JSONText.quoted).joined(separator: ",")
     }
 
     /// The row format's answer: `{"predictions": [{"keypoints", "emotion", "probabilities"}, ...]}`.
@@ -37,7 +38,7 @@ public enum ServingJSON {
             var fields: [String] = []
             if !a.keypoints.isEmpty { fields.append(#""keypoints":"# + numbers(a.keypoints)) }
             if let e = a.emotion {
-                fields.append(#""emotion":"# + string(e))
+                fields.append(#""emotion":"# + JSONText.quoted(e))
                 fields.append(#""probabilities":"# + numbers(a.probabilities))
             }
             out += "{" + fields.joined(separator: ",") + "}"
@@ -52,33 +53,17 @@ public enum ServingJSON {
             fields.append(#""keypoints":["# + answers.map { numbers($0.keypoints) }.joined(separator: ",") + "]")
         }
         if answers.first?.emotion != nil {
-            fields.append(#""emotion":["# + answers.map { string($0.emotion ?? "") }.joined(separator: ",") + "]")
+            fields.append(#""emotion":["# + answers.map { JSONText.quoted($0.emotion ?? "") }.joined(separator: ",") + "]")
             fields.append(#""probabilities":["# + answers.map { numbers($0.probabilities) }.joined(separator: ",") + "]")
         }
         return #"{"outputs":{"# + fields.joined(separator: ",") + "}}"
     }
 
     /// `{"error": message}`.
-    public static func error(_ message: String) -> String { #"{"error":"# + string(message) + "}" }
+    public static func error(_ message: String) -> String { #"{"error":"# + JSONText.quoted(message) + "}" }
 
     static func numbers(_ xs: [Float]) -> String {
         "[" + xs.map { $0.isFinite ? "\($0)" : "null" }.joined(separator: ",") + "]"
     }
 
-    /// A JSON string literal.
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
 }
