@@ -4,7 +4,7 @@ import Tensor
 public final class Dropout: Layer {
     /// The probability of zeroing each value.
     public let rate: Float
-    private var rng: RandomGenerator
+    var rng: RandomGenerator
 
     /// Drops each value with probability `rate` in training; the mask stream is fixed by `seed`.
     public init(_ rate: Float, seed: UInt64) {

@@ -19,7 +19,7 @@ open class Optimizer {
     /// L2 weight decay added to the gradients.
     public var weightDecay: Float
     /// Steps taken so far.
-    public private(set) var steps = 0
+    public internal(set) var steps = 0
     var slots: [ObjectIdentifier: OptimizerSlot] = [:]
 
     init(learningRate: Float, weightDecay: Float) {

@@ -11,13 +11,14 @@
 ///     - happiness
 /// ---
 /// ```
-/// Only `title` and `params` are accepted at the top level; every error names its line
+/// Only `title`, `params` and `cache` are accepted at the top level; every error names its line
 /// and column in the notebook file.
 struct FrontMatterParser {
     /// The result: the title and the params in the order written.
     struct Result {
         var title: String?
         var params: [Param] = []
+        var cache: Bool?
     }
 
     let file: String
@@ -27,7 +28,9 @@ struct FrontMatterParser {
     let firstLine: Int
 
     /// The keys accepted at the top level.
-    static let keys = ["title", "params"]
+    static let keys = ["title", "params", "cache"]
+    /// The keys as a message lists them: "title, params or cache".
+    static let keyList = keys.dropLast().joined(separator: ", ") + " or " + keys[keys.count - 1]
 
     /// Parses every line; an error skips to the next key or parameter, so one run reports
     /// all of them (the result holds what parsed cleanly).
@@ -42,11 +45,11 @@ struct FrontMatterParser {
             do {
                 let indent = try indentation(of: line, at: index)
                 if indent > 0 {
-                    throw error(index, indent + 1, "unexpected indentation: expected a top-level key (\(Self.keys.joined(separator: " or ")))")
+                    throw error(index, indent + 1, "unexpected indentation: expected a top-level key (\(Self.keyList))")
                 }
                 let (key, rest, restColumn) = try splitKey(line, at: index, indent: 0)
                 guard Self.keys.contains(key) else {
-                    throw error(index, 1, "unknown front matter key '\(key)' (expected \(Self.keys.joined(separator: " or ")))")
+                    throw error(index, 1, "unknown front matter key '\(key)' (expected \(Self.keyList))")
                 }
                 if seen.contains(key) { throw error(index, 1, "duplicate key '\(key)'") }
                 seen.insert(key)
@@ -59,6 +62,12 @@ struct FrontMatterParser {
                     case .bool(let flag): result.title = flag ? "true" : "false"
                     case .list: throw error(index, restColumn, "the title must be text, not a list")
                     }
+                    index += 1
+                case "cache":
+                    guard case .bool(let flag) = try parseValue(rest, at: index, column: restColumn) else {
+                        throw error(index, restColumn, "'cache:' takes true or false")
+                    }
+                    result.cache = flag
                     index += 1
                 default: // params
                     index += 1

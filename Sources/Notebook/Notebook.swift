@@ -11,6 +11,9 @@ public struct Notebook: Equatable, Sendable {
     public var title: String?
     /// The front matter's `params`, in the order written.
     public var params: [Param]
+    /// The front matter's `cache: true|false`: whether `ainb run` uses the cell cache
+    /// (nil: only with `--cache`).
+    public var cache: Bool?
     /// Prose and cells in file order.
     public var blocks: [Block]
 
@@ -76,6 +79,8 @@ public struct Cell: Equatable, Sendable {
 /// - `eval=false`: the cell is shown but never run (nor checked for errors at run time).
 /// - `error=true`: the cell is expected to fail; its error is shown as an output and the
 ///   run goes on. If it does not fail, that is an error.
+/// - `cache=true`: the cell cache stores the cell even though it calls `clock()`;
+///   `cache=false`: it never stores it (docs/cache.md).
 public struct CellOptions: Equatable, Sendable {
     /// Show the code in the report.
     public var echo = true
@@ -85,17 +90,20 @@ public struct CellOptions: Equatable, Sendable {
     public var eval = true
     /// The cell is expected to fail.
     public var error = false
+    /// Whether the cell cache may store the cell: nil decides by what the cell does.
+    public var cache: Bool?
 
     /// Creates options with the defaults: echo, output and eval on; error off.
-    public init(echo: Bool = true, output: Bool = true, eval: Bool = true, error: Bool = false) {
+    public init(echo: Bool = true, output: Bool = true, eval: Bool = true, error: Bool = false, cache: Bool? = nil) {
         self.echo = echo
         self.output = output
         self.eval = eval
         self.error = error
+        self.cache = cache
     }
 
     /// The option names a cell accepts.
-    public static let names = ["echo", "output", "eval", "error"]
+    public static let names = ["echo", "output", "eval", "error", "cache"]
 }
 
 /// A notebook parameter: a name and its default, overridable with `--set name=value`.

@@ -120,6 +120,7 @@ private struct Parser {
                 let frontMatter = FrontMatterParser(file: path, lines: Array(lines[1..<close]), firstLine: 2)
                 let (result, frontMatterErrors) = frontMatter.parse()
                 notebook.title = result.title
+                notebook.cache = result.cache
                 notebook.params = result.params
                 errors += frontMatterErrors
                 index = close + 1
@@ -226,6 +227,7 @@ private struct Parser {
             case "echo": options.echo = flag
             case "output": options.output = flag
             case "eval": options.eval = flag
+            case "cache": options.cache = flag
             default: options.error = flag
             }
         }

@@ -14,6 +14,11 @@ public final class NotebookRun {
     public private(set) var results: [CellResult] = []
     /// Called with each output as it appears and with each cell's start and end.
     public var onEvent: (RunEvent) -> Void = { _ in }
+    /// The cell cache, when the run uses one: unchanged cells are taken from it instead of
+    /// run (docs/cache.md).
+    public var cache: CellCache?
+    /// Where the cache stands in this run.
+    var cacheProgress = CacheProgress()
 
     /// Prepares a run: resolves `overrides` against the notebook's params.
     public init(notebook: Notebook, evaluator: CellEvaluator, overrides: [(name: String, value: String)] = []) throws {
@@ -34,9 +39,23 @@ public final class NotebookRun {
         }
     }
 
-    /// Runs one cell and records its result.
+    /// Runs one cell (or takes it from the cache) and records its result.
     @discardableResult
     public func run(_ cell: Cell) -> CellResult {
+        if let cache { return runCached(cell, in: cache) }
+        return runLive(cell)
+    }
+
+    /// Records a result taken from the cache, sending the events a run would.
+    func record(_ result: CellResult, shown: [DisplayItem]) {
+        onEvent(.cellStarted(result.cell))
+        for item in shown { onEvent(.output(item, cell: result.cell)) }
+        results.append(result)
+        onEvent(.cellFinished(result))
+    }
+
+    /// Runs one cell in the evaluator and records its result.
+    func runLive(_ cell: Cell) -> CellResult {
         var result = CellResult(cell: cell, status: .skipped)
         guard cell.options.eval else {
             results.append(result)
@@ -108,7 +127,7 @@ public final class NotebookRun {
     /// The run so far as an outcome for a report.
     public func outcome(stoppedAt: Int? = nil) -> RunOutcome {
         RunOutcome(notebook: notebook, params: params, results: results,
-                   metrics: evaluator.recordedMetrics.map { Metric(name: $0.name, value: $0.value) },
+                   metrics: (cacheProgress.sessionMetrics ?? evaluator.recordedMetrics).map { Metric(name: $0.name, value: $0.value) },
                    stoppedAt: stoppedAt)
     }
 }

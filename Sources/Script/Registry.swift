@@ -219,7 +219,9 @@ final class Builtin: Function {
             }
             values[i] = d
         }
-        return try body(Arguments(doc: doc, values: values, rest: rest, rt: rt))
+        let arguments = Arguments(doc: doc, values: values, rest: rest, rt: rt)
+        rt.callObserver?(arguments)
+        return try body(arguments)
     }
 }
 

@@ -161,6 +161,8 @@ final class Runtime {
     var knownNames: () -> [String] = { [] }
     /// Default directory for files builtins write.
     var outputDirectory: String?
+    /// Sees every builtin call with its arguments before it runs (the cell cache records the files read and written).
+    var callObserver: ((Arguments) -> Void)?
     let stackSize: Int
 
     init(globals: Globals, cancellation: CancelFlag = CancelFlag(), stackSize: Int = 1 << 18) {

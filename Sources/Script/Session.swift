@@ -4,14 +4,18 @@ import Tensor
 /// One interpreter state: globals that persist from one `run` to the next, as in a
 /// notebook or the REPL, plus output, metrics and cancellation.
 public final class Session {
-    private var globals = Globals()
-    private var rt: Runtime
+    var globals = Globals()
+    var rt: Runtime
     private var nextFunctionID = 0
     /// Source text by file and line, to show the line of an error.
     private var sources: [String: [Int: String]] = [:]
     private let metricsLock = NSLock()
     /// Shared with every runtime of this session; `cancel()` sets it from any thread.
     private let cancellation = CancelFlag()
+    /// Sees every builtin call before it runs (see `recordAccess`).
+    var callObserver: ((Arguments) -> Void)? {
+        didSet { rt.callObserver = callObserver }
+    }
     /// Whether the last `run` was stopped by `cancel()`.
     private var lastRunCancelled = false
 
@@ -21,7 +25,7 @@ public final class Session {
     }
 
     /// `metric(name, value)` records, in order; a name recorded twice keeps the last value at the first position.
-    public private(set) var metrics: [(name: String, value: Double)] = []
+    public internal(set) var metrics: [(name: String, value: Double)] = []
 
     /// Where builtins that write files (checkpoints) put them by default.
     public var outputDirectory: String? {
@@ -62,6 +66,7 @@ public final class Session {
         rt.recordMetric = { [weak self] name, value in self?.record(name, value) }
         rt.sourceLine = { [weak self] file, line in self?.sources[file]?[line] }
         rt.knownNames = { [weak self] in self?.globals.defined.map(\.0) ?? [] }
+        rt.callObserver = callObserver
         for b in Registry.shared.ordered { globals.setPinned(b.name, b, keepAlive: &rt.keepAlive) }
         for (name, value) in Session.constants { globals.set(name, .number(value)) }
     }

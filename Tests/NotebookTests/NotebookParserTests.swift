@@ -146,7 +146,7 @@ final class NotebookParserTests: XCTestCase {
             guard let first = errors.first else { return "no error" }
             return "\(first.line):\(first.column) \(first.message)"
         }
-        XCTAssertEqual(error("author: me"), "2:1 unknown front matter key 'author' (expected title or params)")
+        XCTAssertEqual(error("author: me"), "2:1 unknown front matter key 'author' (expected title, params or cache)")
         XCTAssertEqual(error("params:\n  lr: [1, 2"), "3:7 unclosed '[': expected ']'")
         XCTAssertEqual(error("params:\n  lr: \"abc"), "3:7 unterminated string: expected a closing '\"'")
         XCTAssertEqual(error("params:\n  2x: 1"), "3:3 parameter name '2x' is not an identifier (letters, digits and _, not starting with a digit)")
