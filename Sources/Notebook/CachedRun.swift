@@ -62,6 +62,14 @@ extension NotebookRun {
         return result
     }
 
+    /// Brings the evaluator to the state after the last cell run or taken from the cache
+    /// (the REPL does this after loading a notebook through the cache).
+    public func catchUpWithCache() {
+        guard let cache, let session = (evaluator as? ScriptEvaluator)?.session else { return }
+        catchUp(session, cache)
+        cacheProgress.sessionMetrics = nil
+    }
+
     /// The options as part of a key.
     static func optionsText(_ o: CellOptions) -> String {
         "echo=\(o.echo) output=\(o.output) eval=\(o.eval) error=\(o.error) cache=\(o.cache.map(String.init) ?? "auto")"

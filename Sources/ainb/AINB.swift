@@ -10,7 +10,7 @@ struct AINB: ParsableCommand {
         commandName: "ainb",
         abstract: "Deep learning from plain-text notebooks, on a native Swift engine.",
         version: version,
-        subcommands: [Repl.self, Run.self, Check.self, Step.self, Convert.self, KernelCommand.self, DataCommand.self, Predict.self, Serve.self, Export.self, Bench.self, Help.self],
+        subcommands: [Repl.self, Run.self, Check.self, Step.self, Convert.self, CacheCommand.self, KernelCommand.self, DataCommand.self, Predict.self, Serve.self, Export.self, Bench.self, Help.self],
         defaultSubcommand: Repl.self
     )
 }

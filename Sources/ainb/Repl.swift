@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Notebook
 
-/// `ainb` / `ainb repl [--load NB]`
+/// `ainb` / `ainb repl [--load NB [--cache] [-o DIR]]`
 struct Repl: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explore at the REPL (the default when ainb is run with no command).",
@@ -22,6 +22,15 @@ struct Repl: ParsableCommand {
 
     @Option(help: ArgumentHelp("Run a notebook's cells first, then continue at the prompt.", valueName: "notebook"))
     var load: String?
+
+    @Flag(help: "With --load: take the notebook's unchanged cells from the cell cache of `ainb run --cache`, so the session starts at its end without re-running them.")
+    var cache = false
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("With --load: the folder the notebook's run wrote into (its files, and its cache in DIR/.ainb-cache).", valueName: "dir"))
+    var output: String?
+
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("With --cache: the cache folder, as given to `ainb run --cache-dir`.", valueName: "path"))
+    var cacheDir: String?
 
     @Option(help: ArgumentHelp("Save figures into this folder (default: a temporary folder).", valueName: "dir"))
     var figures: String?
@@ -44,7 +53,10 @@ struct Repl: ParsableCommand {
         if interactive {
             writeOut("ainb \(AINB.version) · :help for help, Ctrl-D to leave\n")
         }
-        if let load { loop.load(load.expandingTilde) }
+        if let output { evaluator.outputDirectory = output.expandingTilde }
+        let cellCache = cache ? CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: output), version: AINB.version,
+                                          warn: { writeErr("warning: \($0)\n") }) : nil
+        if let load { loop.load(load.expandingTilde, cache: cellCache) }
         _ = loop.run()
         if !interactive && loop.errorCount > 0 { throw ExitCode(1) }
     }

@@ -207,10 +207,11 @@ final class ReplLoop {
     }
 
     /// `:load`: runs a notebook's params and cells into this session.
-    func load(_ path: String) {
+    func load(_ path: String, cache: CellCache? = nil) {
         do {
             let notebook = try NotebookFiles.read(path)
             let run = try NotebookRun(notebook: notebook, evaluator: evaluator)
+            run.cache = cache
             let terminal = self.terminal
             run.onEvent = { event in
                 if case .output(let item, _) = event { terminal.show(item) }
@@ -232,6 +233,7 @@ final class ReplLoop {
                 if result.status == .ran { entries.append(cell.code) }
                 ran += 1
             }
+            run.catchUpWithCache()
             writeOut("loaded \(path) (\(ran) cell\(ran == 1 ? "" : "s"))\n")
         } catch {
             errorCount += 1

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Notebook
 
-/// `ainb run NB... [-o DIR] [--format md,html] [--set k=v]... [--quiet] [--keep-going]`
+/// `ainb run NB... [-o DIR] [--format md,html] [--set k=v]... [--quiet] [--keep-going] [--cache]`
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run notebooks top to bottom, and write their reports with -o.",
@@ -20,11 +20,18 @@ struct Run: ParsableCommand {
         The same notebook and params give byte-identical files. Files are replaced only when \
         the whole report is written: an interrupted run leaves the previous report intact.
 
+        With --cache (or `cache: true` in a notebook's front matter), a cell whose code, \
+        options, params, earlier cells and input files are unchanged is taken from the cell \
+        cache (DIR/.ainb-cache, or --cache-dir) instead of run: its outputs are replayed and \
+        the report is the same, byte for byte. A changed cell and every cell after it run \
+        again. --no-cache runs every cell. See docs/cache.md and `ainb cache`.
+
         Examples:
           ainb run notebooks/02-gradient-descent.ainb
           ainb run notebooks/ -o out/
           ainb run notebooks/02-gradient-descent.ainb -o out/ --format md,html
           ainb run notebooks/04-keypoints.ainb --set data=~/kaggle/training.csv
+          ainb run notebooks/ -o report/ --cache
         """)
 
     @Argument(help: ArgumentHelp("Notebooks to run; a folder runs its .ainb files in name order.", valueName: "notebook"))
@@ -44,6 +51,15 @@ struct Run: ParsableCommand {
 
     @Flag(name: .customLong("keep-going"), help: "Run the remaining cells after a cell fails; the failed cells are marked in the report.")
     var keepGoing = false
+
+    @Flag(help: "Take unchanged cells from the cell cache; run and store the others.")
+    var cache = false
+
+    @Flag(name: .customLong("no-cache"), help: "Run every cell, even in notebooks whose front matter says cache: true.")
+    var noCache = false
+
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The cell cache's folder (default: DIR/.ainb-cache with -o, else ./.ainb-cache).", valueName: "path"))
+    var cacheDir: String?
 
     @OptionGroup var color: ColorOptions
 
@@ -86,6 +102,8 @@ struct Run: ParsableCommand {
         }
 
         StatementRunner.installInterruptHandler()
+        let cellCache = CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: output), version: AINB.version,
+                                  warn: { writeErr(Palette.standardError.dim("warning: \($0)") + "\n") })
         var failures = 0
         for (_, result) in parsed {
             switch result {
@@ -94,19 +112,21 @@ struct Run: ParsableCommand {
                 failures += 1
             case .success(let notebook):
                 let mine = overrides.filter { name, _ in notebook.params.contains { $0.name == name } }
-                if try !runNotebook(notebook, overrides: mine, formats: formats) { failures += 1 }
+                let cached = !noCache && (cache || notebook.cache == true)
+                if try !runNotebook(notebook, overrides: mine, formats: formats, cache: cached ? cellCache : nil) { failures += 1 }
             }
         }
         if failures > 0 { throw ExitCode(1) }
     }
 
     /// Runs one notebook and writes its report; returns whether every cell ran.
-    func runNotebook(_ notebook: Notebook, overrides: [(name: String, value: String)], formats: [ReportFormat]) throws -> Bool {
+    func runNotebook(_ notebook: Notebook, overrides: [(name: String, value: String)], formats: [ReportFormat], cache: CellCache? = nil) throws -> Bool {
         let evaluator = try makeEvaluator()
         // Files the notebook saves itself (checkpoints) go beside the report.
         if let output { evaluator.outputDirectory = output }
         let terminal = TerminalOutput(figuresFolder: TerminalOutput.temporaryFiguresFolder())
         let run = try NotebookRun(notebook: notebook, evaluator: evaluator, overrides: overrides)
+        run.cache = cache
         let cells = notebook.cells
         let verbose = !quiet
         run.onEvent = { event in
