@@ -16,6 +16,8 @@ struct CacheProgress {
     var sessionMetrics: [(name: String, value: Double)]?
     /// Whether the run already said that a state could not be stored.
     var warnedUnstorable = false
+    /// The numbers of the cells taken from the cache, in order.
+    var hits: [Int] = []
 }
 
 extension NotebookRun {
@@ -33,6 +35,7 @@ extension NotebookRun {
         if let entry = cache.entry(key), let result = replay(entry, cell, cache) {
             cacheProgress.chain = entry.chained
             cacheProgress.replay.append((cell, entry))
+            cacheProgress.hits.append(cell.index)
             cacheProgress.sessionMetrics = entry.sessionMetrics.map { ($0.name, Double(bitPattern: $0.bits)) }
             return result
         }
@@ -61,6 +64,9 @@ extension NotebookRun {
         }
         return result
     }
+
+    /// The numbers of the cells taken from the cache so far, in order.
+    public var cellsFromCache: [Int] { cacheProgress.hits }
 
     /// Brings the evaluator to the state after the last cell run or taken from the cache
     /// (the REPL does this after loading a notebook through the cache).

@@ -169,6 +169,9 @@ struct Run: ParsableCommand {
             }
         }
         let outcome = run.outcome(stoppedAt: stoppedAt)
+        if verbose && cache != nil {
+            writeErr(progressLine("\(notebook.name): \(run.cellsFromCache.count) of \(cells.count) cells from the cache"))
+        }
         if let output {
             let report = ReportExporter.report(outcome)
             do {
