@@ -16,7 +16,8 @@ final class CellCacheTests: XCTestCase {
     }
 
     func run(_ source: String, in folder: String, cache: Bool = true, overrides: [(name: String, value: String)] = []) throws -> Ran {
-        let notebook = try NotebookParser.notebook(from: source, path: folder + "/t.ainb")
+        // The same notebook path in every run: errors name it in reports.
+        let notebook = try NotebookParser.notebook(from: source, path: "t.ainb")
         let evaluator = ScriptEvaluator()
         evaluator.output = { _ in }
         evaluator.outputDirectory = folder
@@ -276,6 +277,7 @@ final class CellCacheTests: XCTestCase {
         while Date() < deadline && ((try? FileManager.default.contentsOfDirectory(atPath: entries))?.count ?? 0) < 2 { usleep(2_000) }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/out/t.md"), "the run ended before it was killed")
         let again = try Ainb.run(["run", folder + "/t.ainb", "-o", folder + "/out", "--cache"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertFalse(again.stderr.contains("damaged"), again.stderr)
