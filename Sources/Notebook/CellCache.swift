@@ -19,6 +19,11 @@ public final class CellCache {
     public var warn: (String) -> Void
     /// Fingerprints of files already hashed in this process, by path, size and time.
     private var fingerprints: [String: (stamp: String, fingerprint: String)] = [:]
+    /// Hashes of the tensors of the last state stored, by the address of their scalars. Each
+    /// entry holds on to its scalars, so that buffer cannot change: a copy-on-write array
+    /// that is shared is copied before anyone writes to it. A model whose weights did not
+    /// change since the last cell is not hashed again.
+    private var tensorHashes: [UnsafeRawPointer: (scalars: [Float], shape: [Int], hash: String)] = [:]
 
     /// The default folder for reports written to `output`.
     public static func defaultDirectory(output: String) -> URL {
@@ -164,7 +169,25 @@ public final class CellCache {
 
     /// Stores a session state: its manifest as a blob, its tensors one by one.
     func store(_ state: SessionState) throws -> StoredState {
-        StoredState(manifest: try storeBlob(state.manifest), tensors: try state.tensors.map { try storeTensor($0) })
+        var seen: [UnsafeRawPointer: (scalars: [Float], shape: [Int], hash: String)] = [:]
+        var hashes: [String] = []
+        for t in state.tensors {
+            let scalars = t.scalars
+            guard let address = scalars.withUnsafeBufferPointer({ $0.baseAddress.map(UnsafeRawPointer.init) }) else {
+                hashes.append(try storeTensor(t))
+                continue
+            }
+            if let known = seen[address] ?? tensorHashes[address], known.shape == t.shape, known.scalars.count == scalars.count {
+                seen[address] = known
+                hashes.append(known.hash)
+                continue
+            }
+            let hash = try storeTensor(t)
+            seen[address] = (scalars, t.shape, hash)
+            hashes.append(hash)
+        }
+        tensorHashes = seen
+        return StoredState(manifest: try storeBlob(state.manifest), tensors: hashes)
     }
 
     /// Reads a stored session state back, checked.
