@@ -76,6 +76,13 @@ extension NotebookRun {
         cacheProgress.sessionMetrics = nil
     }
 
+    /// Takes no more cells from the cache and stores none: the session's state now holds
+    /// what the cache cannot know (statements typed at the REPL in step mode).
+    public func stopCaching(because reason: String) {
+        catchUpWithCache()
+        cacheProgress.broken = reason
+    }
+
     /// The options as part of a key.
     static func optionsText(_ o: CellOptions) -> String {
         "echo=\(o.echo) output=\(o.output) eval=\(o.eval) error=\(o.error) cache=\(o.cache.map(String.init) ?? "auto")"

@@ -115,7 +115,7 @@ public enum IpynbExporter {
     }
 
     /// The first line of a cell fence with these options and code: ```` ```ainb ```` and the
-    /// options that are not the defaults, in the order `echo output eval error`.
+    /// options that are not the defaults, in the order `echo output eval error cache`.
     static func canonicalFence(_ options: CellOptions, code: String) -> String {
         let ticks = String(repeating: "`", count: max(3, NotebookWriter.longestFenceRun(in: code) + 1))
         var info = "ainb"
@@ -123,6 +123,7 @@ public enum IpynbExporter {
         if !options.output { info += " output=false" }
         if !options.eval { info += " eval=false" }
         if options.error { info += " error=true" }
+        if let cache = options.cache { info += " cache=\(cache)" }
         return ticks + info
     }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Notebook
 
-/// `ainb step NB [--set k=v]...`
+/// `ainb step NB [--set k=v]... [--cache [-o DIR]]`
 struct Step: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Step through a notebook: prose, then code, run on Enter.",
@@ -24,6 +24,15 @@ struct Step: ParsableCommand {
     @Option(help: ArgumentHelp("Save figures into this folder (default: a temporary folder).", valueName: "dir"))
     var figures: String?
 
+    @Flag(help: "Take unchanged cells from the cell cache of `ainb run --cache` (Enter shows a cached cell at once).")
+    var cache = false
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("With --cache: the folder the notebook's run wrote into (its files, and its cache in DIR/.ainb-cache).", valueName: "dir"))
+    var output: String?
+
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("With --cache: the cache folder, as given to `ainb run --cache-dir`.", valueName: "path"))
+    var cacheDir: String?
+
     @OptionGroup var color: ColorOptions
 
     func run() throws {
@@ -32,6 +41,11 @@ struct Step: ParsableCommand {
         let evaluator = try makeEvaluator()
         let terminal = TerminalOutput(figuresFolder: figures ?? TerminalOutput.temporaryFiguresFolder())
         let run = try NotebookRun(notebook: notebook, evaluator: evaluator, overrides: try NotebookFiles.overrides(sets))
+        if let output { evaluator.outputDirectory = output.expandingTilde }
+        if cache {
+            run.cache = CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: output), version: AINB.version,
+                                  warn: { writeErr("warning: \($0)\n") })
+        }
         run.onEvent = { event in
             if case .output(let item, _) = event { terminal.show(item) }
         }
@@ -85,6 +99,8 @@ struct Step: ParsableCommand {
                             writeOut(style.dim("(skipped)") + "\n")
                             break prompt
                         case "r":
+                            // The REPL sees the state after the last cell; what it changes is not in the cache.
+                            run.stopCaching(because: "the REPL changed the session")
                             let loop = ReplLoop(evaluator: evaluator, source: source, terminal: terminal, runner: runner,
                                                 nested: true, interactive: interactive)
                             writeOut(style.dim("REPL in the notebook's state; :continue returns to the notebook") + "\n")
