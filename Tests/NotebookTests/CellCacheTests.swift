@@ -288,4 +288,24 @@ final class CellCacheTests: XCTestCase {
         let third = try Ainb.run(["run", folder + "/t.ainb", "-o", folder + "/out", "--cache"])
         XCTAssertTrue(third.stderr.contains("5 of 5 cells from the cache"), third.stderr)
     }
+
+    func testFrontMatterTurnsTheCacheOnAndTheCommandsUseIt() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let source = "---\ncache: true\n---\n```ainb\nx = 6\nprint(x * 7)\n```\n\n```ainb cache=false\nx + 1\n```\n"
+        try source.write(toFile: folder + "/c.ainb", atomically: true, encoding: .utf8)
+        let out = folder + "/out"
+        XCTAssertEqual(try Ainb.run(["run", folder + "/c.ainb", "-o", out]).status, 0)
+        let second = try Ainb.run(["run", folder + "/c.ainb", "-o", out])
+        XCTAssertTrue(second.stderr.contains("1 of 2 cells from the cache"), second.stderr)
+        let forced = try Ainb.run(["run", folder + "/c.ainb", "-o", out, "--no-cache"])
+        XCTAssertFalse(forced.stderr.contains("from the cache"), forced.stderr)
+        let info = try Ainb.run(["cache", "info", out])
+        XCTAssertTrue(info.stdout.contains("entries: 1,"), info.stdout)
+        // Step mode shows the cached cell's output at once, then runs the other.
+        let step = try Ainb.run(["step", folder + "/c.ainb", "-o", out, "--cache"], input: "\n\n")
+        XCTAssertTrue(step.stdout.contains("42"), step.stdout)
+        XCTAssertTrue(step.stdout.contains("› 7"), step.stdout)
+        XCTAssertEqual(try Ainb.run(["cache", "clear", out]).status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/.ainb-cache"))
+    }
 }
