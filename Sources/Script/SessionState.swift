@@ -174,6 +174,8 @@ enum StoredObject: Codable {
     case optimizer(name: String, kind: String, hyper: [UInt32], flags: [Bool], steps: Int, slots: [StoredSlot])
     case history(epochs: [StoredEpoch], bestEpoch: Int?, stoppedEarly: Bool)
     case table(headers: [String], rows: [[String]])
+    /// A classification report: every number of it follows from the confusion matrix.
+    case report(confusion: [[Int]], classes: [String])
 }
 
 /// One optimizer slot: the parameter `name` of layer `layer`, and its moments as tensors.
@@ -284,6 +286,8 @@ struct StateArchiver {
             return .history(epochs: epochs, bestEpoch: h.history.bestEpoch, stoppedEarly: h.history.stoppedEarly)
         case let t as TableObject:
             return .table(headers: t.headers, rows: t.rows)
+        case let r as ReportObject:
+            return .report(confusion: r.report.confusion, classes: r.classes)
         default:
             throw UnstorableValue(variable: "", typeName: h.typeName)
         }
@@ -487,6 +491,16 @@ struct StateRestorer {
             return HistoryObject(History(storedEpochs: records, bestEpoch: bestEpoch, stoppedEarly: stoppedEarly))
         case let .table(headers, rows):
             return TableObject(headers: headers, rows: rows)
+        case let .report(confusion, classes):
+            // The rows that give this confusion matrix give back the same report.
+            var predicted: [Int] = [], labels: [Int] = []
+            for (label, row) in confusion.enumerated() {
+                for (guess, count) in row.enumerated() where count > 0 {
+                    predicted += [Int](repeating: guess, count: count)
+                    labels += [Int](repeating: label, count: count)
+                }
+            }
+            return ReportObject(try ClassificationReport(predicted: predicted, labels: labels, classes: confusion.count), classes: classes)
         }
     }
 

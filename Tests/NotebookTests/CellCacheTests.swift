@@ -308,4 +308,25 @@ final class CellCacheTests: XCTestCase {
         XCTAssertEqual(try Ainb.run(["cache", "clear", out]).status, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/.ainb-cache"))
     }
+
+    func testAClassificationReportComesBackWithEveryNumber() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let source = """
+        ```ainb
+        faces = emotion_faces(n: 12, classes: 5, seed: 3)
+        report = classification_report(mlp([1, 48, 48], 5, hidden: [2]), faces)
+        ```
+
+        ```ainb
+        report.f1, report.accuracy
+        ```
+        """
+        let first = try run(source, in: folder)
+        XCTAssertEqual(first.warnings, [])
+        XCTAssertEqual(first.run.results.map(\.status), [.ran, .ran])
+        let edited = source.replacingOccurrences(of: "report.f1, report.accuracy", with: "report.precision, report.recall, report")
+        let second = try run(edited, in: folder)
+        XCTAssertEqual(second.fromCache, [1])
+        XCTAssertEqual(second.report, try uncached(edited))
+    }
 }
