@@ -30,11 +30,14 @@ final class RequestJSONTests: XCTestCase {
         }
     }
 
+    /// Foundation reads `-0` as the integer 0, RequestJSON as the double -0: both are zero.
+    private func number(_ x: Double) -> String { "\(x + 0)" }
+
     /// One canonical text for a value read by Foundation.
     private func canonical(_ value: Any) -> String {
         switch value {
         case let s as String: return JSONText.quoted(s)
-        case let n as NSNumber: return "\(n.doubleValue)"
+        case let n as NSNumber: return number(n.doubleValue)
         case is NSNull: return "null"
         case let list as [Any]: return "[" + list.map(canonical).joined(separator: ",") + "]"
         case let object as [String: Any]:
@@ -48,9 +51,9 @@ final class RequestJSONTests: XCTestCase {
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .number(let x): return "\(x)"
+        case .number(let x): return number(x)
         case .string(let s): return JSONText.quoted(s)
-        case .numbers(let xs): return "[" + xs.map { "\($0)" }.joined(separator: ",") + "]"
+        case .numbers(let xs): return "[" + xs.map(number).joined(separator: ",") + "]"
         case .list(let items): return "[" + items.map(canonical).joined(separator: ",") + "]"
         case .object(let pairs):
             return "{" + pairs.map(\.key).sorted().map { JSONText.quoted($0) + ":" + canonical(value[$0]!) }.joined(separator: ",") + "}"
