@@ -59,6 +59,16 @@ struct Lexer {
         return (lexer.tokens, lexer.unterminatedString, lexer.brackets.count)
     }
 
+    /// The brackets still open after `source`, read with `open` already open before it, or
+    /// nil when `source` ends inside a string. Lexing text piece by piece this way gives the
+    /// same answer as lexing it whole, as long as no piece starts inside a string.
+    static func openBrackets(after source: String, open: [Character]) -> [Character]? {
+        var lexer = Lexer(source)
+        lexer.brackets = open
+        lexer.run()
+        return lexer.unterminatedString ? nil : lexer.brackets
+    }
+
     private var peek: Character? { i < chars.count ? chars[i] : nil }
     private func peek(_ k: Int) -> Character? { i + k < chars.count ? chars[i + k] : nil }
 
