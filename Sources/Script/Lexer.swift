@@ -146,10 +146,18 @@ struct Lexer {
             case "+", "-", "*", "/", "%", "^", "@", "<", ">", "=", ".", ",", ":", ";":
                 if c == ";" { add(.newline, l, col, ";") } else { add(.op(String(c)), l, col, String(c)) }
             default:
-                add(.error("unexpected character '\(c)'"), l, col, String(c))
+                add(.error("unexpected character \(Lexer.describe(c))"), l, col, String(c))
             }
         }
         add(.eof, contentEnd.line, contentEnd.column, "end of input")
+    }
+
+    /// A character as an error names it: printable ones quoted, others (a NUL byte, a control
+    /// character, text that was not UTF-8) by their code point, so the message shows them.
+    static func describe(_ c: Character) -> String {
+        let invisible = c.unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format || $0 == "\u{FFFD}" }
+        if !invisible { return "'\(c)'" }
+        return c.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4) }.joined(separator: " ")
     }
 
     private mutating func lexNumber(_ l: Int, _ col: Int) {
@@ -222,4 +230,8 @@ struct Lexer {
         if !text.isEmpty || parts.isEmpty { parts.append(.text(text)) }
         add(.string(parts), l, col, "string")
     }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
