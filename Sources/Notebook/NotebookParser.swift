@@ -72,6 +72,18 @@ struct Fence {
         return line[index...].allSatisfy { $0 == " " || $0 == "\t" }
     }
 
+    /// The backtick fence for `text`: longer than any run of backticks in it, and three
+    /// at least. Every fence ainb writes (cells, and report outputs) takes its length from
+    /// here, so no line of the text can close it.
+    static func backticks(holding text: String) -> String {
+        var longest = 0
+        var run = 0
+        for ch in text {
+            if ch == "`" { run += 1; longest = max(longest, run) } else { run = 0 }
+        }
+        return String(repeating: "`", count: max(3, longest + 1))
+    }
+
     /// Whether the info string's first word is `ainb`.
     var isCell: Bool {
         let word = info.prefix(while: { $0 != " " && $0 != "\t" })
