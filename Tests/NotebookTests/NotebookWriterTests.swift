@@ -15,15 +15,9 @@ final class NotebookWriterTests: XCTestCase {
     }
 
     func testUnusualFencesAndOptionsComeBackAsTheSameNotebook() throws {
-        let sources = [
-            "",
-            "just prose, no newline at the end",
+        let sources = IpynbTests.unusualLayouts + [
             "---\ntitle: Plain title\nparams:\n  lr: 1e-4\n  names: [\"a\", 'b', 3]\n  on: true\n---\n# Title\n\n```ainb\nx = lr\n```\n",
-            "~~~~ainb   output=false  eval=false\nx = 1\n~~~~~~\ntext\n",
-            "````ainb\nprint(\"```\")\n````\n",
             "  ```ainb error=true echo=false\n  x = 1\n   y = 2\n  ```\n",
-            "```ainb\n```\n\n```ainb\n\n```\n",
-            "<!--\n```ainb\nnot a cell\n```\n-->\n```python\nprose fence\n```\n",
         ]
         for source in sources {
             let notebook = try NotebookParser.notebook(from: source, path: "n.ainb")
