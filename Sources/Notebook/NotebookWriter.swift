@@ -14,8 +14,8 @@ public enum NotebookWriter {
             case .prose(let prose, _):
                 text += prose
             case .cell(let cell):
-                // A fence opens only at the start of a line.
-                if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+                // A fence opens only at the start of a line ("\r\n" is one Character: look at scalars).
+                if let last = text.unicodeScalars.last, last != "\n" { text += "\n" }
                 text += cellText(options: cell.options, code: cell.code)
             }
         }
