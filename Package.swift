@@ -28,9 +28,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CVectorISA", path: "Sources/CVectorISA"),
         .target(name: "Tensor", dependencies: ["CVectorISA"], swiftSettings: native),
-        .target(name: "Neural", dependencies: ["Tensor"], swiftSettings: native),
-        .target(name: "Graphics", dependencies: ["CZlib"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
-        .target(name: "Faces", dependencies: ["Tensor", "CZlib"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
+        // Atomic file writing, below both Neural and Graphics (which stays free of Tensor).
+        .target(name: "Files"),
+        .target(name: "Neural", dependencies: ["Tensor", "Files"], swiftSettings: native),
+        .target(name: "Graphics", dependencies: ["CZlib", "Files"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "Faces", dependencies: ["Tensor", "CZlib", "Files"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
         .target(name: "ImageFiles", dependencies: ["CPNG", "CJPEG", "Tensor", "Faces", "Graphics"], swiftSettings: native),
         .target(name: "Deploy", dependencies: ["Tensor", "Neural", "Faces", "Graphics", "ImageFiles"], swiftSettings: native),
         // ONNX export: the schema's Swift code (generated once by Scripts/onnx/generate.sh) and the writer.
