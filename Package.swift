@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // ainb: deep learning from plain-text notebooks, on a native Swift tensor engine.
 import PackageDescription
 
@@ -21,15 +21,18 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Without its default traits Hummingbird needs neither swift-configuration nor full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CVectorISA", path: "Sources/CVectorISA"),
         .target(name: "Tensor", dependencies: ["CVectorISA"], swiftSettings: native),
-        .target(name: "Neural", dependencies: ["Tensor"], swiftSettings: native),
-        .target(name: "Graphics", dependencies: ["CZlib"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
-        .target(name: "Faces", dependencies: ["Tensor", "CZlib"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
+        // Atomic file writing, below both Neural and Graphics (which stays free of Tensor).
+        .target(name: "Files"),
+        .target(name: "Neural", dependencies: ["Tensor", "Files"], swiftSettings: native),
+        .target(name: "Graphics", dependencies: ["CZlib", "Files"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "Faces", dependencies: ["Tensor", "CZlib", "Files"], swiftSettings: native, linkerSettings: [.linkedLibrary("z")]),
         .target(name: "ImageFiles", dependencies: ["CPNG", "CJPEG", "Tensor", "Faces", "Graphics"], swiftSettings: native),
         .target(name: "Deploy", dependencies: ["Tensor", "Neural", "Faces", "Graphics", "ImageFiles"], swiftSettings: native),
         // ONNX export: the schema's Swift code (generated once by Scripts/onnx/generate.sh) and the writer.

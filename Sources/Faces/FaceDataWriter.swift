@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Tensor
 
@@ -72,15 +73,13 @@ public enum FaceDataWriter {
         return out
     }
 
-    /// Writes bytes to a file.
+    /// Writes bytes to a file, atomically.
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        let name = (path as NSString).lastPathComponent
-        guard let handle = fopen(path, "wb") else {
-            throw FacesError(file: name, "cannot create \(path): \(String(cString: strerror(errno)))")
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch let error as AtomicFileError {
+            throw FacesError(file: (path as NSString).lastPathComponent, error.description)
         }
-        defer { fclose(handle) }
-        let written = bytes.withUnsafeBufferPointer { p in p.baseAddress.map { fwrite($0, 1, p.count, handle) } ?? 0 }
-        guard written == bytes.count else { throw FacesError(file: name, "wrote \(written) of \(bytes.count) bytes to \(path)") }
     }
 
     static func appendPixels(_ out: inout [UInt8], _ s: [Float], from start: Int, count: Int, scale: Float) {

@@ -1,13 +1,13 @@
 import Foundation
 import Tensor
 
-/// Draws a `FaceModel` into a gray image: a cluttered background, shoulders, head, hair,
+/// Draws a `FaceGeometry` into a gray image: a cluttered background, shoulders, head, hair,
 /// ears, eyes, brows, nose, mouth, facial hair, glasses and occluders; then lighting on the
 /// face's relief, skin texture, blur, lost resolution, gamma, contrast, noise, equalised
 /// levels, JPEG-like blocks and 8-bit quantisation.
 enum FaceRenderer {
     /// The face as pixel values (integers 0–255, row-major) and its canvas (for keypoints).
-    static func render(_ f: FaceModel, size: Int, rng: inout RandomGenerator) -> (pixels: [Float], canvas: FaceCanvas) {
+    static func render(_ f: FaceGeometry, size: Int, rng: inout RandomGenerator) -> (pixels: [Float], canvas: FaceCanvas) {
         var c = FaceCanvas(width: size, height: size, cx: f.cx, cy: f.cy, scale: f.scale, angle: f.angle,
                            yaw: f.yaw, pitch: f.pitch, relief: f.relief)
         background(f, &c, rng: &rng)
@@ -40,7 +40,7 @@ enum FaceRenderer {
     }
 
     /// A gradient with blotches and random shapes behind the person, then shoulders and neck.
-    static func background(_ f: FaceModel, _ c: inout FaceCanvas, rng: inout RandomGenerator) {
+    static func background(_ f: FaceGeometry, _ c: inout FaceCanvas, rng: inout RandomGenerator) {
         let w = Float(c.width), h = Float(c.height)
         let dx = Foundation.cos(f.bgAngle), dy = Foundation.sin(f.bgAngle)
         let blotches = ImageFilters.valueNoise(width: c.width, height: c.height, cells: 3 + rng.nextInt(below: 6), rng: &rng)
@@ -80,12 +80,12 @@ enum FaceRenderer {
         }
     }
 
-    static func headSDF(_ f: FaceModel, _ u: Float, _ v: Float) -> Float {
+    static func headSDF(_ f: FaceGeometry, _ u: Float, _ v: Float) -> Float {
         let narrow = 1 - f.jaw * max(0, v / f.headRY) * max(0, v / f.headRY)
         return SDF.ellipse(u / narrow, v, 0, 0, f.headRX, f.headRY)
     }
 
-    static func head(_ f: FaceModel, _ c: inout FaceCanvas) {
+    static func head(_ f: FaceGeometry, _ c: inout FaceCanvas) {
         // Hair behind the head (volume), ending with a rounded edge near the ears.
         let hairRX = f.headRX + f.hairVolume, hairRY = f.headRY + f.hairVolume * 0.6
         let hairCV = -f.hairVolume * 0.8
@@ -117,13 +117,13 @@ enum FaceRenderer {
 
     /// Strands: albedo factor along the hair's direction.
     @inline(__always)
-    static func hairStreaks(_ f: FaceModel, _ u: Float, _ v: Float) -> Float {
+    static func hairStreaks(_ f: FaceGeometry, _ u: Float, _ v: Float) -> Float {
         let a = u * Foundation.cos(f.hairAngle) + v * Foundation.sin(f.hairAngle)
         return 1 + f.hairTexture * Foundation.sin(a * 1.7 + 1.3 * Foundation.sin(a * 0.31 + v * 0.05)) * Foundation.sin(a * 0.53)
     }
 
     /// A fringe over the forehead, down to the brows or over them.
-    static func bangs(_ f: FaceModel, _ c: inout FaceCanvas) {
+    static func bangs(_ f: FaceGeometry, _ c: inout FaceCanvas) {
         guard f.bangs > 0 else { return }
         let bottom = f.eyeY + f.browInnerY - 2 + f.bangsLength * 7
         let hairRX = f.headRX + f.hairVolume
@@ -138,7 +138,7 @@ enum FaceRenderer {
     }
 
     /// Mustache and beard, with strands.
-    static func facialHair(_ f: FaceModel, _ c: inout FaceCanvas) {
+    static func facialHair(_ f: FaceGeometry, _ c: inout FaceCanvas) {
         let tone = min(f.skin * 0.7, f.hair + 0.1)
         let w = f.mouthHalfWidth
         if f.mustache > 0 {
@@ -163,7 +163,7 @@ enum FaceRenderer {
     }
 
     /// Forehead lines, crow's feet and under-eye shadows, stronger with age.
-    static func lines(_ f: FaceModel, _ c: inout FaceCanvas) {
+    static func lines(_ f: FaceGeometry, _ c: inout FaceCanvas) {
         guard f.age > 0.15 else { return }
         let top = f.eyeY + min(f.browInnerY, f.browOuterY)
         for k in 0..<3 {
@@ -182,7 +182,7 @@ enum FaceRenderer {
     }
 
     /// Glasses: two frames with lenses, a bridge and the temples towards the ears.
-    static func glasses(_ f: FaceModel, _ c: inout FaceCanvas) {
+    static func glasses(_ f: FaceGeometry, _ c: inout FaceCanvas) {
         guard f.glasses else { return }
         let hw = f.eyeHalfLength * 1.45 * f.glassesSize, hh = (f.eyeHalfHeight + 4.2) * f.glassesSize
         let cy = f.eyeY + 0.8
@@ -207,7 +207,7 @@ enum FaceRenderer {
     }
 
     /// Things in front of the face: a hand, a microphone or a dark object, from an image edge.
-    static func occluders(_ f: FaceModel, _ c: inout FaceCanvas, rng: inout RandomGenerator) {
+    static func occluders(_ f: FaceGeometry, _ c: inout FaceCanvas, rng: inout RandomGenerator) {
         guard f.occluder > 0 else { return }
         let w = Float(c.width), h = Float(c.height)
         let tone: Float = f.occluder == 1 ? f.skin * rng.nextFloat(in: 0.8, 1.1) : rng.nextFloat(in: 0.02, 0.9)
@@ -223,7 +223,7 @@ enum FaceRenderer {
         }
     }
 
-    static func eyes(_ f: FaceModel, _ c: inout FaceCanvas) {
+    static func eyes(_ f: FaceGeometry, _ c: inout FaceCanvas) {
         let L = f.eyeHalfLength, H = f.eyeHalfHeight
         for side: Float in [1, -1] {
             let ex = side * f.eyeX, ey = f.eyeY
@@ -266,7 +266,7 @@ enum FaceRenderer {
         }
     }
 
-    static func brows(_ f: FaceModel, _ c: inout FaceCanvas) {
+    static func brows(_ f: FaceGeometry, _ c: inout FaceCanvas) {
         for side: Float in [1, -1] {
             let a = (side * f.browInnerX, f.eyeY + f.browInnerY)
             let b = (side * f.browOuterX, f.eyeY + f.browOuterY)
@@ -280,7 +280,7 @@ enum FaceRenderer {
         }
     }
 
-    static func nose(_ f: FaceModel, _ c: inout FaceCanvas) {
+    static func nose(_ f: FaceGeometry, _ c: inout FaceCanvas) {
         let nx = f.noseX, ny = f.noseY, w = f.noseW
         // Bridge shading on the side away from the light.
         let side: Float = f.lightX > 0 ? -1 : 1
@@ -325,7 +325,7 @@ enum FaceRenderer {
         }
     }
 
-    static func mouth(_ f: FaceModel, _ c: inout FaceCanvas) {
+    static func mouth(_ f: FaceGeometry, _ c: inout FaceCanvas) {
         let w = f.mouthHalfWidth, my = f.mouthY
         let q = 1 - 0.5 * f.roundness
         let open = f.mouthOpen
@@ -371,7 +371,7 @@ enum FaceRenderer {
 
     /// Lighting: Lambert shading with a highlight on the face's relief, turned with the head;
     /// the rest (background, hair outside the head) lit flat. Skin gets fine blotches.
-    static func shade(_ f: FaceModel, _ c: FaceCanvas, rng: inout RandomGenerator) -> [Float] {
+    static func shade(_ f: FaceGeometry, _ c: FaceCanvas, rng: inout RandomGenerator) -> [Float] {
         var out = c.pixels
         let len = (f.lightX * f.lightX + f.lightY * f.lightY + f.lightZ * f.lightZ).squareRoot()
         let lx = f.lightX / len, ly = f.lightY / len, lz = f.lightZ / len

@@ -77,7 +77,7 @@ public struct Figure: Equatable, Sendable {
     public func pngData() -> [UInt8] { render().pngData(alpha: false) }
 
     /// Saves the figure as a PNG file, atomically (a temporary file, then a rename).
-    public func save(to path: String) throws { try AtomicFile.write(pngData(), to: path) }
+    public func save(to path: String) throws { try savePNG(pngData(), to: path) }
 }
 
 extension Figure {

@@ -52,7 +52,8 @@ public func courseResNet(_ config: ResNetConfig, seed: UInt64 = 0) throws -> Seq
     guard config.hidden.count == config.dropout.count else {
         throw TensorError.invalidArgument("ResNetConfig: \(config.hidden.count) hidden layers but \(config.dropout.count) dropout rates")
     }
-    guard config.stages.allSatisfy({ $0.count == 3 }) else {
+    let stages = config.stages.compactMap(BlockFilters.init)
+    guard stages.count == config.stages.count else {
         throw TensorError.invalidArgument("ResNetConfig: each res-block needs three filter counts")
     }
     var rng = RandomGenerator(seed: seed)
@@ -64,9 +65,9 @@ public func courseResNet(_ config: ResNetConfig, seed: UInt64 = 0) throws -> Seq
         ("pool", MaxPool2D((3, 3), stride: (2, 2))),
     ]
     var channels = config.stemFilters
-    for (i, filters) in config.stages.enumerated() {
+    for (i, filters) in stages.enumerated() {
         layers.append(("res\(i + 1)", ResBlock(channels, filters: filters, batchNorm: config.batchNorm, rng: &rng)))
-        channels = filters[2]
+        channels = filters.f3
     }
     layers.append(("avgpool", AvgPool2D((config.averagePool, config.averagePool))))
     layers.append(("flatten", Flatten()))

@@ -6,55 +6,42 @@ func pooledSize(_ n: Int, _ k: Int, _ s: Int, op: String) throws -> Int {
     return (n - k) / s + 1
 }
 
-/// Max pooling over windows (stride defaults to the window, as in Keras).
-public final class MaxPool2D: Layer {
+/// What max and average pooling share: a window, a stride (the window unless
+/// given, as in Keras) and the output size. The subclasses say what a window gives.
+public class Pool2D: Layer {
     /// The window (height, width).
     public let kernel: (Int, Int)
     /// Steps between windows (height, width).
     public let stride: (Int, Int)
 
-    /// A max pool with the given window and stride.
+    /// A pool with the given window and stride.
     public init(_ kernel: (Int, Int), stride: (Int, Int)? = nil) {
         self.kernel = kernel
         self.stride = stride ?? kernel
     }
 
+    public override func outputShape(_ input: [Int]) throws -> [Int] {
+        guard input.count == 4 else { throw TensorError.invalidArgument("\(kind) needs NCHW, got \(Shape.describe(input))") }
+        return [input[0], input[1], try pooledSize(input[2], kernel.0, stride.0, op: kind),
+                try pooledSize(input[3], kernel.1, stride.1, op: kind)]
+    }
+}
+
+/// Max pooling over windows (stride defaults to the window, as in Keras).
+public final class MaxPool2D: Pool2D {
     public override var kind: String { "MaxPool2D" }
 
     public override func callAsFunction(_ x: Tensor) throws -> Tensor {
         try maxPool2d(x, kernel: kernel, stride: stride)
     }
-
-    public override func outputShape(_ input: [Int]) throws -> [Int] {
-        guard input.count == 4 else { throw TensorError.invalidArgument("MaxPool2D needs NCHW, got \(Shape.describe(input))") }
-        return [input[0], input[1], try pooledSize(input[2], kernel.0, stride.0, op: "MaxPool2D"),
-                try pooledSize(input[3], kernel.1, stride.1, op: "MaxPool2D")]
-    }
 }
 
 /// Average pooling over windows (stride defaults to the window, as in Keras).
-public final class AvgPool2D: Layer {
-    /// The window (height, width).
-    public let kernel: (Int, Int)
-    /// Steps between windows (height, width).
-    public let stride: (Int, Int)
-
-    /// An average pool with the given window and stride.
-    public init(_ kernel: (Int, Int), stride: (Int, Int)? = nil) {
-        self.kernel = kernel
-        self.stride = stride ?? kernel
-    }
-
+public final class AvgPool2D: Pool2D {
     public override var kind: String { "AvgPool2D" }
 
     public override func callAsFunction(_ x: Tensor) throws -> Tensor {
         try avgPool2d(x, kernel: kernel, stride: stride)
-    }
-
-    public override func outputShape(_ input: [Int]) throws -> [Int] {
-        guard input.count == 4 else { throw TensorError.invalidArgument("AvgPool2D needs NCHW, got \(Shape.describe(input))") }
-        return [input[0], input[1], try pooledSize(input[2], kernel.0, stride.0, op: "AvgPool2D"),
-                try pooledSize(input[3], kernel.1, stride.1, op: "AvgPool2D")]
     }
 }
 

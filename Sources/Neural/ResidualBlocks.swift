@@ -1,6 +1,23 @@
 import Tensor
 
-/// The course's convolution block (COURSE.md step 6): a residual block whose
+/// The filter counts of a residual block's three convolutions (1×1, 3×3, 1×1); the
+/// block outputs `f3` channels.
+public struct BlockFilters: Equatable, Sendable {
+    public var f1, f2, f3: Int
+
+    /// Counts for the first 1×1, the 3×3 and the last 1×1 convolution.
+    public init(_ f1: Int, _ f2: Int, _ f3: Int) {
+        (self.f1, self.f2, self.f3) = (f1, f2, f3)
+    }
+
+    /// The counts of a list of exactly three (as `ResNetConfig.stages` holds them), else nil.
+    public init?(_ counts: [Int]) {
+        guard counts.count == 3 else { return nil }
+        self.init(counts[0], counts[1], counts[2])
+    }
+}
+
+/// The course's convolution block (notebooks/04-keypoints.ainb): a residual block whose
 /// main path and shortcut both halve the size with a 2×2 max pool.
 ///
 /// Main path: Conv 1×1 (f1) → MaxPool 2×2 → BN → ReLU → Conv 3×3 same (f2) → BN →
@@ -13,8 +30,8 @@ public final class ConvolutionBlock: Layer {
     public let shortcutConv: Conv2D, shortcutPool: MaxPool2D, shortcutBN: BatchNorm
 
     /// A convolution block from `inChannels` with filters (f1, f2, f3).
-    public init(_ inChannels: Int, filters: [Int], batchNorm: BatchNormOptions = .keras, rng: inout RandomGenerator) {
-        let (f1, f2, f3) = (filters[0], filters[1], filters[2])
+    public init(_ inChannels: Int, filters: BlockFilters, batchNorm: BatchNormOptions = .keras, rng: inout RandomGenerator) {
+        let (f1, f2, f3) = (filters.f1, filters.f2, filters.f3)
         conv1 = Conv2D(inChannels, f1, kernel: (1, 1), rng: &rng)
         pool = MaxPool2D((2, 2))
         bn1 = batchNorm.make(f1)
@@ -63,8 +80,8 @@ public final class IdentityBlock: Layer {
     public let conv3: Conv2D, bn3: BatchNorm
 
     /// An identity block; `inChannels` must equal f3 for the addition.
-    public init(_ inChannels: Int, filters: [Int], batchNorm: BatchNormOptions = .keras, rng: inout RandomGenerator) {
-        let (f1, f2, f3) = (filters[0], filters[1], filters[2])
+    public init(_ inChannels: Int, filters: BlockFilters, batchNorm: BatchNormOptions = .keras, rng: inout RandomGenerator) {
+        let (f1, f2, f3) = (filters.f1, filters.f2, filters.f3)
         conv1 = Conv2D(inChannels, f1, kernel: (1, 1), rng: &rng)
         bn1 = batchNorm.make(f1)
         conv2 = Conv2D(f1, f2, kernel: (3, 3), padding: .same, rng: &rng)
@@ -133,10 +150,10 @@ public final class ResBlock: Layer {
     public let id2: IdentityBlock
 
     /// A res-block from `inChannels` with filters (f1, f2, f3); it outputs f3 channels at half the size.
-    public init(_ inChannels: Int, filters: [Int], batchNorm: BatchNormOptions = .keras, rng: inout RandomGenerator) {
+    public init(_ inChannels: Int, filters: BlockFilters, batchNorm: BatchNormOptions = .keras, rng: inout RandomGenerator) {
         conv = ConvolutionBlock(inChannels, filters: filters, batchNorm: batchNorm, rng: &rng)
-        id1 = IdentityBlock(filters[2], filters: filters, batchNorm: batchNorm, rng: &rng)
-        id2 = IdentityBlock(filters[2], filters: filters, batchNorm: batchNorm, rng: &rng)
+        id1 = IdentityBlock(filters.f3, filters: filters, batchNorm: batchNorm, rng: &rng)
+        id2 = IdentityBlock(filters.f3, filters: filters, batchNorm: batchNorm, rng: &rng)
     }
 
     public override var kind: String { "ResBlock" }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Tensor
 
@@ -56,11 +57,15 @@ public enum Safetensors {
             throw CheckpointError.io("two tensors are named '\(name)'")
         }
         let json = header(tensors, metadata: metadata)
-        try AtomicFile.write(to: url) { sink in
-            var length = UInt64(json.count).littleEndian
-            try sink.write(withUnsafeBytes(of: &length) { Array($0) })
-            try sink.write(json)
-            for (_, t) in tensors { try sink.write(floats: t.scalars) }
+        do {
+            try AtomicFile.write(to: url) { sink in
+                var length = UInt64(json.count).littleEndian
+                try sink.write(withUnsafeBytes(of: &length) { Array($0) })
+                try sink.write(json)
+                for (_, t) in tensors { try sink.write(floats: t.scalars) }
+            }
+        } catch let error as AtomicFileError {
+            throw CheckpointError.io(error.description)
         }
     }
 

@@ -1,5 +1,5 @@
+import Files
 import Foundation
-import Neural
 import Script
 
 /// Where the cell cache stands in one run of a notebook.

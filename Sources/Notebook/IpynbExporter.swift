@@ -114,19 +114,6 @@ public enum IpynbExporter {
         code.hasSuffix("\n") ? String(code.dropLast()) : code
     }
 
-    /// The first line of a cell fence with these options and code: ```` ```ainb ```` and the
-    /// options that are not the defaults, in the order `echo output eval error cache`.
-    static func canonicalFence(_ options: CellOptions, code: String) -> String {
-        let ticks = String(repeating: "`", count: max(3, NotebookWriter.longestFenceRun(in: code) + 1))
-        var info = "ainb"
-        if !options.echo { info += " echo=false" }
-        if !options.output { info += " output=false" }
-        if !options.eval { info += " eval=false" }
-        if options.error { info += " error=true" }
-        if let cache = options.cache { info += " cache=\(cache)" }
-        return ticks + info
-    }
-
     /// The closing fence that matches an opening one: the same run of backticks or tildes.
     static func closingFence(for opening: String) -> String {
         let body = opening.drop { $0 == " " }
@@ -143,7 +130,7 @@ public enum IpynbExporter {
             return [("raw", .string(raw))]
         }
         var metadata: [(String, JSONValue)] = []
-        let fence = canonicalFence(cell.options, code: cell.code)
+        let fence = NotebookWriter.cellFence(cell.options, code: cell.code)
         if opening != fence { metadata.append(("fence", .string(opening))) }
         if closing != closingFence(for: opening) { metadata.append(("close", .string(closing))) }
         var rebuilt = opening + "\n" + cell.code + closing + "\n"

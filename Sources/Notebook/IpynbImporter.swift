@@ -58,7 +58,7 @@ public enum IpynbImporter {
             if let cell, IpynbExporter.codeSource(cell.code) == source { return raw.hasSuffix("\n") ? raw : raw + "\n" }
         }
         let code = source.isEmpty ? "" : source + "\n"
-        let opening = ainb?["fence"]?.string ?? IpynbExporter.canonicalFence(options(metadata), code: code)
+        let opening = ainb?["fence"]?.string ?? NotebookWriter.cellFence(options(metadata), code: code)
         let closing = ainb?["close"]?.string ?? IpynbExporter.closingFence(for: opening)
         return opening + "\n" + code + closing + "\n"
     }

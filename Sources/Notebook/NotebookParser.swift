@@ -72,6 +72,20 @@ struct Fence {
         return line[index...].allSatisfy { $0 == " " || $0 == "\t" }
     }
 
+    /// The backtick fence for `text`: three backticks, or more than the longest run that
+    /// starts a line of it (after up to 3 spaces), the only runs that could close a fence.
+    /// Every fence ainb writes (cells, report outputs, the Jupyter import) takes its
+    /// length from here.
+    static func backticks(holding text: String) -> String {
+        var longest = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let body = line.drop(while: { $0 == " " })
+            guard line.count - body.count <= 3 else { continue }
+            longest = max(longest, body.prefix(while: { $0 == "`" }).count)
+        }
+        return String(repeating: "`", count: max(3, longest + 1))
+    }
+
     /// Whether the info string's first word is `ainb`.
     var isCell: Bool {
         let word = info.prefix(while: { $0 != " " && $0 != "\t" })

@@ -40,7 +40,7 @@ public enum ReportExporter {
     public static func report(_ outcome: RunOutcome) -> Report {
         let notebook = outcome.notebook
         let name = notebook.name
-        var md = frontMatter(title: notebook.title, params: outcome.params)
+        var md = NotebookWriter.frontMatter(title: notebook.title, params: outcome.params)
         var assets: [(name: String, png: [UInt8])] = []
         let results = Dictionary(outcome.results.map { ($0.cell.index, $0) }, uniquingKeysWith: { a, _ in a })
         var needsBlankLine = false
@@ -122,26 +122,9 @@ public enum ReportExporter {
         return blocks
     }
 
-    /// The report's front matter: the title and the params in effect, if any.
-    static func frontMatter(title: String?, params: [Param]) -> String {
-        guard title != nil || !params.isEmpty else { return "" }
-        var text = "---\n"
-        if let title { text += "title: \(ParamValue.quoted(title))\n" }
-        if !params.isEmpty {
-            text += "params:\n"
-            for param in params { text += "  \(param.name): \(param.value.yaml)\n" }
-        }
-        return text + "---\n"
-    }
-
     /// `text` in a fence longer than any run of backticks inside it.
     static func fenced(_ text: String, info: String) -> String {
-        var longest = 0
-        var run = 0
-        for ch in text {
-            if ch == "`" { run += 1; longest = max(longest, run) } else { run = 0 }
-        }
-        let fence = String(repeating: "`", count: max(3, longest + 1))
+        let fence = Fence.backticks(holding: text)
         var body = text
         if !body.isEmpty && !body.hasSuffix("\n") { body += "\n" }
         return "\(fence)\(info)\n\(body)\(fence)\n"

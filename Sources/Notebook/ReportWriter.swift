@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// The formats a report is written in.
@@ -55,15 +56,15 @@ public struct ReportWriter {
             let folder = (staged as NSString).appendingPathComponent(assets)
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: false)
             for asset in report.assets {
-                try writeFile((folder as NSString).appendingPathComponent(asset.name), Data(asset.png))
+                try writeFile((folder as NSString).appendingPathComponent(asset.name), asset.png)
             }
         }
-        try writeFile((staged as NSString).appendingPathComponent(metrics), Data(report.metricsJSON.utf8))
+        try writeFile((staged as NSString).appendingPathComponent(metrics), Array(report.metricsJSON.utf8))
         if formats.contains(.html) {
-            try writeFile((staged as NSString).appendingPathComponent(html), Data(HTMLReport.html(report).utf8))
+            try writeFile((staged as NSString).appendingPathComponent(html), Array(HTMLReport.html(report).utf8))
         }
         if writesMarkdown {
-            try writeFile((staged as NSString).appendingPathComponent(md), Data(report.markdown.utf8))
+            try writeFile((staged as NSString).appendingPathComponent(md), Array(report.markdown.utf8))
         }
 
         // 2. Swap them in, markdown last; undo on failure.
@@ -92,10 +93,12 @@ public struct ReportWriter {
         }
     }
 
-    private func writeFile(_ path: String, _ data: Data) throws {
+    private func writeFile(_ path: String, _ bytes: [UInt8]) throws {
         try willWriteFile?(path)
-        guard FileManager.default.createFile(atPath: path, contents: data) else {
-            throw ReportWriteError(message: "cannot write \(path)")
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch let error as AtomicFileError {
+            throw ReportWriteError(message: error.description)
         }
     }
 

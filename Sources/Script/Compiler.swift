@@ -701,21 +701,7 @@ final class Compiler {
             guard fn.isUser, named.isEmpty else { return try other(fn, rt) }
             let uf = unsafeDowncast(fn, to: UserFunction.self)
             do {
-                // The arguments go straight into the callee's frame. The first four are
-                // captured one by one (calling a closure kept in an array retains its
-                // context); the rest come from the array.
-                let frame = try uf.reserveFrame(argc: argc, rt)
-                defer { UserFunction.freeFrame(frame, rt) }
-                if argc > 0 { frame[0] = try a0(rt) }
-                if argc > 1 { frame[1] = try a1(rt) }
-                if argc > 2 { frame[2] = try a2(rt) }
-                if argc > 3 { frame[3] = try a3(rt) }
-                var i = 4
-                while i < argc {
-                    frame[i] = try positional[i].eval(rt)
-                    i += 1
-                }
-                return try uf.enter(frame: frame, argc: argc, rt)
+                return try Compiler.enter(uf, argc: argc, a0, a1, a2, a3, positional, rt)
             } catch { throw Compiler.trace(error, fn, location) }
         }
         let anyCallee: Eval = { rt in
@@ -727,6 +713,28 @@ final class Compiler {
         let site = PinnedCall(slot: globals.slot(gn), argc: argc, reads: [a0, a1, a2, a3], positional: positional,
                               pos: pos, location: location, direct: direct, anyCallee: anyCallee)
         return { rt in try site.call(rt) }
+    }
+
+    /// Calls a user function with `argc` positional arguments, evaluated straight into
+    /// the callee's frame. The first four have reads of their own (calling a closure
+    /// kept in an array retains its context); the rest come from the array.
+    @inline(__always)
+    static func enter(
+        _ uf: UserFunction, argc: Int, _ a0: ArgumentRead, _ a1: ArgumentRead, _ a2: ArgumentRead, _ a3: ArgumentRead,
+        _ positional: ContiguousArray<CompiledArgument>, _ rt: Runtime
+    ) throws -> Value {
+        let frame = try uf.reserveFrame(argc: argc, rt)
+        defer { UserFunction.freeFrame(frame, rt) }
+        if argc > 0 { frame[0] = try a0(rt) }
+        if argc > 1 { frame[1] = try a1(rt) }
+        if argc > 2 { frame[2] = try a2(rt) }
+        if argc > 3 { frame[3] = try a3(rt) }
+        var i = 4
+        while i < argc {
+            frame[i] = try positional[i].eval(rt)
+            i += 1
+        }
+        return try uf.enter(frame: frame, argc: argc, rt)
     }
 
     /// A call of a global holding a pinned function (a top-level `fn`, a builtin), in one
@@ -758,19 +766,7 @@ final class Compiler {
                 guard fn.isUser else { return try builtin(fn, rt) }
                 let uf = unsafeDowncast(fn, to: UserFunction.self)
                 do {
-                    // The arguments go straight into the callee's frame.
-                    let frame = try uf.reserveFrame(argc: argc, rt)
-                    defer { UserFunction.freeFrame(frame, rt) }
-                    if argc > 0 { frame[0] = try a0(rt) }
-                    if argc > 1 { frame[1] = try a1(rt) }
-                    if argc > 2 { frame[2] = try a2(rt) }
-                    if argc > 3 { frame[3] = try a3(rt) }
-                    var i = 4
-                    while i < argc {
-                        frame[i] = try positional[i].eval(rt)
-                        i += 1
-                    }
-                    return try uf.enter(frame: frame, argc: argc, rt)
+                    return try Compiler.enter(uf, argc: argc, a0, a1, a2, a3, positional, rt)
                 } catch { throw Compiler.trace(error, fn, location) }
             }
         }
@@ -812,7 +808,11 @@ final class Compiler {
     // MARK: functions
 
     private func function(_ f: FunctionNode) -> Eval {
-        guard let fscope = scopes[f.id] else { return { _ in .null } }
+        guard let fscope = scopes[f.id] else {
+            // The resolver gives every function a scope: a missing one is a bug here, not in the program.
+            let location = loc(f.pos)
+            return { _ in throw ScriptError("internal error: function '\(f.name)' has no resolved scope", at: location) }
+        }
         let saved = scope
         scope = fscope
         defer { scope = saved }

@@ -25,9 +25,6 @@ struct Parser {
         self.nextFunctionID = firstFunctionID
     }
 
-    /// The function ids this parser has used up to now (for nested parsers and later runs).
-    var functionIDCounter: Int { nextFunctionID }
-
     /// Parses source text into statements and every error found.
     static func parse(_ source: String, line: Int = 1, firstFunctionID: Int = 0) -> (stmts: [Stmt], errors: [ParseError], nextID: Int) {
         let lexed = Lexer.tokenize(source, line: line)

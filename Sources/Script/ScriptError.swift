@@ -33,9 +33,14 @@ public struct ScriptError: Error, CustomStringConvertible {
         if let location { out += "\(location): " }
         out += "error: \(message)"
         if let sourceLine, let location {
-            out += "\n  " + sourceLine
+            // Control characters (a NUL byte, an escape sequence) would garble the terminal:
+            // each shows as one '?', which keeps the caret under its column.
+            let shown = String(sourceLine.map { c -> Character in
+                c != "\t" && c.unicodeScalars.contains { $0.properties.generalCategory == .control } ? "?" : c
+            })
+            out += "\n  " + shown
             // Keep tabs so the caret lines up under the column.
-            let prefix = sourceLine.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+            let prefix = shown.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
             out += "\n  " + prefix + "^"
         }
         for frame in stack { out += "\n  " + frame }

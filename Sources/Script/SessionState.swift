@@ -544,7 +544,7 @@ struct StateRestorer {
         case "avgpool": made = AvgPool2D((try int(0), try int(1)), stride: (try int(2), try int(3)))
         case "zeropad": made = ZeroPad2D((try int(0), try int(1)))
         case "resblock":
-            made = ResBlock(try int(0), filters: [try int(1), try int(2), try int(3)],
+            made = ResBlock(try int(0), filters: BlockFilters(try int(1), try int(2), try int(3)),
                             batchNorm: BatchNormOptions(momentum: try float(0), epsilon: try float(1)), rng: &rng)
         default:
             if node.kind.hasPrefix("activation:"), let f = Activation.Function(rawValue: String(node.kind.dropFirst(11))) {

@@ -10,6 +10,11 @@ public struct StatementReader {
     public private(set) var pendingLine: Int
     /// The number the next line added will have.
     public private(set) var nextLine: Int
+    /// Where the text not yet lexed starts in `pending`, in UTF-8 bytes (a string left open by one line is
+    /// lexed again with the lines after it), and the brackets open before it: each line is
+    /// lexed once, so a long block costs time in proportion to its length, not its square.
+    private var unlexed = 0
+    private var openBefore: [Character] = []
 
     /// A reader whose first line is numbered `firstLine`.
     public init(firstLine: Int = 1) {
@@ -22,16 +27,23 @@ public struct StatementReader {
 
     /// Adds one line; returns the statement and its first line when this line completes one.
     /// Blank lines before a statement are dropped.
+    /// `isIncomplete` decides (Session.isIncomplete): it is asked only once every bracket
+    /// and string is closed, since until then the statement cannot be whole.
     public mutating func add(_ line: String, isIncomplete: (String) -> Bool) -> (code: String, line: Int)? {
-        if pending.isEmpty { pendingLine = nextLine }
-        pending += line + "\n"
         nextLine += 1
-        if pending.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
-            pending = ""
-            return nil
+        if pending.isEmpty {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { return nil }
+            pendingLine = nextLine - 1
+            unlexed = 0
+            openBefore = []
         }
-        if isIncomplete(pending) { return nil }
-        defer { pending = "" }
+        pending += line + "\n"
+        let start = pending.utf8.index(pending.utf8.startIndex, offsetBy: unlexed)
+        guard let open = Lexer.openBrackets(after: String(pending[start...]), open: openBefore) else { return nil }
+        openBefore = open
+        unlexed = pending.utf8.count
+        if !open.isEmpty || isIncomplete(pending) { return nil }
+        defer { clear() }
         return (pending, pendingLine)
     }
 
@@ -42,7 +54,7 @@ public struct StatementReader {
         guard !pending.isEmpty else { return nil }
         let code = pending, line = pendingLine
         let replay = pending.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast().map(String.init)
-        pending = ""
+        clear()
         nextLine = line + 1
         return (code, line, replay)
     }
@@ -50,5 +62,7 @@ public struct StatementReader {
     /// Forgets the unfinished statement (Ctrl-C at the prompt).
     public mutating func clear() {
         pending = ""
+        unlexed = 0
+        openBefore = []
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ImageFiles
+import Neural
 
 /// A predict request's faces, decoded from TensorFlow Serving's JSON: the row format
 /// `{"instances": [...]}` or the columnar format `{"inputs": ...}`.
@@ -21,33 +22,35 @@ public struct PredictRequest {
 
     /// Parses a request body for faces of `size`×`size`; at most `maxFaces` faces.
     public init(body: [UInt8], size: Int, maxFaces: Int) throws {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) } catch {
-            throw ServingError.badRequest("the body is not valid JSON: \(PredictRequest.reason(error))")
+        let top: RequestJSON
+        do { top = try RequestJSON.parse(body) } catch let error as RequestJSON.SyntaxError {
+            throw ServingError.badRequest("the body is not valid JSON: \(error)")
         }
-        guard let top = object as? [String: Any] else {
+        guard case .object = top else {
             throw ServingError.badRequest("the body must be a JSON object with \"instances\" or \"inputs\"")
         }
-        if let signature = top["signature_name"], (signature as? String).map({ $0 != "serving_default" && !$0.isEmpty }) ?? true {
-            throw ServingError.badRequest("unknown signature_name \(signature); the model has \"serving_default\"")
+        if let signature = top["signature_name"] {
+            guard case .string(let s) = signature, s == "serving_default" || s.isEmpty else {
+                throw ServingError.badRequest("unknown signature_name \(PredictRequest.describe(signature)); the model has \"serving_default\"")
+            }
         }
-        let faces: [Any]
+        let faces: [RequestJSON]
         switch (top["instances"], top["inputs"]) {
         case (let instances?, nil):
-            guard let list = instances as? [Any] else { throw ServingError.badRequest("\"instances\" must be a list of faces") }
+            guard let list = instances.items else { throw ServingError.badRequest("\"instances\" must be a list of faces") }
             faces = list; columnar = false
         case (nil, let inputs?):
             columnar = true
-            if let list = inputs as? [Any] {
+            if let list = inputs.items {
                 faces = list
-            } else if let named = inputs as? [String: Any] {
-                if named["b64"] != nil {
-                    faces = [named]
+            } else if case .object(let named) = inputs {
+                if inputs["b64"] != nil {
+                    faces = [inputs]
                 } else {
-                    guard let list = named[PredictRequest.inputName] as? [Any] else {
+                    guard let list = inputs[PredictRequest.inputName]?.items else {
                         throw ServingError.badRequest("\"inputs\" must be a list of faces or {\"image\": [faces]}")
                     }
-                    let unknown = named.keys.filter { $0 != PredictRequest.inputName }
+                    let unknown = named.map(\.key).filter { $0 != PredictRequest.inputName }
                     guard unknown.isEmpty else { throw ServingError.badRequest("unknown input \(unknown.sorted()[0]); the model's input is \"image\"") }
                     faces = list
                 }
@@ -69,11 +72,11 @@ public struct PredictRequest {
     }
 
     /// Appends one face's pixels.
-    static func append(_ face: Any, index: Int, size: Int, to pixels: inout [Float]) throws {
-        if let object = face as? [String: Any] {
-            if let b64 = object["b64"] {
-                guard object.count == 1 else { throw ServingError.badRequest("face \(index): {\"b64\": ...} takes no other fields") }
-                guard let text = b64 as? String else { throw ServingError.badRequest("face \(index): \"b64\" must be a string") }
+    static func append(_ face: RequestJSON, index: Int, size: Int, to pixels: inout [Float]) throws {
+        if case .object(let fields) = face {
+            if let b64 = face["b64"] {
+                guard fields.count == 1 else { throw ServingError.badRequest("face \(index): {\"b64\": ...} takes no other fields") }
+                guard case .string(let text) = b64 else { throw ServingError.badRequest("face \(index): \"b64\" must be a string") }
                 guard let data = Data(base64Encoded: text, options: [.ignoreUnknownCharacters]), !data.isEmpty else {
                     throw ServingError.badRequest("face \(index): \"b64\" is not valid base64")
                 }
@@ -85,20 +88,25 @@ public struct PredictRequest {
                 }
                 return
             }
-            guard object.count == 1, let inner = object[inputName] else {
+            guard fields.count == 1, let inner = face[inputName] else {
                 throw ServingError.badRequest("face \(index): an object must be {\"b64\": ...} or {\"image\": ...}")
             }
-            if inner is [String: Any] { return try append(inner, index: index, size: size, to: &pixels) }
+            if case .object = inner { return try append(inner, index: index, size: size, to: &pixels) }
             return try appendArray(inner, index: index, size: size, to: &pixels)
         }
         try appendArray(face, index: index, size: size, to: &pixels)
     }
 
     /// Appends a face given as nested number arrays, checking the shape and the range.
-    static func appendArray(_ face: Any, index: Int, size: Int, to pixels: inout [Float]) throws {
+    static func appendArray(_ face: RequestJSON, index: Int, size: Int, to pixels: inout [Float]) throws {
         let start = pixels.count
         var shape: [Int] = []
-        try flatten(face, depth: 0, shape: &shape, into: &pixels, index: index)
+        do {
+            try flatten(face, depth: 0, shape: &shape, into: &pixels, index: index)
+        } catch {
+            pixels.removeSubrange(start...)
+            throw error
+        }
         let accepted = [[size, size], [size, size, 1], [1, size, size], [size * size]]
         guard accepted.contains(shape), pixels.count - start == size * size else {
             pixels.removeSubrange(start...)
@@ -106,38 +114,45 @@ public struct PredictRequest {
         }
     }
 
-    private static func flatten(_ value: Any, depth: Int, shape: inout [Int], into pixels: inout [Float], index: Int) throws {
-        if let list = value as? [Any] {
+    private static func flatten(_ value: RequestJSON, depth: Int, shape: inout [Int], into pixels: inout [Float], index: Int) throws {
+        func length(_ count: Int) throws {
             guard depth < 4 else { throw ServingError.badRequest("face \(index) is nested too deeply") }
-            if shape.count == depth { shape.append(list.count) } else if shape[depth] != list.count {
-                throw ServingError.badRequest("face \(index) is ragged: rows of \(shape[depth]) and \(list.count) values")
+            if shape.count == depth { shape.append(count) } else if shape[depth] != count {
+                throw ServingError.badRequest("face \(index) is ragged: rows of \(shape[depth]) and \(count) values")
             }
-            for item in list { try flatten(item, depth: depth + 1, shape: &shape, into: &pixels, index: index) }
-            if pixels.count > 4 * 1024 * 1024 { throw ServingError.badRequest("face \(index) has too many values") }
+        }
+        switch value {
+        case .numbers(let xs):
+            try length(xs.count)
+            if !xs.isEmpty, shape.count != depth + 1 { throw misplaced(.number(xs[0]), index) }
+            for x in xs { try appendPixel(x, index: index, to: &pixels) }
+        case .list(let items):
+            try length(items.count)
+            for item in items { try flatten(item, depth: depth + 1, shape: &shape, into: &pixels, index: index) }
+        case .number(let x):
+            guard shape.count == depth else { throw misplaced(value, index) }
+            try appendPixel(x, index: index, to: &pixels)
             return
+        default:
+            throw misplaced(value, index)
         }
-        guard shape.count == depth, !(value is String), !(value is NSNull), let number = value as? NSNumber else {
-            throw ServingError.badRequest("face \(index) holds \(describe(value)) where a pixel value (0–255) or a list belongs")
-        }
-        let x = number.doubleValue
+        if pixels.count > 4 * 1024 * 1024 { throw ServingError.badRequest("face \(index) has too many values") }
+    }
+
+    @inline(__always)
+    private static func appendPixel(_ x: Double, index: Int, to pixels: inout [Float]) throws {
         guard x.isFinite, x >= 0, x <= 255 else {
             throw ServingError.badRequest("face \(index) has pixel value \(x); values must be 0–255")
         }
         pixels.append(Float(x))
     }
 
-    private static func describe(_ value: Any) -> String {
-        switch value {
-        case is String: return "a string"
-        case is NSNull: return "null"
-        case is [String: Any]: return "an object"
-        case is NSNumber: return "a number"
-        default: return "a value"
-        }
+    private static func misplaced(_ value: RequestJSON, _ index: Int) -> ServingError {
+        .badRequest("face \(index) holds \(describe(value)) where a pixel value (0–255) or a list belongs")
     }
 
-    private static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
+    private static func describe(_ value: RequestJSON) -> String {
+        if case .string(let s) = value { return JSONText.quoted(s) }
+        return value.kind
     }
 }

@@ -5,25 +5,35 @@ import Tensor
 
 /// Runs the model for many concurrent requests: faces that arrive while the model is busy
 /// wait together and go through it as one batch (up to `maxBatch` faces), on one worker queue.
+///
+/// A batch starts when `maxBatch` faces wait or when the first of them has waited
+/// `batchTimeout` (TensorFlow Serving's `batch_timeout_micros`). Without that wait, clients
+/// that all send their next request when a batch answers would find the model idle, and the
+/// first request to arrive would run alone while the others queue behind it.
 public final class PredictionBatcher: @unchecked Sendable {
     private struct Job {
         let pixels: [Float]
         let count: Int
+        let arrived: DispatchTime
         let done: (Result<[FacePrediction], Error>) -> Void
     }
 
     private let predictor: FacePredictor
     private let maxBatch: Int
+    private let batchTimeout: Duration
     private let lock = NSLock()
     private var pending: [Job] = []
+    private var pendingFaces = 0
     private var running = false
     private let queue = DispatchQueue(label: "ainb.serve.model")
     private var batchSizes: [Int: Int] = [:]
 
-    /// A batcher over `predictor`, at most `maxBatch` faces per model call (a bigger request runs alone).
-    public init(_ predictor: FacePredictor, maxBatch: Int = 64) {
+    /// A batcher over `predictor`, at most `maxBatch` faces per model call (a bigger request
+    /// runs alone), waiting at most `batchTimeout` for a batch to fill.
+    public init(_ predictor: FacePredictor, maxBatch: Int = 64, batchTimeout: Duration = .milliseconds(5)) {
         self.predictor = predictor
         self.maxBatch = max(1, maxBatch)
+        self.batchTimeout = max(.zero, batchTimeout)
     }
 
     /// The side of the square faces the model takes.
@@ -41,9 +51,10 @@ public final class PredictionBatcher: @unchecked Sendable {
     /// The predictions for `count` faces (`size * size` values 0–255 each).
     public func predict(pixels: [Float], count: Int) async throws -> [FacePrediction] {
         try await withCheckedThrowingContinuation { continuation in
-            let job = Job(pixels: pixels, count: count) { continuation.resume(with: $0) }
+            let job = Job(pixels: pixels, count: count, arrived: .now()) { continuation.resume(with: $0) }
             let start: Bool = lock.withLock {
                 pending.append(job)
+                pendingFaces += count
                 if running { return false }
                 running = true
                 return true
@@ -55,17 +66,33 @@ public final class PredictionBatcher: @unchecked Sendable {
     /// Runs batches until nobody waits.
     private func drain() {
         while true {
+            waitForBatch()
             let jobs: [Job] = lock.withLock {
                 var taken: [Job] = [], faces = 0
                 while let next = pending.first, taken.isEmpty || faces + next.count <= maxBatch {
                     taken.append(pending.removeFirst())
                     faces += next.count
                 }
+                pendingFaces -= faces
                 if taken.isEmpty { running = false }
                 return taken
             }
             if jobs.isEmpty { return }
             run(jobs)
+        }
+    }
+
+    /// Sleeps until a full batch waits or the oldest job has waited `batchTimeout`.
+    private func waitForBatch() {
+        let timeout = batchTimeout.components
+        let nanoseconds = UInt64(timeout.seconds) * 1_000_000_000 + UInt64(timeout.attoseconds / 1_000_000_000)
+        while true {
+            let oldest: DispatchTime? = lock.withLock { pendingFaces < maxBatch ? pending.first?.arrived : nil }
+            guard let oldest else { return }
+            let due = oldest.uptimeNanoseconds + nanoseconds
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now >= due { return }
+            usleep(UInt32(min(due - now, 500_000) / 1000) + 1)
         }
     }
 

@@ -8,6 +8,48 @@ import Foundation
 /// Nodes are numbered in the order they were made, so walking them by
 /// decreasing number replays the tape backwards (every input was made before
 /// the operation that used it).
+///
+/// ## Second derivatives: grad mode inside a backward closure
+/// `gradients(createGraph:)` runs the backward closures with recording set to
+/// `createGraph`. So inside a backward closure, `GradMode.isEnabled` means "the
+/// gradient being built will be differentiated again": a closure that has a fast
+/// path on raw values (reusing the forward's output, a fused kernel) takes it only
+/// when recording is off, and builds its gradient from recorded ops when it is on.
+/// An op whose backward is a raw kernel either way says so where it is recorded
+/// (`secondOrder: .rawKernel(...)`), and `gradients` refuses to differentiate
+/// through it a second time rather than return a wrong number.
+///
+/// ## Threads
+/// The numbering of nodes is shared by all threads (behind a lock), so tensors made
+/// on several threads at once keep distinct, ordered numbers. Grad mode is per
+/// thread, as in PyTorch: every thread starts with recording on, and
+/// `GradMode.withoutGradients` or `GradMode.with(enabled:)` change only the thread
+/// that calls them (a data-loading thread cannot switch training's recording off).
+
+/// What a second pass through an op's backward closure gives under `createGraph`.
+public enum SecondOrder {
+    /// The closure builds its gradients from recorded ops when grad mode is on:
+    /// they can be differentiated again.
+    case recorded
+    /// The closure computes with a raw kernel that records nothing. `reads[i]` lists
+    /// the inputs whose values the gradient of input i is computed from (beyond the
+    /// incoming gradient, which every gradient reads). Under `createGraph` the pass
+    /// is refused when the incoming gradient is tracked, or when a gradient that is
+    /// needed reads a tracked input: its result would not depend on what it
+    /// mathematically depends on.
+    case rawKernel(reads: [[Int]])
+
+    /// Whether differentiating through `node` with the incoming gradient `grad`
+    /// would cut the recorded graph.
+    func cuts(_ node: GradNode, grad: Tensor, needs: [Bool]) -> Bool {
+        guard case .rawKernel(let reads) = self else { return false }
+        if grad.node != nil { return true }
+        for (i, read) in reads.enumerated() where i < needs.count && needs[i] {
+            if read.contains(where: { node.inputs[$0] != nil }) { return true }
+        }
+        return false
+    }
+}
 
 /// One recorded operation (or a leaf: a tensor marked with `requiringGrad()`).
 public final class GradNode {
@@ -20,11 +62,14 @@ public final class GradNode {
     /// Maps the output gradient to one gradient per input; `needs[i]` says
     /// whether input i wants one (the closure may return nil where it does not).
     let backward: ((Tensor, [Bool]) throws -> [Tensor?])?
+    /// Whether the backward closure can itself be differentiated (`createGraph`).
+    let secondOrder: SecondOrder
 
     nonisolated(unsafe) private static var counter = 0
     private static let counterLock = NSLock()
 
-    init(op: String, inputs: [GradNode?], backward: ((Tensor, [Bool]) throws -> [Tensor?])?) {
+    init(op: String, inputs: [GradNode?], secondOrder: SecondOrder = .recorded,
+         backward: ((Tensor, [Bool]) throws -> [Tensor?])?) {
         // Tensors may be made on several threads (data loading beside training): numbers stay unique.
         Self.counterLock.lock()
         Self.counter += 1
@@ -33,32 +78,38 @@ public final class GradNode {
         self.op = op
         self.inputs = inputs
         self.backward = backward
+        self.secondOrder = secondOrder
     }
 
     /// True for a leaf: a tensor whose gradient is asked for, not computed from others.
     public var isLeaf: Bool { backward == nil }
 }
 
-/// Whether operations record themselves for differentiation.
+/// Whether operations record themselves for differentiation, per thread (see
+/// "Threads" above): every thread starts with recording on.
 public enum GradMode {
-    nonisolated(unsafe) private static var enabled = true
+    /// Set on a thread while its recording is off; absent (nil) means on, so a new
+    /// thread records without being told to.
+    private static let offKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+    private static var offMarker: UnsafeRawPointer? { UnsafeRawPointer(bitPattern: 1) }
 
-    /// True while operations record gradient nodes.
-    public static var isEnabled: Bool { enabled }
+    /// True while operations on this thread record gradient nodes.
+    public static var isEnabled: Bool { pthread_getspecific(offKey) == nil }
 
-    /// Runs `body` with recording off: for inference and optimizer updates.
+    /// Runs `body` with recording off on this thread: for inference and optimizer updates.
     public static func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {
-        let saved = enabled
-        enabled = false
-        defer { enabled = saved }
-        return try body()
+        try with(enabled: false, body)
     }
 
-    /// Runs `body` with recording on or off as given.
+    /// Runs `body` with recording on or off, as given, on this thread.
     public static func with<R>(enabled value: Bool, _ body: () throws -> R) rethrows -> R {
-        let saved = enabled
-        enabled = value
-        defer { enabled = saved }
+        let saved = pthread_getspecific(offKey)
+        pthread_setspecific(offKey, value ? nil : offMarker)
+        defer { pthread_setspecific(offKey, saved) }
         return try body()
     }
 }
@@ -70,14 +121,18 @@ extension Tensor {
     }
 
     /// Attaches a node for an operation's result when recording is on and some input is tracked.
+    ///
+    /// `secondOrder` says whether `backward` can be differentiated again: `.recorded`
+    /// when, with grad mode on, it builds its gradients from recorded ops (see
+    /// "Second derivatives" above); `.rawKernel(reads:)` when it cannot.
     @inline(__always)
     func recording(
-        _ op: String, _ inputs: [Tensor],
+        _ op: String, _ inputs: [Tensor], secondOrder: SecondOrder = .recorded,
         _ backward: @escaping (_ grad: Tensor, _ needs: [Bool]) throws -> [Tensor?]
     ) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.node != nil }) else { return self }
         var out = self
-        out.node = GradNode(op: op, inputs: inputs.map(\.node), backward: backward)
+        out.node = GradNode(op: op, inputs: inputs.map(\.node), secondOrder: secondOrder, backward: backward)
         return out
     }
 }
@@ -134,7 +189,10 @@ public func gradients(of output: Tensor, wrt: [Tensor], seed: Tensor? = nil, cre
             guard relevant.contains(id), let backward = node.backward, let grad = grads[id] else { continue }
             if !targets.contains(id) { grads[id] = nil }
             let needs = node.inputs.map { $0.map { relevant.contains(ObjectIdentifier($0)) } ?? false }
-            if createGraph { try checkSecondOrder(node, grad: grad, needs: needs) }
+            if createGraph, node.secondOrder.cuts(node, grad: grad, needs: needs) {
+                throw TensorError.invalidArgument(
+                    "\(node.op) has no second derivative: gradients through it cannot be differentiated again (createGraph)")
+            }
             let inputGrads = try backward(grad, needs)
             for (input, inputGrad) in zip(node.inputs, inputGrads) {
                 guard let input, let inputGrad else { continue }
@@ -150,30 +208,5 @@ public func gradients(of output: Tensor, wrt: [Tensor], seed: Tensor? = nil, cre
     }
     return zip(wrt, zeros).map { tensor, zero in
         tensor.node.flatMap { grads[ObjectIdentifier($0)] } ?? zero
-    }
-}
-
-/// Refuses, under `createGraph`, a backward pass that would cut the recorded graph.
-///
-/// conv2d, batch_norm and the pooling ops compute their gradients with raw kernels:
-/// the values are right, but they would not depend on what they mathematically
-/// depend on (the incoming gradient, and for conv2d the other operand, for
-/// batch_norm the input), so a second derivative through them would be silently wrong.
-private func checkSecondOrder(_ node: GradNode, grad: Tensor, needs: [Bool]) throws {
-    let tracked = node.inputs.map { $0 != nil }
-    let cut: Bool
-    switch node.op {
-    case "max_pool2d", "avg_pool2d":
-        cut = grad.node != nil
-    case "conv2d":
-        cut = grad.node != nil || (needs[0] && tracked[1]) || (needs[1] && tracked[0])
-    case "batch_norm":
-        cut = grad.node != nil || tracked[0] || (needs[0] && (tracked[1]))
-    default:
-        cut = false
-    }
-    if cut {
-        throw TensorError.invalidArgument(
-            "\(node.op) has no second derivative: gradients through it cannot be differentiated again (createGraph)")
     }
 }

@@ -59,7 +59,8 @@ public func conv2d(
     try Interruption.check()
     let result = Tensor(uncheckedShape: [g.batch, filters, g.outH, g.outW], scalars: out)
     let inputs: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
-    return result.recording("conv2d", inputs) { grad, needs in
+    // Raw kernels: the input's gradient reads the weight, the weight's the input.
+    return result.recording("conv2d", inputs, secondOrder: .rawKernel(reads: [[1], [0], []])) { grad, needs in
         let (dx, dw) = ConvKernels.backward(grad.scalars, x.scalars, weight.scalars, g, filters: filters,
                                             needInput: needs[0], needWeight: needs[1])
         var grads: [Tensor?] = [dx.map { Tensor(uncheckedShape: x.shape, scalars: $0) },
@@ -89,7 +90,7 @@ public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil
         }
     }
     let result = Tensor(uncheckedShape: [g.batch, g.channels, oh, ow], scalars: out)
-    return result.recording("max_pool2d", [x]) { grad, _ in
+    return result.recording("max_pool2d", [x], secondOrder: .rawKernel(reads: [[]])) { grad, _ in
         var dx = [Float](repeating: 0, count: x.count)
         grad.scalars.withUnsafeBufferPointer { gs in
             argmax.withUnsafeBufferPointer { arg in
@@ -120,7 +121,7 @@ public func avgPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil
         }
     }
     let result = Tensor(uncheckedShape: [g.batch, g.channels, oh, ow], scalars: out)
-    return result.recording("avg_pool2d", [x]) { grad, _ in
+    return result.recording("avg_pool2d", [x], secondOrder: .rawKernel(reads: [[]])) { grad, _ in
         var dx = [Float](repeating: 0, count: x.count)
         grad.scalars.withUnsafeBufferPointer { gs in
             dx.withUnsafeMutableBufferPointer { d in

@@ -118,7 +118,10 @@ public func batchNorm(
         }
     }
     let result = Tensor(uncheckedShape: x.shape, scalars: out)
-    return result.recording(relu ? "batch_norm_relu" : "batch_norm", [x, scale, offset]) { upstream, needs in
+    // Raw kernels: the input's gradient reads the input (its statistics) and the scale,
+    // the scale's reads the input, the offset's only the incoming gradient.
+    return result.recording(relu ? "batch_norm_relu" : "batch_norm", [x, scale, offset],
+                            secondOrder: .rawKernel(reads: [[0, 1], [0], []])) { upstream, needs in
         // Through the fused ReLU: the gradient where the output is positive.
         let grad = relu ? upstream.zipMap(result) { g, y in y > 0 ? g : 0 } : upstream
         var sumG = [Float](repeating: 0, count: c), sumGH = [Float](repeating: 0, count: c)

@@ -28,6 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The model's name in the URL paths.") var name = "emotion_ai"
     @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
     @Option(name: .customLong("max-batch"), help: "Most faces run through the model at once.") var maxBatch = 64
+    @Option(name: .customLong("batch-timeout-ms"), help: "How long the first waiting face waits for others to fill a batch.") var batchTimeoutMS = 5.0
     @Option(name: .customLong("max-body-mb"), help: "Largest request body, in MiB.") var maxBodyMB = 16
     @Option(name: .customLong("bench-predict"), help: ArgumentHelp("Instead of serving: time the model in-process on N seeded faces in batches of --max-batch, print images/s and exit.", valueName: "n"))
     var benchPredict: Int?
@@ -36,6 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
         guard (1...4096).contains(maxBatch) else { throw ValidationError("--max-batch must be 1–4096") }
+        guard (0...10_000).contains(batchTimeoutMS) else { throw ValidationError("--batch-timeout-ms must be 0–10000") }
         guard (1...1024).contains(maxBodyMB) else { throw ValidationError("--max-body-mb must be 1–1024") }
         guard !name.isEmpty, !name.contains("/"), !name.contains(":") else { throw ValidationError("--name must be non-empty, without / or :") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
@@ -50,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let n = benchPredict { return try bench(predictor, faces: n) }
         var logger = Logger(label: "ainb-serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let server = ModelServer(name: name, batcher: PredictionBatcher(predictor, maxBatch: maxBatch), maxBodyBytes: maxBodyMB << 20)
+        let server = ModelServer(name: name, batcher: PredictionBatcher(predictor, maxBatch: maxBatch, batchTimeout: .microseconds(Int(batchTimeoutMS * 1000))), maxBodyBytes: maxBodyMB << 20)
         print("serving \(model) (\(predictor.model.kind.rawValue)) as \"\(name)\" on http://\(host):\(port)/v1/models/\(name)")
         try await server.application(host: host, port: port, logger: logger).runService(gracefulShutdownSignals: [.sigterm, .sigint])
         let calls = server.batcher.batchHistogram.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }

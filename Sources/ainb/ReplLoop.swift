@@ -1,4 +1,5 @@
 import Dispatch
+import Files
 import Foundation
 import Script
 import Notebook
@@ -244,13 +245,10 @@ final class ReplLoop {
     /// `:save`: writes the entries as a notebook, atomically.
     func save(_ path: String) {
         let text = NotebookWriter.notebook(cells: entries)
-        let temp = path + ".tmp-\(getpid())"
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temp))
-            if rename(temp, path) != 0 { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            try AtomicFile.write(text, to: path)
             writeOut("saved \(entries.count) cell\(entries.count == 1 ? "" : "s") to \(path)\n")
         } catch {
-            try? FileManager.default.removeItem(atPath: temp)
             writeErr("error: \(error)\n")
         }
     }

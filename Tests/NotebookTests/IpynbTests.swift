@@ -23,19 +23,21 @@ final class IpynbTests: XCTestCase {
         }
     }
 
+    /// Notebooks laid out in every unusual way the parser accepts (also used by NotebookWriterTests).
+    static let unusualLayouts = [
+        "",
+        "just prose, no newline at the end",
+        "---\ntitle: \"T\"\nparams:\n  lr: 0.1\n---\n\n\n# Title\n\n\n```ainb\nx = lr\n```\n```ainb echo=false\ny = 2\n```\n\n\n\n",
+        "~~~~ainb   output=false  eval=false\nx = 1\n~~~~~~\ntext\n",
+        "````ainb\nprint(\"```\")\n````\n",
+        "  ```ainb\n  x = 1\n   y = 2\n  ```\n",
+        "```ainb\n```\n\n```ainb\n\n```\n\n```ainb\nx = 1\n\n```",
+        "<!--\n```ainb\nnot a cell\n```\n-->\n```python\nprose fence\n```\n```ainb error=true\nundefined_name\n```\n",
+        "line one\r\nline two\r\n```ainb\r\nx = 1\r\n```\r\n",
+    ]
+
     func testUnusualLayoutsComeBackByteForByte() throws {
-        let sources = [
-            "",
-            "just prose, no newline at the end",
-            "---\ntitle: \"T\"\nparams:\n  lr: 0.1\n---\n\n\n# Title\n\n\n```ainb\nx = lr\n```\n```ainb echo=false\ny = 2\n```\n\n\n\n",
-            "~~~~ainb   output=false  eval=false\nx = 1\n~~~~~~\ntext\n",
-            "````ainb\nprint(\"```\")\n````\n",
-            "  ```ainb\n  x = 1\n   y = 2\n  ```\n",
-            "```ainb\n```\n\n```ainb\n\n```\n\n```ainb\nx = 1\n\n```",
-            "<!--\n```ainb\nnot a cell\n```\n-->\n```python\nprose fence\n```\n```ainb error=true\nundefined_name\n```\n",
-            "line one\r\nline two\r\n```ainb\r\nx = 1\r\n```\r\n",
-        ]
-        for source in sources {
+        for source in Self.unusualLayouts {
             let (_, back) = try roundTrip(source)
             XCTAssertEqual(back, source)
         }

@@ -13,6 +13,15 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(e2.description, "nb.ainb:2:7: error: unexpected character '$'\n  y = 2 $ 3\n        ^")
     }
 
+    func testInvisibleCharactersAreNamedAndNeverReachTheTerminal() {
+        // A NUL byte and an escape sequence pasted into a line.
+        guard let e = failure("x = 1\u{0}", file: "nb.ainb") else { return }
+        XCTAssertEqual(e.description, "nb.ainb:1:6: error: unexpected character U+0000\n  x = 1?\n       ^")
+        guard let e2 = failure("y = \u{1B}[31m2", file: "nb.ainb") else { return }
+        XCTAssertEqual(e2.message, "unexpected character U+001B")
+        XCTAssertFalse(e2.description.contains("\u{1B}"))
+    }
+
     func testCheckReportsEveryErrorInOnePass() {
         let source = """
         for i in 0..3 {

@@ -15,6 +15,12 @@ final class LanguageTests: XCTestCase {
         XCTAssertEqual(try value("(1 + 2) * 3"), "9")
     }
 
+    func testWindowsLineEndingsReadAsNewlines() throws {
+        let lf = "# a comment\nx = [1,\n  2]  # another\ny = x[0] + x[1]\nname_é2 = y * 2\nname_é2"
+        XCTAssertEqual(try value(lf), "6")
+        XCTAssertEqual(try value(lf.replacingOccurrences(of: "\n", with: "\r\n")), "6")
+    }
+
     func testComparisonsAndLogic() throws {
         XCTAssertEqual(try value("1 < 2 and 2 <= 2"), "true")
         XCTAssertEqual(try value("not (1 == 1) or 3 != 3"), "false")

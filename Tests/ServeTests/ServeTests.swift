@@ -192,6 +192,18 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(histogram.reduce(0) { $0 + $1.key * $1.value }, 6)
         XCTAssertTrue(histogram.keys.allSatisfy { $0 <= 4 })
     }
+
+    func testFacesArrivingTogetherWaitForOneBatch() async throws {
+        // Four requests sent at once: the first waits (up to the timeout) for the others, so
+        // the model runs once on all four instead of once on the first and again on the rest.
+        let batcher = PredictionBatcher(try FacePredictor(path: modelPath), maxBatch: 4, batchTimeout: .seconds(5))
+        let faces = (0..<4).map { face(UInt64(20 + $0)).flatMap { $0 } }
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for f in faces { group.addTask { try await batcher.predict(pixels: f, count: 1).count } }
+            for try await n in group { XCTAssertEqual(n, 1) }
+        }
+        XCTAssertEqual(batcher.batchHistogram, [4: 1])
+    }
 }
 
 /// What the server must do with a b64 picture, written with the readers directly.

@@ -121,4 +121,30 @@ final class ConcurrentTapeTests: XCTestCase {
         }
         XCTAssertEqual(Set(sequences).count, count)
     }
+
+    func testGradModeIsPerThreadAndEveryThreadStartsRecording() throws {
+        let x = Tensor([2]).requiringGrad()
+        let other = ThreadReport()
+        try GradMode.withoutGradients {
+            XCTAssertFalse(try (x * x).requiresGrad)
+            let done = DispatchSemaphore(value: 0)
+            Thread {
+                other.enabled = GradMode.isEnabled
+                other.records = (try? (x * x).requiresGrad) ?? false
+                done.signal()
+            }.start()
+            done.wait()
+            // Switching recording off here left the other thread recording.
+            XCTAssertFalse(GradMode.isEnabled)
+        }
+        XCTAssertTrue(other.enabled)
+        XCTAssertTrue(other.records)
+        XCTAssertTrue(GradMode.isEnabled)
+    }
+}
+
+/// What another thread saw (written there, read after it signals).
+private final class ThreadReport: @unchecked Sendable {
+    var enabled = false
+    var records = false
 }

@@ -61,6 +61,16 @@ extension GradientCheckTests {
         var statistics = BatchNormStatistics(channels: 1)
         let normalized = try batchNorm(x, scale: Tensor.ones([1]), offset: Tensor.zeros([1]), statistics: &statistics, training: true)
         XCTAssertThrowsError(try gradients(of: try (normalized * normalized).sum(), wrt: [x], createGraph: true))
+        // The fused batch norm + ReLU is the same raw kernel: refused too.
+        let fused = try batchNorm(x, scale: Tensor.ones([1]), offset: Tensor.zeros([1]), statistics: &statistics, training: true, relu: true)
+        XCTAssertThrowsError(try gradients(of: try (fused * fused).sum(), wrt: [x], createGraph: true)) { error in
+            XCTAssertEqual("\(error)", "batch_norm_relu has no second derivative: gradients through it cannot be differentiated again (createGraph)")
+        }
+        // Only the offset is asked for: its gradient reads no tracked value, so it is exact.
+        let offset = Tensor.zeros([1]).requiringGrad()
+        let shifted = try batchNorm(x, scale: Tensor.ones([1]), offset: offset, statistics: &statistics, training: true)
+        let dOffset = try gradients(of: try shifted.sum(), wrt: [offset], createGraph: true)[0]
+        XCTAssertEqual(dOffset.scalars, [16])
         let pooled = try maxPool2d(x * x, kernel: (2, 2))
         XCTAssertThrowsError(try gradients(of: try (pooled * pooled).sum(), wrt: [x], createGraph: true))
         // A pool whose incoming gradient is a constant has an exact (zero) second-order part.

@@ -2,7 +2,8 @@
 /// the input; the GEMM reads each output pixel's window through offset tables.
 ///
 /// - forward: rows are the batch's output pixels, K is (channel, ky, kx), N the
-///   filters; the [pixels, filters] result is transposed into NCHW.
+///   filters; the GEMM stores each pixel's filters straight into their NCHW
+///   places (no transposed copy).
 /// - input gradient: with stride 1, a forward convolution of the output
 ///   gradient with the flipped, transposed kernel; otherwise a GEMM into
 ///   per-pixel columns that are folded back (col2im).
@@ -129,23 +130,6 @@ enum ConvKernels {
         for c in 0..<g.channels {
             for ky in 0..<g.kernelH {
                 for kx in 0..<g.kernelW { table[k] = c * planeStride + ky * rowStride + kx; k += 1 }
-            }
-        }
-    }
-
-    /// Transposes [batch·spatial, channels] (pixel-major) into NCHW, adding a per-channel bias.
-    static func pixelsToPlanes(_ src: UnsafePointer<Float>, batch: Int, spatial: Int, channels: Int, bias: [Float]?,
-                               into dst: UnsafeMutablePointer<Float>) {
-        let block = 16
-        let blocks = (spatial + block - 1) / block
-        let threads = batch * spatial * channels < 65_536 ? 1 : Parallel.threadCount
-        Parallel.forEach(batch * blocks, threads: threads) { item in
-            let b = item / blocks, s0 = (item % blocks) * block, s1 = min(spatial, s0 + block)
-            let image = src + b * spatial * channels, out = dst + b * spatial * channels
-            for ch in 0..<channels {
-                let add = bias?[ch] ?? 0
-                let row = out + ch * spatial
-                for s in s0..<s1 { row[s] = image[s * channels + ch] + add }
             }
         }
     }

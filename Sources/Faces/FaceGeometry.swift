@@ -31,8 +31,9 @@ struct Expression {
     }
 }
 
-/// Everything that defines one synthetic face: pose, shape, features, lighting, noise.
-struct FaceModel {
+/// Everything that defines one synthetic face: its geometry (pose, shape, features) and
+/// its look (lighting, texture, noise).
+struct FaceGeometry {
     // Pose (image pixels, radians).
     var cx: Float = 48, cy: Float = 50, scale: Float = 1, angle: Float = 0, yaw: Float = 0, pitch: Float = 0
     // Relief (see FaceRelief).
@@ -73,8 +74,8 @@ struct FaceModel {
     /// `spread` scales the pose (shift, roll, yaw, pitch) and scale spread: 1 gives the spread
     /// of the Kaggle crops (faces found by a detector, of varied size, turned up to ±40°).
     /// `degrade` scales the camera's damage (noise, blur, lost resolution, compression).
-    static func random(_ r: inout RandomGenerator, size: Int, spread: Float = 1, degrade: Float = 1) -> FaceModel {
-        var f = FaceModel()
+    static func random(_ r: inout RandomGenerator, size: Int, spread: Float = 1, degrade: Float = 1) -> FaceGeometry {
+        var f = FaceGeometry()
         func u(_ a: Float, _ b: Float) -> Float { r.nextFloat(in: a, b) }
         func normal(_ sd: Float, _ limit: Float) -> Float { max(-limit, min(limit, r.nextNormal() * sd)) }
         let base = Float(size) / 96
