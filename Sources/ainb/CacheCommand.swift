@@ -26,7 +26,7 @@ struct CacheCommand: ParsableCommand {
         var cacheDir: String?
 
         var cache: CellCache {
-            CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: folder), version: AINB.version)
+            CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: folder), version: CacheLocation.version)
         }
     }
 
@@ -50,6 +50,16 @@ struct CacheCommand: ParsableCommand {
 /// Where a cell cache lives: `--cache-dir`, else `.ainb-cache` in the report folder (or the
 /// working directory).
 enum CacheLocation {
+    /// The version that keys the cache: ainb's, and the size and time of this executable, so
+    /// that a rebuilt ainb (whose results may differ) never takes cells stored by another.
+    static let version: String = {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        let time = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(AINB.version) build \(size)-\(time)"
+    }()
+
     static func directory(cacheDir: String?, output: String?) -> URL {
         if let cacheDir { return URL(fileURLWithPath: cacheDir.expandingTilde) }
         return CellCache.defaultDirectory(output: (output ?? ".").expandingTilde)

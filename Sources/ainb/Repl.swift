@@ -54,7 +54,7 @@ struct Repl: ParsableCommand {
             writeOut("ainb \(AINB.version) · :help for help, Ctrl-D to leave\n")
         }
         if let output { evaluator.outputDirectory = output.expandingTilde }
-        let cellCache = cache ? CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: output), version: AINB.version,
+        let cellCache = cache ? CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: output), version: CacheLocation.version,
                                           warn: { writeErr("warning: \($0)\n") }) : nil
         if let load { loop.load(load.expandingTilde, cache: cellCache) }
         _ = loop.run()

@@ -102,7 +102,7 @@ struct Run: ParsableCommand {
         }
 
         StatementRunner.installInterruptHandler()
-        let cellCache = CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: output), version: AINB.version,
+        let cellCache = CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: output), version: CacheLocation.version,
                                   warn: { writeErr(Palette.standardError.dim("warning: \($0)") + "\n") })
         var failures = 0
         for (_, result) in parsed {

@@ -43,7 +43,7 @@ struct Step: ParsableCommand {
         let run = try NotebookRun(notebook: notebook, evaluator: evaluator, overrides: try NotebookFiles.overrides(sets))
         if let output { evaluator.outputDirectory = output.expandingTilde }
         if cache {
-            run.cache = CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: output), version: AINB.version,
+            run.cache = CellCache(directory: CacheLocation.directory(cacheDir: cacheDir, output: output), version: CacheLocation.version,
                                   warn: { writeErr("warning: \($0)\n") })
         }
         run.onEvent = { event in
