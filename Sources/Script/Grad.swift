@@ -129,8 +129,8 @@ extension Registry {
               autodiff). grad(grad(f)) gives second derivatives.
               """,
               example: "df = grad(fn(x) (x - 3)^2)\ndf(10)   # 14") { a in
-            let f = try a.function(0)
-            let w = a.value(1)
+            let f = try a.function("f")
+            let w = try a.value("wrt")
             let single: Bool
             let wrt: [Value]
             if case .list(let items) = w { wrt = items; single = false } else { wrt = [w]; single = true }
@@ -145,12 +145,12 @@ extension Registry {
               summary: "Gradient descent on f from a starting point: returns the path [x0, x1, ..., x_steps].",
               details: "Each step is x = x - lr * grad(f)(x). `.last` of the path is where it ended.",
               example: "path = descend(fn(x) (x - 3)^2, from: 10, lr: 0.1, steps: 30)\npath.last") { a in
-            let f = try a.function(0)
-            let lr = try a.number(2)
-            let steps = try a.int(3)
+            let f = try a.function("f")
+            let lr = try a.number("lr")
+            let steps = try a.int("steps")
             guard steps >= 0 && steps <= 10_000_000 else { throw ScriptError("argument 'steps' of descend must be between 0 and 10000000, got \(steps)") }
             let g = GradFunction(f: f, wrt: [.number(0)], single: true, name: (f.functionName ?? "f"))
-            var x = a.value(1)
+            var x = try a.value("from")
             if case .list = x { x = .tensor(try Ops.tensor(x)) }
             guard Ops.number(x) != nil || { if case .tensor = x { return true }; return false }() else {
                 throw ScriptError("argument 'from' of descend must be a number or a tensor, got \(Format.article(x))")
