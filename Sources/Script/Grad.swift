@@ -1,5 +1,9 @@
 import Tensor
 
+/// Thrown when a value carrying a derivative reaches an operation that only the
+/// engine can differentiate; `grad` then reruns the function on tensors.
+struct DualUnsupported: Error {}
+
 /// The derivative of a function, made by `grad`.
 ///
 /// Called with numbers, it runs the function once per differentiated argument on
