@@ -30,7 +30,7 @@ extension Registry {
             let step = try a.number("step")
             guard step != 0, step.isFinite, s.isFinite, e.isFinite else { throw ScriptError("arange needs finite numbers and a non-zero step") }
             let n = max(0, ((e - s) / step).rounded(.up))
-            guard n <= Double(Limits.maxElements) else { try Limits.checkShape([Int.max]); return .null }
+            guard n <= Double(Limits.current.maxElements) else { try Limits.checkShape([Int.max]); return .null }
             return .tensor(try Tensor.arange(Float(s), Float(e), step: Float(step)))
         }
         r.add("linspace", "tensor", [.required("start", "number"), .required("end", "number"), .optional("count", "number", .number(50))],

@@ -67,8 +67,9 @@ extension Ops {
                 guard n >= 0, n.rounded() == n else {
                     throw ScriptError("a string can be repeated a whole, non-negative number of times, got \(Format.number(n))")
                 }
-                guard n <= Double(Limits.maxListItems), Double(s.utf8.count) * n <= Double(Limits.maxListItems) else {
-                    throw ScriptError("a string repeated \(Format.number(n)) times is too large (the limit is \(Limits.maxListItems) characters)")
+                let limit = Limits.current.maxListItems
+                guard n <= Double(limit), Double(s.utf8.count) * n <= Double(limit) else {
+                    throw ScriptError("a string repeated \(Format.number(n)) times is too large (the limit is \(limit) characters)")
                 }
                 return .string(String(repeating: s, count: Int(n)))
             }
@@ -78,8 +79,9 @@ extension Ops {
                 return .list(a + b)
             }
         case (.list(let a), .number(let n)) where op == "*":
-            if n > Double(Limits.maxListItems) || Double(a.count) * n > Double(Limits.maxListItems) {
-                throw ScriptError("a list repeated \(Format.number(n)) times is too big for memory (the limit is \(Limits.maxListItems) items)")
+            let limit = Limits.current.maxListItems
+            if n > Double(limit) || Double(a.count) * n > Double(limit) {
+                throw ScriptError("a list repeated \(Format.number(n)) times is too big for memory (the limit is \(limit) items)")
             }
             guard n >= 0, n.rounded() == n else {
                 throw ScriptError("a list can be repeated a whole, non-negative number of times, got \(Format.number(n))")

@@ -136,6 +136,8 @@ final class Runtime {
     var stepsLeft = Int.max
     /// The budget a run starts with (Int.max unless a fuzzer limits it).
     var stepLimit = Int.max
+    /// The session's memory limits (in force as `Limits.current` while it runs).
+    var limits = Limits()
     /// Steps between two looks at the cancel flag.
     static let chunk = 1024
     /// Set from any thread by `Session.cancel()`.

@@ -40,6 +40,12 @@ public final class Session {
         set { rt.stepLimit = newValue ?? Int.max }
     }
 
+    /// The memory limits of this session's programs (the fuzzer lowers them).
+    public var limits: Limits {
+        get { rt.limits }
+        set { rt.limits = newValue }
+    }
+
     public init() {
         rt = Runtime(globals: globals, cancellation: cancellation)
         setUp()
@@ -49,7 +55,7 @@ public final class Session {
         switch item {
         case .text(let s): print(s)
         case .table(let headers, let rows):
-            print(TableText.render(headers: headers, rows: rows))
+            print(TableText.render(headers: headers, rows: rows), terminator: "")
         case .image(_, let caption): print("[figure: \(caption)]")
         case .progress: break
         case .timed(let s, _): print(s)
@@ -104,7 +110,8 @@ public final class Session {
     /// A syntax error throws the first error before anything runs.
     public func run(_ source: String, file: String, line: Int = 1) throws -> [DisplayItem] {
         remember(source, file: file, line: line)
-        return try LargeStack.run {
+        let limits = rt.limits
+        return try LargeStack.run { try limits.during {
             let parsed = Parser.parse(source, line: line, firstFunctionID: nextFunctionID)
             nextFunctionID = parsed.nextID
             if let first = parsed.errors.first {
@@ -148,7 +155,7 @@ public final class Session {
             rt.lastValue = nil
             if bindsLastValue, let value { globals.set("_", value) }
             return value.map(Format.display) ?? []
-        }
+        } }
     }
 
     /// Parses without running and returns every syntax error.
@@ -286,21 +293,5 @@ public final class Session {
         guard let name else { return Registry.shared.overview }
         if name == "language" { return LanguageHelp.text }
         return Registry.shared.doc(name)?.helpText
-    }
-}
-
-/// Tables as aligned text for terminals.
-enum TableText {
-    static func render(headers: [String], rows: [[String]]) -> String {
-        let columns = max(headers.count, rows.map(\.count).max() ?? 0)
-        var widths = [Int](repeating: 0, count: columns)
-        for row in [headers] + rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
-        func line(_ row: [String]) -> String {
-            (0..<columns).map { i in
-                let c = i < row.count ? row[i] : ""
-                return c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
-        return ([line(headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line)).joined(separator: "\n")
     }
 }
