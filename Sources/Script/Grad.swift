@@ -1,16 +1,18 @@
+import Foundation
 import Tensor
 
-/// Thrown when a value carrying a derivative reaches an operation that only the
-/// engine can differentiate; `grad` then reruns the function on tensors.
-struct DualUnsupported: Error {}
 
 /// The derivative of a function, made by `grad`.
 ///
 /// Called with numbers, it runs the function once per differentiated argument on
-/// numbers that carry a derivative (forward mode, exact, in double precision).
-/// If the function does something only the engine can differentiate (a tensor
-/// operation), or is called with tensors, it runs on tensors that require
-/// gradients and asks the engine's reverse-mode autodiff.
+/// numbers that carry a derivative (`.dual`: forward mode, exact, in double precision).
+/// Where such a number meets a tensor it joins the engine's tape as `value + derivative ×
+/// seed`, `seed` being a zero the run differentiates against, so one run gives the
+/// derivative whether the function stays on numbers or not. Called with tensors, it runs
+/// on tensors that require gradients and asks the engine's reverse-mode autodiff.
+///
+/// Everything about numbers with derivatives lives in this file, apart from each math
+/// builtin's own derivative (beside its definition) and the interpreter's fast paths.
 final class GradFunction: Function {
     let f: Value
     /// Which arguments: positions or parameter names.
@@ -53,24 +55,37 @@ final class GradFunction: Function {
     override func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {
         let ps = try positions(args.count)
         if ps.allSatisfy({ if case .number = args[$0] { return true }; return false }) {
-            do {
-                var grads: [Value] = []
-                for p in ps {
-                    var a = args
-                    if case .number(let x) = args[p] { a[p] = .dual(x, 1) }
-                    let out = try rt.call(f, a, named: named, at: pos)
-                    switch out {
-                    case .dual(_, let d): grads.append(.number(d))
-                    case .number: grads.append(.number(0))
-                    default: throw DualUnsupported()
-                    }
-                }
-                return single ? grads[0] : .list(grads)
-            } catch is DualUnsupported {
-                // Fall through to the engine.
+            var grads: [Value] = []
+            for p in ps {
+                var a = args
+                if case .number(let x) = args[p] { a[p] = .dual(x, 1) }
+                grads.append(try forward { try rt.call(f, a, named: named, at: pos) })
             }
+            return single ? grads[0] : .list(grads)
         }
         return try engine(args, named, ps, rt, pos)
+    }
+
+    /// The seed of the forward-mode run under way on this thread (see `Ops.lift`).
+    static let seed = ThreadLocal<Tensor>()
+
+    /// Runs `body` (the function with one argument carrying derivative 1) and returns the
+    /// derivative of its result: the carried one, or the tape's for a result that became a tensor.
+    private func forward(_ body: () throws -> Value) throws -> Value {
+        let seed = Tensor(Float(0)).requiringGrad()
+        let out = try GradMode.with(enabled: true) { try Self.seed.with(seed, body) }
+        switch out {
+        case .dual(_, let d): return .number(d)
+        case .number: return .number(0)
+        case .tensor(let t) where t.tensor.count == 1:
+            guard t.tensor.requiresGrad else { return .number(0) }
+            let g = try GradMode.with(enabled: true) { try gradients(of: t.tensor, wrt: [seed])[0] }
+            return .number(g.item.map(Ops.double) ?? 0)
+        case .tensor(let t):
+            throw ScriptError("\(name): the function must return a single number, got a tensor of shape \(Shape.describe(t.tensor.shape))")
+        default:
+            throw ScriptError("\(name): the function must return a number or a one-element tensor, got \(Format.article(out))")
+        }
     }
 
     /// Reverse mode through the tensor engine.
@@ -107,17 +122,57 @@ final class GradFunction: Function {
 
     /// One number in, one derivative out, without arrays: the common case in loops.
     func derivative(at x: Double, _ rt: Runtime, at pos: Pos) throws -> Value {
-        if let u = direct {
-            do {
-                let out = try u.invoke(argc: 1, rt, at: pos) { frame in frame[0] = .dual(x, 1) }
-                switch out {
-                case .dual(_, let d): return .number(d)
-                case .number: return .number(0)
-                default: break
-                }
-            } catch is DualUnsupported {}
+        guard let u = direct else { return try call([.number(x)], named: [], rt, at: pos) }
+        return try forward { try u.invoke(argc: 1, rt, at: pos) { frame in frame[0] = .dual(x, 1) } }
+    }
+}
+
+/// Arithmetic on numbers that carry a derivative, and their way onto the tape.
+extension Ops {
+    /// The value and derivative of a number (derivative 0) or a number with a derivative.
+    static func dualParts(_ v: Value) -> (Double, Double)? {
+        switch v {
+        case .dual(let a, let d): return (a, d)
+        case .number(let a): return (a, 0)
+        default: return nil
         }
-        return try call([.number(x)], named: [], rt, at: pos)
+    }
+
+    static func primal(_ v: Value) -> Double? {
+        if case .dual(let a, _) = v { return a }
+        return number(v)
+    }
+
+    /// Forward-mode arithmetic on numbers that carry a derivative.
+    static func dual(_ op: String, _ l: (Double, Double), _ r: (Double, Double)) throws -> Value {
+        let (a, da) = l, (b, db) = r
+        switch op {
+        case "+": return .dual(a + b, da + db)
+        case "-": return .dual(a - b, da - db)
+        case "*": return .dual(a * b, a * db + b * da)
+        case "/": return .dual(a / b, (da * b - a * db) / (b * b))
+        case "%": return .dual(try numbers("%", a, b).numberValue, da)
+        case "^":
+            let v = b == 2 ? a * a : Foundation.pow(a, b)
+            var d = da == 0 ? 0 : (b == 2 ? 2 * a * da : b * Foundation.pow(a, b - 1) * da)
+            if db != 0 && a > 0 { d += v * Foundation.log(a) * db }
+            return .dual(v, d)
+        default: return try numbers(op, a, b)
+        }
+    }
+
+    /// A number with derivative `d` as a tensor on the tape: `a + d × seed`, whose gradient
+    /// with respect to the running `grad`'s seed is `d` (a constant outside a `grad` run).
+    static func lift(_ a: Double, _ d: Double) throws -> Tensor {
+        let t = Tensor(Float(a))
+        guard d != 0, let seed = GradFunction.seed.value else { return t }
+        return try t + seed * Float(d)
+    }
+
+    /// The value with a number carrying a derivative made a tensor on the tape.
+    static func lifted(_ v: Value) throws -> Value {
+        if case .dual(let a, let d) = v { return .tensor(try lift(a, d)) }
+        return v
     }
 }
 

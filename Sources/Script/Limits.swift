@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Tensor
 
 /// Limits that keep a program from exhausting memory: each `Session` has its own
@@ -45,10 +40,7 @@ public struct Limits: Sendable, Equatable {
     // MARK: the limits in force
 
     /// The limits of the session whose code runs on this thread (the defaults outside a run).
-    static var current: Limits {
-        guard let p = pthread_getspecific(threadKey) else { return Limits() }
-        return Unmanaged<Box>.fromOpaque(p).takeUnretainedValue().limits
-    }
+    static var current: Limits { inForce.value ?? Limits() }
 
     /// `current.checkLength`: for code that has no runtime at hand (operators on values).
     static func checkLength(_ count: Int, _ what: String) throws { try current.checkLength(count, what) }
@@ -56,25 +48,7 @@ public struct Limits: Sendable, Equatable {
     static func checkShape(_ shape: [Int]) throws { try current.checkShape(shape) }
 
     /// Runs `body` with these limits in force on this thread.
-    func during<T>(_ body: () throws -> T) rethrows -> T {
-        let box = Box(self)
-        let previous = pthread_getspecific(Self.threadKey)
-        pthread_setspecific(Self.threadKey, Unmanaged.passUnretained(box).toOpaque())
-        defer {
-            pthread_setspecific(Self.threadKey, previous)
-            withExtendedLifetime(box) {}
-        }
-        return try body()
-    }
+    func during<T>(_ body: () throws -> T) rethrows -> T { try Self.inForce.with(self, body) }
 
-    private final class Box {
-        let limits: Limits
-        init(_ limits: Limits) { self.limits = limits }
-    }
-
-    private static let threadKey: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
+    private static let inForce = ThreadLocal<Limits>()
 }

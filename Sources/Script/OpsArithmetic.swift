@@ -26,7 +26,8 @@ extension Ops {
             if op == "==" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=" {
                 if let a = primal(l), let b = primal(r) { return try numbers(op, a, b) }
             }
-            return try dual(op, l, r)
+            if let a = dualParts(l), let b = dualParts(r) { return try dual(op, a, b) }
+            return try binary(op, try lifted(l), try lifted(r))
         default: break
         }
         let tensorSide: Bool
@@ -125,36 +126,6 @@ extension Ops {
         case "!=": return .bool(a != b)
         case "@": throw ScriptError("'@' multiplies matrices; for numbers use '*'")
         default: throw ScriptError("unknown operator '\(op)'")
-        }
-    }
-
-    static func primal(_ v: Value) -> Double? {
-        if case .dual(let a, _) = v { return a }
-        return number(v)
-    }
-
-    /// Forward-mode arithmetic on numbers that carry a derivative.
-    static func dual(_ op: String, _ l: Value, _ r: Value) throws -> Value {
-        func parts(_ v: Value) throws -> (Double, Double) {
-            switch v {
-            case .dual(let a, let d): return (a, d)
-            case .number(let a): return (a, 0)
-            default: throw DualUnsupported()
-            }
-        }
-        let (a, da) = try parts(l), (b, db) = try parts(r)
-        switch op {
-        case "+": return .dual(a + b, da + db)
-        case "-": return .dual(a - b, da - db)
-        case "*": return .dual(a * b, a * db + b * da)
-        case "/": return .dual(a / b, (da * b - a * db) / (b * b))
-        case "%": return .dual(try numbers("%", a, b).numberValue, da)
-        case "^":
-            let v = b == 2 ? a * a : Foundation.pow(a, b)
-            var d = da == 0 ? 0 : (b == 2 ? 2 * a * da : b * Foundation.pow(a, b - 1) * da)
-            if db != 0 && a > 0 { d += v * Foundation.log(a) * db }
-            return .dual(v, d)
-        default: throw DualUnsupported()
         }
     }
 

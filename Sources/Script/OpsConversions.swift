@@ -23,8 +23,7 @@ extension Ops {
 
     /// An integer index from a value, or an error naming what it got.
     static func integer(_ v: Value, _ what: String) throws -> Int {
-        if case .dual = v { throw DualUnsupported() }
-        guard let n = number(v) else { throw ScriptError("\(what) must be a number, got \(v.typeName)") }
+        guard let n = primal(v) else { throw ScriptError("\(what) must be a number, got \(v.typeName)") }
         guard n.rounded() == n, abs(n) < 1e15 else { throw ScriptError("\(what) must be a whole number, got \(Format.number(n))") }
         return Int(n)
     }
@@ -35,7 +34,7 @@ extension Ops {
         case .tensor(let t): return t.tensor
         case .number(let n): return Tensor(Float(n))
         case .bool(let b): return Tensor(b ? 1 : 0)
-        case .dual: throw DualUnsupported()
+        case .dual(let a, let d): return try lift(a, d)
         case .list(let items):
             if items.contains(where: tracksGradient) {
                 // Keep the gradient path: stack the elements instead of copying their values.
@@ -58,6 +57,7 @@ extension Ops {
     static func tracksGradient(_ v: Value) -> Bool {
         switch v {
         case .tensor(let t): return t.tensor.requiresGrad
+        case .dual(_, let d): return d != 0
         case .list(let items): return items.contains(where: tracksGradient)
         default: return false
         }
@@ -83,8 +83,7 @@ extension Ops {
                 guard depth + 1 == shape.count else {
                     throw ScriptError("the nested lists are ragged: a number where a list was expected")
                 }
-                if case .dual = item { throw DualUnsupported() }
-                guard let n = number(item) else { throw ScriptError("a tensor holds numbers, not \(item.typeName)") }
+                guard let n = primal(item) else { throw ScriptError("a tensor holds numbers, not \(item.typeName)") }
                 out.append(Float(n))
             }
         }

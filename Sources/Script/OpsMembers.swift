@@ -43,8 +43,6 @@ extension Ops {
             if name == "name" { return .string(f.name) }
         case .host(let h):
             if let x = try h.member(name) { return x }
-        case .dual:
-            throw DualUnsupported()
         default: break
         }
         if let builtin = Registry.shared.function(name) {

@@ -97,8 +97,7 @@ struct Arguments {
 
     func number(_ name: String) throws -> Double {
         let v = try value(name)
-        if case .dual = v { throw DualUnsupported() }
-        guard let n = Ops.number(v) else { throw fail(name, "a number", v) }
+        guard let n = Ops.primal(v) else { throw fail(name, "a number", v) }
         return n
     }
 
@@ -106,8 +105,7 @@ struct Arguments {
 
     func int(_ name: String) throws -> Int {
         let v = try value(name)
-        if case .dual = v { throw DualUnsupported() }
-        guard let n = Ops.number(v), n.rounded() == n, abs(n) < 1e15 else { throw fail(name, "a whole number", v) }
+        guard let n = Ops.primal(v), n.rounded() == n, abs(n) < 1e15 else { throw fail(name, "a whole number", v) }
         return Int(n)
     }
 
@@ -133,8 +131,7 @@ struct Arguments {
         let v = try value(name)
         switch v {
         case .tensor(let t): return t.tensor
-        case .number, .list, .bool, .range: return try Ops.tensor(v)
-        case .dual: throw DualUnsupported()
+        case .number, .list, .bool, .range, .dual: return try Ops.tensor(v)
         default: throw fail(name, "a tensor", v)
         }
     }

@@ -146,7 +146,6 @@ public final class Session {
                 case TensorError.cancelled: located = ScriptError(ScriptError.cancelledMessage)
                 case let e as TensorError: located = ScriptError(e.description)
                 case let s as ControlSignal: located = ScriptError("'\(s.flow)' outside a function or loop")
-                case is DualUnsupported: located = ScriptError("this operation cannot be differentiated")
                 default: located = ScriptError("\(error)")
                 }
                 throw withSourceLine(located as! ScriptError)
