@@ -59,26 +59,35 @@ final class GradFunction: Function {
             for p in ps {
                 var a = args
                 if case .number(let x) = args[p] { a[p] = .dual(x, 1) }
-                grads.append(try forward { try rt.call(f, a, named: named, at: pos) })
+                grads.append(try forward(rt) { try rt.call(f, a, named: named, at: pos) })
             }
             return single ? grads[0] : .list(grads)
         }
         return try engine(args, named, ps, rt, pos)
     }
 
-    /// The seed of the forward-mode run under way on this thread (see `Ops.lift`).
-    static let seed = ThreadLocal<Tensor>()
-
     /// Runs `body` (the function with one argument carrying derivative 1) and returns the
     /// derivative of its result: the carried one, or the tape's for a result that became a tensor.
-    private func forward(_ body: () throws -> Value) throws -> Value {
-        let seed = Tensor(Float(0)).requiringGrad()
-        let out = try GradMode.with(enabled: true) { try Self.seed.with(seed, body) }
+    private func forward(_ rt: Runtime, _ body: () throws -> Value) throws -> Value {
+        rt.forwardDepth += 1
+        let out: Value
+        do { out = try body() } catch { _ = rt.endForwardRun(); throw error }
+        return try finish(out, rt)
+    }
+
+    /// Ends a forward-mode run begun by `rt.forwardDepth += 1` and reads its result's derivative.
+    private func finish(_ out: Value, _ rt: Runtime) throws -> Value {
+        if case .dual(_, let d) = out, rt.forwardSeeds.isEmpty {
+            // Stayed on numbers (the common case): no seed to read.
+            rt.forwardDepth -= 1
+            return .number(d)
+        }
+        let seed = rt.endForwardRun()
         switch out {
         case .dual(_, let d): return .number(d)
         case .number: return .number(0)
         case .tensor(let t) where t.tensor.count == 1:
-            guard t.tensor.requiresGrad else { return .number(0) }
+            guard t.tensor.requiresGrad, let seed else { return .number(0) }
             let g = try GradMode.with(enabled: true) { try gradients(of: t.tensor, wrt: [seed])[0] }
             return .number(g.item.map(Ops.double) ?? 0)
         case .tensor(let t):
@@ -123,7 +132,11 @@ final class GradFunction: Function {
     /// One number in, one derivative out, without arrays: the common case in loops.
     func derivative(at x: Double, _ rt: Runtime, at pos: Pos) throws -> Value {
         guard let u = direct else { return try call([.number(x)], named: [], rt, at: pos) }
-        return try forward { try u.invoke(argc: 1, rt, at: pos) { frame in frame[0] = .dual(x, 1) } }
+        // `forward` written out: this is the call in loops, and a closure here costs a retain.
+        rt.forwardDepth += 1
+        let out: Value
+        do { out = try u.invoke(argc: 1, rt, at: pos) { frame in frame[0] = .dual(x, 1) } } catch { _ = rt.endForwardRun(); throw error }
+        return try finish(out, rt)
     }
 }
 
@@ -165,7 +178,7 @@ extension Ops {
     /// with respect to the running `grad`'s seed is `d` (a constant outside a `grad` run).
     static func lift(_ a: Double, _ d: Double) throws -> Tensor {
         let t = Tensor(Float(a))
-        guard d != 0, let seed = GradFunction.seed.value else { return t }
+        guard d != 0, let seed = Runtime.running.value?.forwardSeed() else { return t }
         return try t + seed * Float(d)
     }
 

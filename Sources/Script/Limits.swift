@@ -40,15 +40,10 @@ public struct Limits: Sendable, Equatable {
     // MARK: the limits in force
 
     /// The limits of the session whose code runs on this thread (the defaults outside a run).
-    static var current: Limits { inForce.value ?? Limits() }
+    static var current: Limits { Runtime.running.value?.limits ?? Limits() }
 
     /// `current.checkLength`: for code that has no runtime at hand (operators on values).
     static func checkLength(_ count: Int, _ what: String) throws { try current.checkLength(count, what) }
     /// `current.checkShape`.
     static func checkShape(_ shape: [Int]) throws { try current.checkShape(shape) }
-
-    /// Runs `body` with these limits in force on this thread.
-    func during<T>(_ body: () throws -> T) rethrows -> T { try Self.inForce.with(self, body) }
-
-    private static let inForce = ThreadLocal<Limits>()
 }

@@ -110,8 +110,7 @@ public final class Session {
     /// A syntax error throws the first error before anything runs.
     public func run(_ source: String, file: String, line: Int = 1) throws -> [DisplayItem] {
         remember(source, file: file, line: line)
-        let limits = rt.limits
-        return try LargeStack.run { try limits.during {
+        return try LargeStack.run { try Runtime.running.with(rt) {
             let parsed = Parser.parse(source, line: line, firstFunctionID: nextFunctionID)
             nextFunctionID = parsed.nextID
             if let first = parsed.errors.first {

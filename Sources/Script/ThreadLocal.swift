@@ -4,9 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// A value set for the duration of a call on one thread: the interpreter's context that
-/// code without the runtime at hand (operators on values) still needs, such as the running
-/// session's limits.
+/// A value set for the duration of a call on one thread: the running runtime, for code
+/// without it at hand (operators on values read its limits and grad seed).
 final class ThreadLocal<T>: @unchecked Sendable {
     private final class Box {
         let value: T
@@ -17,7 +16,7 @@ final class ThreadLocal<T>: @unchecked Sendable {
 
     init() {
         var key = pthread_key_t()
-        pthread_key_create(&key, nil)
+        pthread_key_create(&key, nil)   // `with` always restores, so nothing is left to free
         self.key = key
     }
 
@@ -29,12 +28,12 @@ final class ThreadLocal<T>: @unchecked Sendable {
 
     /// Runs `body` with `value` set on this thread, then restores what was set before.
     func with<R>(_ value: T, _ body: () throws -> R) rethrows -> R {
-        let box = Box(value)
         let previous = pthread_getspecific(key)
-        pthread_setspecific(key, Unmanaged.passUnretained(box).toOpaque())
+        let mine = Unmanaged.passRetained(Box(value)).toOpaque()
+        pthread_setspecific(key, mine)
         defer {
             pthread_setspecific(key, previous)
-            withExtendedLifetime(box) {}
+            Unmanaged<Box>.fromOpaque(mine).release()
         }
         return try body()
     }
