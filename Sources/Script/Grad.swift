@@ -76,6 +76,7 @@ final class GradFunction: Function {
     }
 
     /// Ends a forward-mode run begun by `rt.forwardDepth += 1` and reads its result's derivative.
+    @inline(__always)
     private func finish(_ out: Value, _ rt: Runtime) throws -> Value {
         if case .dual(_, let d) = out, rt.forwardSeeds.isEmpty {
             // Stayed on numbers (the common case): no seed to read.
