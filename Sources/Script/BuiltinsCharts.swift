@@ -41,21 +41,21 @@ extension Registry {
               returns: "figure", summary: "Several labelled series on shared axes, with a legend: lines, points, or both.",
               details: "Each series is a record: `y` (numbers), optionally `x` (default 0, 1, 2, ...), `label` (shown in the legend) and `style` (\"line\", \"points\" or \"line+points\"). `logy: true` draws the y axis on a log scale. Points that are NaN, infinite, or not positive on a log axis are left out (a line breaks there), so a diverging run cannot break the figure. `ylim: [low, high]` fixes the y range.",
               example: "xs = list(range(-3, 4))\nchart([{x: xs, y: map(xs, fn(v) v^2), label: \"x²\"}, {x: xs, y: xs, label: \"x\", style: \"points\"}], title: \"two series\")") { a in
-            let items = try a.list(0)
+            let items = try a.list("series")
             guard !items.isEmpty, items.count <= 64 else { throw ScriptError("argument 'series' of chart must hold 1 to 64 series") }
             let series = try items.enumerated().map { try chartSeries($1, index: $0) }
             var limits: ClosedRange<Double>?
-            if !a.isNil(5) {
-                let l = try numbers(a.value(5), "argument 'ylim' of chart")
+            if try !a.isNil("ylim") {
+                let l = try numbers(try a.value("ylim"), "argument 'ylim' of chart")
                 guard l.count == 2, l[0] < l[1], l.allSatisfy(\.isFinite) else {
                     throw ScriptError("argument 'ylim' of chart must be [low, high] with low < high")
                 }
                 limits = l[0]...l[1]
             }
-            let logy = try a.bool(4)
+            let logy = try a.bool("logy")
             if logy, let limits, limits.lowerBound <= 0 { throw ScriptError("chart: ylim must be positive on a log axis") }
-            let title = try optionalString(a, 1)
-            let plot = Plot(series: series, xLabel: try optionalString(a, 2), yLabel: try optionalString(a, 3),
+            let title = try optionalString(a, "title")
+            let plot = Plot(series: series, xLabel: try optionalString(a, "xlabel"), yLabel: try optionalString(a, "ylabel"),
                             yScale: logy ? .log : .linear, yLimits: limits,
                             legend: series.contains { $0.label != nil } ? .auto : .none)
             return .host(FigureObject(Figure(plot, title: title), caption: title ?? "chart"))
@@ -64,8 +64,8 @@ extension Registry {
               returns: "table", summary: "A table: shown as a markdown table in reports and aligned columns in the REPL.",
               details: "Rows that are records give the headers from their field names (of the first row); rows that are lists need `headers`. Numbers print as `print` writes them.",
               example: "table([{step: \"loaded\", faces: 2000}, {step: \"train\", faces: 1600}])") { a in
-            let rows = try a.list(0)
-            var headers = a.isNil(1) ? nil : try a.list(1).map(Format.str)
+            let rows = try a.list("rows")
+            var headers = try a.isNil("headers") ? nil : try a.list("headers").map(Format.str)
             var cells: [[String]] = []
             for row in rows {
                 switch row {

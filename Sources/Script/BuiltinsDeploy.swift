@@ -15,8 +15,8 @@ extension Registry {
               summary: "Faces from photos: each PNG or JPEG is made gray, centre-cropped to a square and resized to size×size (values 0–255).",
               details: "A folder gives its .png, .jpg and .jpeg files in name order. The result is a keypoint dataset whose points are all unknown: `predict` a model on it, `show` it, or `show_predictions` with a model's answers. A missing or broken file is an error naming it. Large photos are box-averaged before the bicubic resize, so they do not alias.",
               example: "save_faces(keypoint_faces(n: 2, seed: 1), \"/tmp/ainb-doc-photos\")\nfaces = faces_from_images(\"/tmp/ainb-doc-photos\", size: 96)\nlen(faces)") { a in
-            let path = (try a.string(0) as NSString).expandingTildeInPath
-            let size = try a.int(1)
+            let path = (try a.string("path") as NSString).expandingTildeInPath
+            let size = try a.int("size")
             guard (8...1024).contains(size) else { throw ScriptError("argument 'size' of faces_from_images must be between 8 and 1024, got \(size)") }
             let (images, files) = try FacePhotos.load([path], size: size)
             try Limits.checkShape(images.shape)
@@ -29,20 +29,20 @@ extension Registry {
               details: "A relative folder is placed under the run's output directory (`ainb run -o DIR`), else the working directory. Tensor values are taken as 0–255 when any exceeds 1, else as 0–1.",
               example: "paths = save_faces(keypoint_faces(n: 2, seed: 1), \"/tmp/ainb-doc-saved-faces\")\nlen(paths)") { a in
             let images: Tensor, top: Float
-            if case .host(let h) = a.value(0), let d = h as? DatasetObject {
+            if case .host(let h) = try a.value("data"), let d = h as? DatasetObject {
                 images = d.images
                 switch d.data {
                 case .keypoints(let k): top = k.pixelMax
                 case .emotions(let e): top = e.pixelMax
                 }
             } else {
-                images = try a.tensor(0)
+                images = try a.tensor("data")
                 top = images.scalars.contains { $0 > 1 } ? 255 : 1
             }
             guard images.rank == 4, images.shape[1] == 1, images.shape[0] > 0 else {
                 throw ScriptError("argument 'data' of save_faces must hold gray images [N, 1, H, W], got shape \(Shape.describe(images.shape))")
             }
-            let folder = try modelPath(a, 1)
+            let folder = try outputPath(a, "folder")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let (n, h, w) = (images.shape[0], images.shape[2], images.shape[3])
             let digits = max(4, String(n).count)
@@ -68,9 +68,9 @@ extension Registry {
               summary: old.summary.replacingOccurrences(of: " as one safetensors file", with: " as one safetensors file (or, for a path ending in .onnx, as an ONNX graph)"),
               details: old.details + " A path ending in `.onnx` writes an ONNX file (opset 17, inference: batch norm with its running statistics, no dropout) with input `image` [N, C, H, W] (values 0–1) and output `output`, or `keypoints` and `probabilities` for a fused model; ONNX Runtime runs it.",
               example: old.example + "\nsave(m, \"/tmp/ainb-doc-model.onnx\")") { a in
-            guard (try a.string(1)).lowercased().hasSuffix(".onnx") else { return try checkpoint.body(a) }
-            let m = try model(a, 0)
-            let url = try modelPath(a, 1)
+            guard (try a.string("path")).lowercased().hasSuffix(".onnx") else { return try checkpoint.body(a) }
+            let m = try model(a, "model")
+            let url = try outputPath(a, "path")
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try ONNXExport.write(m.layer, input: Array(m.input.dropFirst()), to: url)
             return .string(url.path)

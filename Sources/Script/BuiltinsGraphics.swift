@@ -60,7 +60,7 @@ extension Registry {
         }
     }
 
-    static func optionalString(_ a: Arguments, _ i: Int) throws -> String? { a.isNil(i) ? nil : try a.string(i) }
+    static func optionalString(_ a: Arguments, _ name: String) throws -> String? { try a.isNil(name) ? nil : try a.string(name) }
 
     static func registerGraphics(_ r: Registry) {
         registerPredictionGrid(r)
@@ -68,13 +68,13 @@ extension Registry {
                                    .optional("title", "string", .null)],
               returns: "figure", summary: "A picture of images in a grid; keypoints are drawn on faces that have them.",
               example: "show(keypoint_faces(n: 4, seed: 7), grid: 2)") { a in
-            let columns = try a.int(1)
+            let columns = try a.int("grid")
             guard columns > 0 else { throw ScriptError("argument 'grid' of show must be at least 1") }
             var figure: Figure
-            if case .host(let h) = a.value(0), let d = h as? DatasetObject {
+            if case .host(let h) = try a.value("images"), let d = h as? DatasetObject {
                 figure = try gridFigure(d, limit: 256, columns: columns)
             } else {
-                let t = try a.tensor(0)
+                let t = try a.tensor("images")
                 let images = t.rank == 2 ? try t.reshaped([1, 1] + t.shape) : (t.rank == 3 ? try t.reshaped([t.shape[0], 1, t.shape[1], t.shape[2]]) : t)
                 guard images.rank == 4 else { throw ScriptError("argument 'images' of show must be a dataset or images [N, 1, H, W], got shape \(Shape.describe(t.shape))") }
                 let (n, h, w) = (min(images.shape[0], 256), images.shape[2], images.shape[3])
@@ -84,7 +84,7 @@ extension Registry {
                 }
                 figure = Figure.grid(ImageGrid(cells, columns: min(columns, max(1, n))))
             }
-            let title = try optionalString(a, 2)
+            let title = try optionalString(a, "title")
             figure.title = title
             return .host(FigureObject(figure, caption: title ?? "images"))
         }
@@ -95,60 +95,60 @@ extension Registry {
               details: "`labels` names the lines of a list of lists in the legend (default 1, 2, ...). Lines of a list of lists start at x = 1.",
               example: "plot([3, 1, 0.5, 0.25], title: \"loss\")") { a in
             var series: [Series] = []
-            var xLabel = try optionalString(a, 2), yLabel = try optionalString(a, 3)
-            if case .host(let h) = a.value(0), let history = h as? HistoryObject {
+            var xLabel = try optionalString(a, "xlabel"), yLabel = try optionalString(a, "ylabel")
+            if case .host(let h) = try a.value("y"), let history = h as? HistoryObject {
                 for name in history.seriesNames where name.hasSuffix("loss") {
                     series.append(.line(history.history.series(name).map(Double.init), start: 1, label: name))
                 }
                 xLabel = xLabel ?? "epoch"
                 yLabel = yLabel ?? "loss"
-            } else if case .list(let items) = a.value(0), items.contains(where: { if case .list = $0 { return true }; return false }) {
-                let names = a.isNil(4) ? nil : try a.list(4).map(Format.str)
+            } else if case .list(let items) = try a.value("y"), items.contains(where: { if case .list = $0 { return true }; return false }) {
+                let names = try a.isNil("labels") ? nil : try a.list("labels").map(Format.str)
                 if let names, names.count != items.count { throw ScriptError("plot: \(items.count) lines but \(names.count) labels") }
                 series = try items.enumerated().map { i, item in .line(try numbers(item, "each line"), start: 1, label: names?[i] ?? "\(i + 1)") }
             } else {
-                series = [.line(try numbers(a.value(0), "argument 'y' of plot"))]
+                series = [.line(try numbers(try a.value("y"), "argument 'y' of plot"))]
             }
-            let title = try optionalString(a, 1)
+            let title = try optionalString(a, "title")
             return .host(FigureObject(Figure.lines(series, title: title, xLabel: xLabel, yLabel: yLabel), caption: title ?? "plot"))
         }
         r.add("bar", "graphics", [.required("values", "list of numbers"), .optional("labels", "list of strings", .null),
                                   .optional("title", "string", .null)],
               returns: "figure", summary: "A bar chart, one bar per value.",
               example: "bar([3, 5, 2], labels: [\"a\", \"b\", \"c\"])") { a in
-            let values = try numbers(a.value(0), "argument 'values' of bar")
-            let labels = a.isNil(1) ? nil : try a.list(1).map(Format.str)
+            let values = try numbers(try a.value("values"), "argument 'values' of bar")
+            let labels = try a.isNil("labels") ? nil : try a.list("labels").map(Format.str)
             if let labels, labels.count != values.count {
                 throw ScriptError("bar: \(values.count) values but \(labels.count) labels")
             }
-            let title = try optionalString(a, 2)
+            let title = try optionalString(a, "title")
             return .host(FigureObject(Figure.bars(values, categories: labels, title: title, valueLabels: true), caption: title ?? "bar chart"))
         }
         r.add("heatmap", "graphics", [.required("matrix", "tensor [rows, columns] or list of lists"), .optional("title", "string", .null),
                                       .optional("labels", "list of strings", .null)],
               returns: "figure", summary: "A heatmap of a matrix (a confusion matrix when labels are given), values written in the cells.",
               example: "heatmap([[5, 1], [2, 7]], labels: [\"cat\", \"dog\"])") { a in
-            let t = try a.tensor(0)
+            let t = try a.tensor("matrix")
             guard t.rank == 2, t.count > 0, t.shape[0] <= 200, t.shape[1] <= 200 else {
                 throw ScriptError("argument 'matrix' of heatmap must be a 2-D matrix of at most 200×200, got shape \(Shape.describe(t.shape))")
             }
             let rows = (0..<t.shape[0]).map { i in (0..<t.shape[1]).map { Double(t.scalars[i * t.shape[1] + $0]) } }
-            let labels = a.isNil(2) ? nil : try a.list(2).map(Format.str)
+            let labels = try a.isNil("labels") ? nil : try a.list("labels").map(Format.str)
             let map = labels.map { Heatmap.confusionMatrix(rows, classes: $0) } ?? Heatmap(rows)
-            let title = try optionalString(a, 1)
+            let title = try optionalString(a, "title")
             return .host(FigureObject(Figure.heatmap(map, title: title), caption: title ?? "heatmap"))
         }
         r.add("grid", "graphics", [.required("figures", "list of figures"), .optional("columns", "number", .number(2)),
                                    .optional("title", "string", .null)],
               returns: "figure", summary: "Figures side by side, in rows of `columns`.",
               example: "grid([plot([1, 2]), bar([3, 4])], columns: 2)") { a in
-            let figures = try a.list(0).map { v -> Figure in
+            let figures = try a.list("figures").map { v -> Figure in
                 guard case .host(let h) = v, let f = h as? FigureObject else { throw ScriptError("argument 'figures' of grid must be a list of figures, got \(Format.article(v))") }
                 return f.figure
             }
-            let columns = try a.int(1)
+            let columns = try a.int("columns")
             guard columns > 0, !figures.isEmpty else { throw ScriptError("grid needs at least one figure and columns >= 1") }
-            let title = try optionalString(a, 2)
+            let title = try optionalString(a, "title")
             return .host(FigureObject(Figure.panels(figures, columns: columns, title: title), caption: title ?? "figures"))
         }
     }
@@ -222,12 +222,12 @@ extension Registry {
               returns: "figure", summary: "Faces with a model's predictions: true points as red crosses and predicted ones as cyan plus signs; predicted labels as titles, with the true label in parentheses (in red) when wrong.",
               details: "`predicted` is what predict gives: keypoints [N, 30], a list of labels (predict_labels), or the record of a fused model (points and labels). Image i is labelled with prediction i.",
               example: "faces = keypoint_faces(n: 4, seed: 7)\nshow_predictions(faces, faces.keypoints + 2, grid: 2)") { a in
-            let d = try dataset(a, 0)
-            let columns = try a.int(2), n = try a.int(3)
+            let d = try dataset(a, "data")
+            let columns = try a.int("grid"), n = try a.int("n")
             guard columns > 0, n > 0, n <= 256 else { throw ScriptError("show_predictions needs grid >= 1 and 1 <= n <= 256") }
-            let classes = a.isNil(5) ? nil : try a.list(5).map(Format.str)
-            var figure = try predictionGrid(d, a.value(1), limit: n, columns: columns, classes: classes)
-            let title = try optionalString(a, 4)
+            let classes = try a.isNil("classes") ? nil : try a.list("classes").map(Format.str)
+            var figure = try predictionGrid(d, try a.value("predicted"), limit: n, columns: columns, classes: classes)
+            let title = try optionalString(a, "title")
             figure.title = title
             return .host(FigureObject(figure, caption: title ?? "predictions"))
         }

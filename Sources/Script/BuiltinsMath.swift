@@ -10,10 +10,10 @@ extension Registry {
         add(name, "math", [.required("x", "number or tensor")], returns: "number or tensor",
             summary: summary, details: "Works on numbers and, elementwise, on tensors (differentiable).",
             example: example) { a in
-            switch a.value(0) {
+            switch try a.value("x") {
             case .number(let x): return .number(f(x))
             case .dual(let x, let d): return .dual(f(x), derivative(x) * d)
-            default: return .tensor(try tensor(try a.tensor(0)))
+            default: return .tensor(try tensor(try a.tensor("x")))
             }
         }
         direct(name, one: { v in
@@ -58,12 +58,12 @@ extension Registry {
         r.add("round", "math", [.required("x", "number or tensor"), .optional("digits", "number", .number(0))], returns: "number or tensor",
               summary: "x rounded to a number of decimals (halves away from zero).",
               example: "round(3.14159, 2)   # 3.14") { a in
-            let d = try a.int(1)
+            let d = try a.int("digits")
             guard (-15...15).contains(d) else { throw ScriptError("argument 'digits' of round must be between -15 and 15") }
             let scale = Foundation.pow(10.0, Double(d))
-            if case .tensor = a.value(0) { return .tensor(try a.tensor(0).detached.map { Float((Double($0) * scale).rounded() / scale) }) }
-            if case .dual(let x, _) = a.value(0) { return .dual((x * scale).rounded() / scale, 0) }
-            return .number((try a.number(0) * scale).rounded() / scale)
+            if case .tensor = try a.value("x") { return .tensor(try a.tensor("x").detached.map { Float((Double($0) * scale).rounded() / scale) }) }
+            if case .dual(let x, _) = try a.value("x") { return .dual((x * scale).rounded() / scale, 0) }
+            return .number((try a.number("x") * scale).rounded() / scale)
         }
         r.direct("round", one: { v in
             if case .number(let x) = v { return .number(x.rounded()) }
@@ -71,7 +71,7 @@ extension Registry {
         })
         r.add("pow", "math", [.required("x", "number or tensor"), .required("y", "number or tensor")], returns: "number or tensor",
               summary: "x to the power y (the same as x ^ y).", example: "pow(2, 10)   # 1024") { a in
-            try Ops.binary("^", a.value(0), a.value(1))
+            try Ops.binary("^", try a.value("x"), try a.value("y"))
         }
     }
 

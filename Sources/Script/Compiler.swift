@@ -31,7 +31,7 @@ final class Compiler {
             return e
         case let e as TensorError:
             return ScriptError(e.description, at: location)
-        case is ControlSignal, is DualUnsupported:
+        case is ControlSignal:
             return error
         default:
             return ScriptError("\(error)", at: location)

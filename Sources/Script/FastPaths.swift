@@ -279,13 +279,13 @@ extension Compiler {
     static func grow(_ slot: Variable, _ rt: Runtime, _ old: inout Value, _ right: Value, _ location: SourceLocation) throws -> Value? {
         // No binding holds on to `old`'s buffer here: it must be unique once taken.
         if case .list = old, case .list(let b) = right {
-            do { try Limits.checkLength(size(of: old) + b.count, "list") } catch { throw Compiler.located(error, location) }
+            do { try rt.limits.checkLength(size(of: old) + b.count, "list") } catch { throw Compiler.located(error, location) }
             guard var taken = takeIfSame(slot, rt, &old), var items = taken.takeList() else { return nil }
             items.append(contentsOf: b)
             return .list(items)
         }
         if case .string = old, case .string(let b) = right {
-            do { try Limits.checkLength(size(of: old) + b.utf8.count, "string") } catch { throw Compiler.located(error, location) }
+            do { try rt.limits.checkLength(size(of: old) + b.utf8.count, "string") } catch { throw Compiler.located(error, location) }
             guard var taken = takeIfSame(slot, rt, &old), var text = taken.takeString() else { return nil }
             text += b
             return .string(text)
@@ -306,7 +306,7 @@ extension Compiler {
     /// `append(old, item)` in place, under the same condition as `grow`.
     static func grow(_ slot: Variable, _ rt: Runtime, _ old: inout Value, item: Value, _ location: SourceLocation) throws -> Value? {
         guard case .list = old else { return nil }
-        do { try Limits.checkLength(size(of: old) + 1, "list") } catch { throw Compiler.located(error, location) }
+        do { try rt.limits.checkLength(size(of: old) + 1, "list") } catch { throw Compiler.located(error, location) }
         guard var taken = takeIfSame(slot, rt, &old), var items = taken.takeList() else { return nil }
         items.append(item)
         return .list(items)

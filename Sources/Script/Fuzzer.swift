@@ -48,10 +48,6 @@ public enum Fuzzer {
         var rng = RandomGenerator(seed: seed)
         var report = Report()
         let start = Date()
-        let savedLimit = Limits.maxElements, savedItems = Limits.maxListItems
-        Limits.maxElements = 1 << 16
-        Limits.maxListItems = 1 << 20
-        defer { Limits.maxElements = savedLimit; Limits.maxListItems = savedItems }
         var lastLog = start
         while report.programs < maxPrograms && Date().timeIntervalSince(start) < seconds {
             let program = rng.nextInt(below: 2) == 0 ? generate(&rng) : mutate(corpus[rng.nextInt(below: corpus.count)], &rng)
@@ -68,13 +64,10 @@ public enum Fuzzer {
 
     /// Runs one program through every entry point and checks the invariants.
     public static func check(_ program: String, into report: inout Report) {
-        let savedLimit = Limits.maxElements, savedItems = Limits.maxListItems
-        Limits.maxElements = min(savedLimit, 1 << 16)
-        Limits.maxListItems = min(savedItems, 1 << 20)
-        defer { Limits.maxElements = savedLimit; Limits.maxListItems = savedItems }
         report.programs += 0
         let session = Session()
         session.output = { _ in }
+        session.limits = .fuzzing
         session.stepLimit = 20_000
         session.maxCallDepth = 200
         let errors = session.check(program, file: "fuzz.ainb")
@@ -107,6 +100,7 @@ public enum Fuzzer {
     static func checkTyped(_ program: String, into report: inout Report) {
         let session = Session()
         session.output = { _ in }
+        session.limits = .fuzzing
         session.stepLimit = 20_000
         session.maxCallDepth = 200
         var reader = StatementReader()

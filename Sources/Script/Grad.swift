@@ -1,12 +1,18 @@
+import Foundation
 import Tensor
+
 
 /// The derivative of a function, made by `grad`.
 ///
 /// Called with numbers, it runs the function once per differentiated argument on
-/// numbers that carry a derivative (forward mode, exact, in double precision).
-/// If the function does something only the engine can differentiate (a tensor
-/// operation), or is called with tensors, it runs on tensors that require
-/// gradients and asks the engine's reverse-mode autodiff.
+/// numbers that carry a derivative (`.dual`: forward mode, exact, in double precision).
+/// Where such a number meets a tensor it joins the engine's tape as `value + derivative ×
+/// seed`, `seed` being a zero the run differentiates against, so one run gives the
+/// derivative whether the function stays on numbers or not. Called with tensors, it runs
+/// on tensors that require gradients and asks the engine's reverse-mode autodiff.
+///
+/// Everything about numbers with derivatives lives in this file, apart from each math
+/// builtin's own derivative (beside its definition) and the interpreter's fast paths.
 final class GradFunction: Function {
     let f: Value
     /// Which arguments: positions or parameter names.
@@ -49,24 +55,47 @@ final class GradFunction: Function {
     override func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {
         let ps = try positions(args.count)
         if ps.allSatisfy({ if case .number = args[$0] { return true }; return false }) {
-            do {
-                var grads: [Value] = []
-                for p in ps {
-                    var a = args
-                    if case .number(let x) = args[p] { a[p] = .dual(x, 1) }
-                    let out = try rt.call(f, a, named: named, at: pos)
-                    switch out {
-                    case .dual(_, let d): grads.append(.number(d))
-                    case .number: grads.append(.number(0))
-                    default: throw DualUnsupported()
-                    }
-                }
-                return single ? grads[0] : .list(grads)
-            } catch is DualUnsupported {
-                // Fall through to the engine.
+            var grads: [Value] = []
+            for p in ps {
+                var a = args
+                if case .number(let x) = args[p] { a[p] = .dual(x, 1) }
+                grads.append(try forward(rt) { try rt.call(f, a, named: named, at: pos) })
             }
+            return single ? grads[0] : .list(grads)
         }
         return try engine(args, named, ps, rt, pos)
+    }
+
+    /// Runs `body` (the function with one argument carrying derivative 1) and returns the
+    /// derivative of its result: the carried one, or the tape's for a result that became a tensor.
+    private func forward(_ rt: Runtime, _ body: () throws -> Value) throws -> Value {
+        rt.forwardDepth += 1
+        let out: Value
+        do { out = try body() } catch { _ = rt.endForwardRun(); throw error }
+        return try finish(out, rt)
+    }
+
+    /// Ends a forward-mode run begun by `rt.forwardDepth += 1` and reads its result's derivative.
+    @inline(__always)
+    private func finish(_ out: Value, _ rt: Runtime) throws -> Value {
+        if case .dual(_, let d) = out, rt.forwardSeeds.isEmpty {
+            // Stayed on numbers (the common case): no seed to read.
+            rt.forwardDepth -= 1
+            return .number(d)
+        }
+        let seed = rt.endForwardRun()
+        switch out {
+        case .dual(_, let d): return .number(d)
+        case .number: return .number(0)
+        case .tensor(let t) where t.tensor.count == 1:
+            guard t.tensor.requiresGrad, let seed else { return .number(0) }
+            let g = try GradMode.with(enabled: true) { try gradients(of: t.tensor, wrt: [seed])[0] }
+            return .number(g.item.map(Ops.double) ?? 0)
+        case .tensor(let t):
+            throw ScriptError("\(name): the function must return a single number, got a tensor of shape \(Shape.describe(t.tensor.shape))")
+        default:
+            throw ScriptError("\(name): the function must return a number or a one-element tensor, got \(Format.article(out))")
+        }
     }
 
     /// Reverse mode through the tensor engine.
@@ -103,17 +132,61 @@ final class GradFunction: Function {
 
     /// One number in, one derivative out, without arrays: the common case in loops.
     func derivative(at x: Double, _ rt: Runtime, at pos: Pos) throws -> Value {
-        if let u = direct {
-            do {
-                let out = try u.invoke(argc: 1, rt, at: pos) { frame in frame[0] = .dual(x, 1) }
-                switch out {
-                case .dual(_, let d): return .number(d)
-                case .number: return .number(0)
-                default: break
-                }
-            } catch is DualUnsupported {}
+        guard let u = direct else { return try call([.number(x)], named: [], rt, at: pos) }
+        // `forward` written out: this is the call in loops, and a closure here costs a retain.
+        rt.forwardDepth += 1
+        let out: Value
+        do { out = try u.invoke(argc: 1, rt, at: pos) { frame in frame[0] = .dual(x, 1) } } catch { _ = rt.endForwardRun(); throw error }
+        return try finish(out, rt)
+    }
+}
+
+/// Arithmetic on numbers that carry a derivative, and their way onto the tape.
+extension Ops {
+    /// The value and derivative of a number (derivative 0) or a number with a derivative.
+    static func dualParts(_ v: Value) -> (Double, Double)? {
+        switch v {
+        case .dual(let a, let d): return (a, d)
+        case .number(let a): return (a, 0)
+        default: return nil
         }
-        return try call([.number(x)], named: [], rt, at: pos)
+    }
+
+    static func primal(_ v: Value) -> Double? {
+        if case .dual(let a, _) = v { return a }
+        return number(v)
+    }
+
+    /// Forward-mode arithmetic on numbers that carry a derivative.
+    static func dual(_ op: String, _ l: (Double, Double), _ r: (Double, Double)) throws -> Value {
+        let (a, da) = l, (b, db) = r
+        switch op {
+        case "+": return .dual(a + b, da + db)
+        case "-": return .dual(a - b, da - db)
+        case "*": return .dual(a * b, a * db + b * da)
+        case "/": return .dual(a / b, (da * b - a * db) / (b * b))
+        case "%": return .dual(try numbers("%", a, b).numberValue, da)
+        case "^":
+            let v = b == 2 ? a * a : Foundation.pow(a, b)
+            var d = da == 0 ? 0 : (b == 2 ? 2 * a * da : b * Foundation.pow(a, b - 1) * da)
+            if db != 0 && a > 0 { d += v * Foundation.log(a) * db }
+            return .dual(v, d)
+        default: return try numbers(op, a, b)
+        }
+    }
+
+    /// A number with derivative `d` as a tensor on the tape: `a + d × seed`, whose gradient
+    /// with respect to the running `grad`'s seed is `d` (a constant outside a `grad` run).
+    static func lift(_ a: Double, _ d: Double) throws -> Tensor {
+        let t = Tensor(Float(a))
+        guard d != 0, let seed = Runtime.running.value?.forwardSeed() else { return t }
+        return try t + seed * Float(d)
+    }
+
+    /// The value with a number carrying a derivative made a tensor on the tape.
+    static func lifted(_ v: Value) throws -> Value {
+        if case .dual(let a, let d) = v { return .tensor(try lift(a, d)) }
+        return v
     }
 }
 
@@ -129,8 +202,8 @@ extension Registry {
               autodiff). grad(grad(f)) gives second derivatives.
               """,
               example: "df = grad(fn(x) (x - 3)^2)\ndf(10)   # 14") { a in
-            let f = try a.function(0)
-            let w = a.value(1)
+            let f = try a.function("f")
+            let w = try a.value("wrt")
             let single: Bool
             let wrt: [Value]
             if case .list(let items) = w { wrt = items; single = false } else { wrt = [w]; single = true }
@@ -145,12 +218,12 @@ extension Registry {
               summary: "Gradient descent on f from a starting point: returns the path [x0, x1, ..., x_steps].",
               details: "Each step is x = x - lr * grad(f)(x). `.last` of the path is where it ended.",
               example: "path = descend(fn(x) (x - 3)^2, from: 10, lr: 0.1, steps: 30)\npath.last") { a in
-            let f = try a.function(0)
-            let lr = try a.number(2)
-            let steps = try a.int(3)
+            let f = try a.function("f")
+            let lr = try a.number("lr")
+            let steps = try a.int("steps")
             guard steps >= 0 && steps <= 10_000_000 else { throw ScriptError("argument 'steps' of descend must be between 0 and 10000000, got \(steps)") }
             let g = GradFunction(f: f, wrt: [.number(0)], single: true, name: (f.functionName ?? "f"))
-            var x = a.value(1)
+            var x = try a.value("from")
             if case .list = x { x = .tensor(try Ops.tensor(x)) }
             guard Ops.number(x) != nil || { if case .tensor = x { return true }; return false }() else {
                 throw ScriptError("argument 'from' of descend must be a number or a tensor, got \(Format.article(x))")

@@ -39,6 +39,13 @@ public struct BuiltinDoc {
     public let summary: String
     public let details: String
     public let example: String
+    /// Where the builtin is registered (`#filePath`, line): `BuiltinTests` reads the binding's
+    /// source from here to check that it fetches only declared parameters.
+    public let file: String
+    public let line: Int
+
+    /// The position of a declared parameter.
+    func index(of parameter: String) -> Int? { parameters.firstIndex { $0.name == parameter } }
 
     /// `name(a, b: 2, values...) -> type`.
     public var signature: String {
@@ -72,105 +79,110 @@ struct Arguments {
     var rest: [Value]
     let rt: Runtime
 
-    private func fail(_ i: Int, _ expected: String, _ v: Value) -> ScriptError {
-        ScriptError("argument '\(doc.parameters[i].name)' of \(doc.name) must be \(expected), got \(Format.article(v))")
+    /// The error for an argument of the wrong kind: names the parameter and the builtin.
+    func fail(_ name: String, _ expected: String, _ v: Value) -> ScriptError {
+        ScriptError("argument '\(name)' of \(doc.name) must be \(expected), got \(Format.article(v))")
     }
 
-    /// The argument, or nil when omitted with a nil default.
-    func value(_ i: Int) -> Value { values[i] ?? .null }
-    func isNil(_ i: Int) -> Bool { if case .null = value(i) { return true }; return false }
+    /// The argument for a declared parameter, or nil when omitted with a nil default.
+    /// Names are checked against the declaration by `BuiltinTests` through `Registry.fetchedNames`;
+    /// an undeclared name here is a bug in the binding, reported as an internal error.
+    func value(_ name: String) throws -> Value {
+        guard let i = doc.index(of: name) else {
+            throw ScriptError("internal error: \(doc.name) reads an undeclared parameter '\(name)'")
+        }
+        return values[i] ?? .null
+    }
+    func isNil(_ name: String) throws -> Bool { if case .null = try value(name) { return true }; return false }
 
-    func number(_ i: Int) throws -> Double {
-        let v = value(i)
-        if case .dual = v { throw DualUnsupported() }
-        guard let n = Ops.number(v) else { throw fail(i, "a number", v) }
+    func number(_ name: String) throws -> Double {
+        let v = try value(name)
+        guard let n = Ops.primal(v) else { throw fail(name, "a number", v) }
         return n
     }
 
-    func float(_ i: Int) throws -> Float { Float(try number(i)) }
+    func float(_ name: String) throws -> Float { Float(try number(name)) }
 
-    func int(_ i: Int) throws -> Int {
-        let v = value(i)
-        if case .dual = v { throw DualUnsupported() }
-        guard let n = Ops.number(v), n.rounded() == n, abs(n) < 1e15 else { throw fail(i, "a whole number", v) }
+    func int(_ name: String) throws -> Int {
+        let v = try value(name)
+        guard let n = Ops.primal(v), n.rounded() == n, abs(n) < 1e15 else { throw fail(name, "a whole number", v) }
         return Int(n)
     }
 
-    func optionalInt(_ i: Int) throws -> Int? { isNil(i) ? nil : try int(i) }
+    func optionalInt(_ name: String) throws -> Int? { try isNil(name) ? nil : try int(name) }
 
-    func seed(_ i: Int) throws -> UInt64 {
-        let n = try int(i)
-        guard n >= 0 else { throw fail(i, "a seed >= 0", value(i)) }
+    func seed(_ name: String) throws -> UInt64 {
+        let n = try int(name)
+        guard n >= 0 else { throw fail(name, "a seed >= 0", try value(name)) }
         return UInt64(n)
     }
 
-    func bool(_ i: Int) throws -> Bool {
-        guard case .bool(let b) = value(i) else { throw fail(i, "true or false", value(i)) }
+    func bool(_ name: String) throws -> Bool {
+        guard case .bool(let b) = try value(name) else { throw fail(name, "true or false", try value(name)) }
         return b
     }
 
-    func string(_ i: Int) throws -> String {
-        guard case .string(let s) = value(i) else { throw fail(i, "a string", value(i)) }
+    func string(_ name: String) throws -> String {
+        guard case .string(let s) = try value(name) else { throw fail(name, "a string", try value(name)) }
         return s
     }
 
-    func tensor(_ i: Int) throws -> Tensor {
-        let v = value(i)
+    func tensor(_ name: String) throws -> Tensor {
+        let v = try value(name)
         switch v {
         case .tensor(let t): return t.tensor
-        case .number, .list, .bool, .range: return try Ops.tensor(v)
-        case .dual: throw DualUnsupported()
-        default: throw fail(i, "a tensor", v)
+        case .number, .list, .bool, .range, .dual: return try Ops.tensor(v)
+        default: throw fail(name, "a tensor", v)
         }
     }
 
-    func function(_ i: Int) throws -> Value {
-        guard case .function = value(i) else { throw fail(i, "a function", value(i)) }
-        return value(i)
+    func function(_ name: String) throws -> Value {
+        guard case .function = try value(name) else { throw fail(name, "a function", try value(name)) }
+        return try value(name)
     }
 
-    func list(_ i: Int) throws -> [Value] {
-        let v = value(i)
+    func list(_ name: String) throws -> [Value] {
+        let v = try value(name)
         if case .list(let items) = v { return items }
-        throw fail(i, "a list", v)
+        throw fail(name, "a list", v)
     }
 
     /// A shape: a list of whole numbers, or one whole number.
-    func shape(_ i: Int) throws -> [Int] {
-        let v = value(i)
+    func shape(_ name: String) throws -> [Int] {
+        let v = try value(name)
         let items: [Value]
         switch v {
         case .list(let xs): items = xs
         case .number: items = [v]
         case .tensor(let t) where t.tensor.rank <= 1: items = t.tensor.scalars.map { .number(Double($0)) }
-        default: throw fail(i, "a shape (a list of whole numbers)", v)
+        default: throw fail(name, "a shape (a list of whole numbers)", v)
         }
         let dims = try items.map { item -> Int in
-            guard let n = Ops.number(item), n.rounded() == n, n >= 0, n < 1e15 else { throw fail(i, "a shape (a list of whole numbers >= 0)", v) }
+            guard let n = Ops.number(item), n.rounded() == n, n >= 0, n < 1e15 else { throw fail(name, "a shape (a list of whole numbers >= 0)", v) }
             return Int(n)
         }
-        guard dims.count <= 16 else { throw fail(i, "a shape of at most 16 axes", v) }
+        guard dims.count <= 16 else { throw fail(name, "a shape of at most 16 axes", v) }
         return dims
     }
 
     /// Axes: nil, one whole number or a list of them.
-    func axes(_ i: Int) throws -> [Int]? {
-        let v = value(i)
+    func axes(_ name: String) throws -> [Int]? {
+        let v = try value(name)
         switch v {
         case .null: return nil
-        case .number: return [try int(i)]
+        case .number: return [try int(name)]
         case .list(let xs):
             return try xs.map { x in
-                guard let n = Ops.number(x), n.rounded() == n, abs(n) < 1e9 else { throw fail(i, "an axis or a list of axes", v) }
+                guard let n = Ops.number(x), n.rounded() == n, abs(n) < 1e9 else { throw fail(name, "an axis or a list of axes", v) }
                 return Int(n)
             }
-        default: throw fail(i, "an axis or a list of axes", v)
+        default: throw fail(name, "an axis or a list of axes", v)
         }
     }
 
     /// A (low, high) pair from a range `a..b` or a list `[a, b]`.
-    func interval(_ i: Int) throws -> (Double, Double) {
-        let v = value(i)
+    func interval(_ name: String) throws -> (Double, Double) {
+        let v = try value(name)
         switch v {
         case .range(let r): return (r.start, r.end)
         case .list(let xs) where xs.count == 2:
@@ -178,7 +190,7 @@ struct Arguments {
         case .number(let n): return (n, n)
         default: break
         }
-        throw fail(i, "an interval like 1.5..2", v)
+        throw fail(name, "an interval like 1.5..2", v)
     }
 }
 
@@ -235,12 +247,12 @@ public final class Registry {
 
     /// The binding files, in the order their sections appear in the docs.
     static let modules: [(name: String, title: String, register: (Registry) -> Void)] = [
-        ("core", "Core: printing, help, lists and strings", Registry.registerCore),
+        ("core", "Core: printing, help, lists, strings and files", Registry.registerCore),
         ("math", "Math on numbers", Registry.registerMath),
         ("tensor", "Tensors: creation, arithmetic, reductions, shapes", Registry.registerTensor),
-        ("nn", "Neural-network ops on tensors", Registry.registerNN),
+        ("nn", "Neural-network ops on tensors", Registry.registerNNFunctional),
         ("autodiff", "Gradients and optimisation", Registry.registerAutodiff),
-        ("neural", "Models, training and evaluation", Registry.registerNeural),
+        ("neural", "Models, training and evaluation", Registry.registerModels),
         ("faces", "Face datasets and augmentation", Registry.registerFaces),
         ("graphics", "Figures", Registry.registerGraphics),
         ("charts", "Charts and tables", Registry.registerCharts),
@@ -260,11 +272,13 @@ public final class Registry {
     }
 
     /// Declares a builtin. Declaring one name twice keeps the last (a later module may refine an earlier binding).
+    /// The body fetches its arguments by declared name (`a.int("epochs")`).
     func add(_ name: String, _ module: String, _ parameters: [BuiltinParameter], returns: String,
              summary: String, details: String = "", example: String = "",
+             file: String = #filePath, line: Int = #line,
              _ body: @escaping (Arguments) throws -> Value) {
         let doc = BuiltinDoc(name: name, module: module, parameters: parameters, returns: returns,
-                             summary: summary, details: details, example: example)
+                             summary: summary, details: details, example: example, file: file, line: line)
         let b = Builtin(doc: doc, body: body)
         if let old = byName[name] { ordered.removeAll { $0 === old } }
         ordered.append(b)

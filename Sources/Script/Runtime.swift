@@ -136,6 +136,35 @@ final class Runtime {
     var stepsLeft = Int.max
     /// The budget a run starts with (Int.max unless a fuzzer limits it).
     var stepLimit = Int.max
+    /// The session's memory limits (in force as `Limits.current` while it runs).
+    var limits = Limits()
+
+    /// The runtime whose program runs on this thread (set by `Session.run`), for code with
+    /// no runtime at hand: operators on values read its limits and its grad seed.
+    static let running = ThreadLocal<Runtime>()
+
+    /// How many forward-mode `grad` runs are under way (nested grads).
+    var forwardDepth = 0
+    /// Their seeds, outermost first, up to the innermost one that made one. A run's seed (the
+    /// zero its derivative is read against, see `Ops.lift`) is made only when a number
+    /// carrying a derivative first meets a tensor, so runs that stay on numbers make no tensor.
+    var forwardSeeds: [Tensor?] = []
+
+    /// The innermost forward-mode run's seed, made on first use; nil outside such a run.
+    func forwardSeed() -> Tensor? {
+        guard forwardDepth > 0 else { return nil }
+        while forwardSeeds.count < forwardDepth { forwardSeeds.append(nil) }
+        if let s = forwardSeeds[forwardDepth - 1] { return s }
+        let s = Tensor(Float(0)).requiringGrad()
+        forwardSeeds[forwardDepth - 1] = s
+        return s
+    }
+
+    /// Ends the innermost forward-mode run; returns its seed if it made one.
+    func endForwardRun() -> Tensor? {
+        defer { forwardDepth -= 1 }
+        return forwardSeeds.count == forwardDepth ? forwardSeeds.removeLast() : nil
+    }
     /// Steps between two looks at the cancel flag.
     static let chunk = 1024
     /// Set from any thread by `Session.cancel()`.

@@ -44,6 +44,12 @@ public final class Session {
         set { rt.stepLimit = newValue ?? Int.max }
     }
 
+    /// The memory limits of this session's programs (the fuzzer lowers them).
+    public var limits: Limits {
+        get { rt.limits }
+        set { rt.limits = newValue }
+    }
+
     public init() {
         rt = Runtime(globals: globals, cancellation: cancellation)
         setUp()
@@ -53,7 +59,7 @@ public final class Session {
         switch item {
         case .text(let s): print(s)
         case .table(let headers, let rows):
-            print(TableText.render(headers: headers, rows: rows))
+            print(TableText.render(headers: headers, rows: rows), terminator: "")
         case .image(_, let caption): print("[figure: \(caption)]")
         case .progress: break
         case .timed(let s, _): print(s)
@@ -109,7 +115,7 @@ public final class Session {
     /// A syntax error throws the first error before anything runs.
     public func run(_ source: String, file: String, line: Int = 1) throws -> [DisplayItem] {
         remember(source, file: file, line: line)
-        return try LargeStack.run {
+        return try LargeStack.run { try Runtime.running.with(rt) {
             let parsed = Parser.parse(source, line: line, firstFunctionID: nextFunctionID)
             nextFunctionID = parsed.nextID
             if let first = parsed.errors.first {
@@ -144,7 +150,6 @@ public final class Session {
                 case TensorError.cancelled: located = ScriptError(ScriptError.cancelledMessage)
                 case let e as TensorError: located = ScriptError(e.description)
                 case let s as ControlSignal: located = ScriptError("'\(s.flow)' outside a function or loop")
-                case is DualUnsupported: located = ScriptError("this operation cannot be differentiated")
                 default: located = ScriptError("\(error)")
                 }
                 throw withSourceLine(located as! ScriptError)
@@ -153,7 +158,7 @@ public final class Session {
             rt.lastValue = nil
             if bindsLastValue, let value { globals.set("_", value) }
             return value.map(Format.display) ?? []
-        }
+        } }
     }
 
     /// Parses without running and returns every syntax error.
@@ -291,21 +296,5 @@ public final class Session {
         guard let name else { return Registry.shared.overview }
         if name == "language" { return LanguageHelp.text }
         return Registry.shared.doc(name)?.helpText
-    }
-}
-
-/// Tables as aligned text for terminals.
-enum TableText {
-    static func render(headers: [String], rows: [[String]]) -> String {
-        let columns = max(headers.count, rows.map(\.count).max() ?? 0)
-        var widths = [Int](repeating: 0, count: columns)
-        for row in [headers] + rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
-        func line(_ row: [String]) -> String {
-            (0..<columns).map { i in
-                let c = i < row.count ? row[i] : ""
-                return c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
-        return ([line(headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line)).joined(separator: "\n")
     }
 }

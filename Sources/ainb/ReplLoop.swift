@@ -187,7 +187,7 @@ final class ReplLoop {
             if vars.isEmpty {
                 writeOut("(no variables)\n")
             } else {
-                writeOut(TerminalOutput.alignedTable(headers: [], rows: vars.map { [$0.name, $0.summary] }))
+                writeOut(TableText.render(headers: [], rows: vars.map { [$0.name, $0.summary] }))
             }
         case "reset":
             evaluator.reset()

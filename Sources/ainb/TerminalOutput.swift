@@ -47,7 +47,7 @@ final class TerminalOutput {
             // A text ending in a carriage return is a progress line: it redraws in place.
             writeOut(text.hasSuffix("\n") || text.hasSuffix("\r") ? text : text + "\n")
         case .table(let headers, let rows):
-            writeOut(Self.alignedTable(headers: headers, rows: rows))
+            writeOut(TableText.render(headers: headers, rows: rows))
         case .image(let png, let caption):
             figureCount += 1
             let path = figuresFolder.appendingPathComponentSafe("figure-\(figureCount).png")
@@ -68,23 +68,6 @@ final class TerminalOutput {
         if seconds >= 1e-3 { return String(format: "%.1f ms", seconds * 1e3) }
         return String(format: "%.0f µs", seconds * 1e6)
     }
-
-    /// A table as columns padded to the widest cell, with a rule under the headers.
-    static func alignedTable(headers: [String], rows: [[String]]) -> String {
-        let width = max(headers.count, rows.map(\.count).max() ?? 0)
-        guard width > 0 else { return "" }
-        let all = [headers] + rows
-        let widths = (0..<width).map { column in all.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
-        func line(_ row: [String]) -> String {
-            (0..<width).map { column -> String in
-                let cell = column < row.count ? row[column] : ""
-                return cell + String(repeating: " ", count: widths[column] - cell.count)
-            }.joined(separator: "  ").trimmingTrailingSpaces + "\n"
-        }
-        var text = headers.isEmpty ? "" : line(headers) + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
-        for row in rows { text += line(row) }
-        return text
-    }
 }
 
 /// Writes to standard output at once (no buffering surprises between threads).
@@ -103,12 +86,6 @@ func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 extension String {
     func appendingPathComponentSafe(_ component: String) -> String {
         (self as NSString).appendingPathComponent(component)
-    }
-
-    var trimmingTrailingSpaces: String {
-        var s = Substring(self)
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 
     /// `~` or `~/…` expanded to the home folder.

@@ -8,11 +8,12 @@ import XCTest
 /// the same lines, show the same value and stop with the same error.
 final class FastPathTests: XCTestCase {
     /// What a run produced: its printed lines and shown value, or its error.
-    static func outcome(_ source: String, fastPaths: Bool, stepLimit: Int?) -> String {
+    static func outcome(_ source: String, fastPaths: Bool, stepLimit: Int?, limits: Limits = Limits()) -> String {
         let saved = Session.fastPaths
         Session.fastPaths = fastPaths
         defer { Session.fastPaths = saved }
         let session = Session()
+        session.limits = limits
         session.stepLimit = stepLimit
         session.maxCallDepth = 200
         var lines: [String] = []
@@ -28,14 +29,10 @@ final class FastPathTests: XCTestCase {
 
     /// The same run both ways, under the fuzzer's limits.
     func assertSameBothWays(_ programs: [String], stepLimit: Int?, file: StaticString = #filePath, line: UInt = #line) {
-        let savedElements = Limits.maxElements, savedItems = Limits.maxListItems
-        Limits.maxElements = 1 << 16
-        Limits.maxListItems = 1 << 20
-        defer { Limits.maxElements = savedElements; Limits.maxListItems = savedItems }
         var differing = 0
         for program in programs where !program.contains("clock") {
-            let fast = Self.outcome(program, fastPaths: true, stepLimit: stepLimit)
-            let general = Self.outcome(program, fastPaths: false, stepLimit: stepLimit)
+            let fast = Self.outcome(program, fastPaths: true, stepLimit: stepLimit, limits: .fuzzing)
+            let general = Self.outcome(program, fastPaths: false, stepLimit: stepLimit, limits: .fuzzing)
             if fast != general {
                 differing += 1
                 if differing <= 3 {

@@ -39,6 +39,33 @@ final class GradTests: XCTestCase {
         XCTAssertEqual(try number("fn f(x) = sum(ones([3]) * x * x)\ngrad(f)(2)"), 12, accuracy: 1e-5)
     }
 
+    func testAFunctionThatMeetsATensorRunsOnce() throws {
+        // The print and the metric come before the number meets a tensor: they must run once.
+        let session = Session()
+        let lines = try runLines("""
+        fn f(x) {
+          print("step {x}")
+          metric("calls", 1)
+          sum(tensor([1, 2]) * x * x)
+        }
+        grad(f)(1.5)
+        """, session: session)
+        XCTAssertEqual(lines.dropLast(), ["step 1.5"])
+        XCTAssertEqual(try XCTUnwrap(Double(lines.last ?? "")), 9, accuracy: 1e-5)   // d/dx 3x² = 6x
+        XCTAssertEqual(session.metrics.map(\.name), ["calls"])
+    }
+
+    func testMixedNumberAndTensorPathsChainTheirDerivatives() throws {
+        // x² (as numbers) meets a tensor, then exp: d/dx sum(exp(x² · [1, 2])) = 2x·e^{x²} + 4x·e^{2x²}
+        let x = 0.6
+        let expected = 2 * x * exp(x * x) + 4 * x * exp(2 * x * x)
+        XCTAssertEqual(try number("grad(fn(x) sum(exp(tensor([1, 2]) * (x * x))))(0.6)"), expected, accuracy: 1e-4)
+        // A list holding numbers with derivatives becomes a tensor that keeps them.
+        XCTAssertEqual(try number("grad(fn(x) sum(tensor([x, x * x, 3])))(2)"), 5, accuracy: 1e-5)
+        // Second derivative through a tensor: d²/dx² sum(ones([2]) · x³) = 12x
+        XCTAssertEqual(try number("grad(grad(fn(x) sum(ones([2]) * x ^ 3)))(0.5)"), 6, accuracy: 1e-4)
+    }
+
     func testGradientOfATensorFunction() throws {
         XCTAssertEqual(try value("g = grad(fn(t) sum(t * t))\ntolist(g(tensor([1, 2, 3])))"), "[2, 4, 6]")
         // d/dw mean((w·x − y)²) against a hand derivation: 2·mean(w·x − y)·x

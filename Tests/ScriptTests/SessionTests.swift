@@ -4,6 +4,28 @@ import XCTest
 
 /// The Session API other modules rely on.
 final class SessionTests: XCTestCase {
+    func testLimitsBelongToTheirSession() throws {
+        let small = Session()
+        small.limits = Limits(maxElements: 100, maxListItems: 10)
+        let ordinary = Session()
+        XCTAssertThrowsError(try small.run("zeros([20, 20])", file: "s")) { error in
+            XCTAssertTrue("\(error)".contains("the limit is 100 elements"), "\(error)")
+        }
+        XCTAssertThrowsError(try small.run("[1, 2, 3] * 4", file: "s")) { error in
+            XCTAssertTrue("\(error)".contains("the limit is 10 items"), "\(error)")
+        }
+        XCTAssertEqual(try runLines("len(zeros([20, 20]))", session: ordinary), ["20"])
+        XCTAssertEqual(try runLines("len([1, 2, 3] * 4)", session: ordinary), ["12"])
+        XCTAssertEqual(ordinary.limits, Limits())
+    }
+
+    func testTablesRenderAsAlignedColumnsUnderARule() {
+        let text = TableText.render(headers: ["epoch", "loss"], rows: [["1", "0.5000"], ["10", ""], ["2"]])
+        XCTAssertEqual(text, "epoch  loss\n─────  ──────\n1      0.5000\n10\n2\n")
+        XCTAssertEqual(TableText.render(headers: [], rows: [["x", "tensor"], ["long_name", "nil"]]), "x          tensor\nlong_name  nil\n")
+        XCTAssertEqual(TableText.render(headers: [], rows: []), "")
+    }
+
     func testRunReturnsTheLastExpressionAndPrintGoesToOutput() throws {
         let session = Session()
         var printed: [DisplayItem] = []

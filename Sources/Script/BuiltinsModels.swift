@@ -3,146 +3,83 @@ import Foundation
 import Neural
 import Tensor
 
-/// A model (any Neural layer) and the input shape its summary uses.
-final class ModelObject: HostObject {
-    let layer: Layer
-    let input: [Int]
-    init(_ layer: Layer, input: [Int]) { self.layer = layer; self.input = input }
-    var typeName: String { "model" }
-    var summary: String { "model (\(layer.parameterCount) parameters)" }
-    var memberNames: [String] { ["parameters", "summary", "input"] }
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "parameters": return .number(Double(layer.parameterCount))
-        case "summary": return .string(try summaryText())
-        case "input": return .list(input.map { .number(Double($0)) })
-        default: return nil
-        }
-    }
-    func display() -> [DisplayItem] { [.text((try? summaryText()) ?? summary)] }
-    /// The Keras-style table of layers (`input` holds a batch of one; the summary wants one example's shape).
-    func summaryText() throws -> String { try Neural.summary(layer, input: Array(input.dropFirst())) }
-}
-
-/// An optimizer with its state.
-final class OptimizerObject: HostObject {
-    let optimizer: Optimizer
-    let name: String
-    init(_ optimizer: Optimizer, name: String) { self.optimizer = optimizer; self.name = name }
-    var typeName: String { "optimizer" }
-    var summary: String { "\(name)(lr: \(Format.number(Double(optimizer.learningRate))))" }
-    var memberNames: [String] { ["lr"] }
-    func member(_ name: String) throws -> Value? { name == "lr" ? .number(Double(optimizer.learningRate)) : nil }
-}
-
-/// The record of a training run: one row per epoch.
-final class HistoryObject: HostObject {
-    let history: History
-    init(_ history: History) { self.history = history }
-    var typeName: String { "history" }
-    var summary: String { "history (\(history.epochs.count) epochs)" }
-    var seriesNames: [String] {
-        var names = ["loss"]
-        if history.epochs.contains(where: { $0.validationLoss != nil }) { names.append("val_loss") }
-        let metrics = Set(history.epochs.flatMap { $0.metrics.keys }).sorted()
-        names += metrics
-        names += Set(history.epochs.flatMap { $0.validationMetrics.keys }).sorted().map { "val_" + $0 }
-        return names
-    }
-    var memberNames: [String] { seriesNames + ["epochs", "lr"] }
-    func member(_ name: String) throws -> Value? {
-        if name == "epochs" { return .number(Double(history.epochs.count)) }
-        guard memberNames.contains(name) else { return nil }
-        return .list(history.series(name).map { .number(Ops.double($0)) })
-    }
-    func elements() throws -> [Value]? { try member("loss").map { if case .list(let xs) = $0 { return xs }; return [] } }
-    func display() -> [DisplayItem] {
-        let names = seriesNames
-        let columns = names.map { history.series($0) }
-        let rows = history.epochs.indices.map { i in
-            ["\(i + 1)"] + columns.map { i < $0.count ? String(format: "%.4f", Double($0[i])) : "" }
-        }
-        return [.table(headers: ["epoch"] + names, rows: rows)]
-    }
-}
-
 extension Registry {
     /// The model inside a value.
-    static func model(_ a: Arguments, _ i: Int) throws -> ModelObject {
-        guard case .host(let h) = a.value(i), let m = h as? ModelObject else {
-            throw ScriptError("argument '\(a.doc.parameters[i].name)' of \(a.doc.name) must be a model, got \(Format.article(a.value(i)))")
+    static func model(_ a: Arguments, _ name: String) throws -> ModelObject {
+        guard case .host(let h) = try a.value(name), let m = h as? ModelObject else {
+            throw ScriptError("argument '\(name)' of \(a.doc.name) must be a model, got \(Format.article(try a.value(name)))")
         }
         return m
     }
 
     /// Images and targets from a dataset, or from tensors.
-    static func trainingData(_ a: Arguments, _ i: Int) throws -> (images: Tensor, targets: Targets) {
-        if case .host(let h) = a.value(i), let d = h as? DatasetObject {
+    static func trainingData(_ a: Arguments, _ name: String) throws -> (images: Tensor, targets: Targets) {
+        if case .host(let h) = try a.value(name), let d = h as? DatasetObject {
             switch d.data {
             case .keypoints(let k): return (try k.normalized().images, .values(k.keypoints))
             case .emotions(let e): return (try e.normalized().images, .labels(e.labels))
             }
         }
-        throw ScriptError("argument '\(a.doc.parameters[i].name)' of \(a.doc.name) must be a dataset, got \(Format.article(a.value(i)))")
+        throw ScriptError("argument '\(name)' of \(a.doc.name) must be a dataset, got \(Format.article(try a.value(name)))")
     }
 
-    /// The loss named by a value: the `mse` or `cross_entropy` builtin, or their names.
+    /// The loss named by a value: the `mse_loss` or `cross_entropy` builtin, or their names.
     static func loss(_ v: Value) throws -> Neural.Loss {
         var name = ""
         if case .function(let f) = v { name = f.name } else if case .string(let s) = v { name = s }
         switch name {
-        case "mse", "mse_loss": return .mse
+        case "mse_loss": return .mse
         case "cross_entropy": return .crossEntropy
-        default: throw ScriptError("argument 'loss' must be mse or cross_entropy, got \(Format.repr(v))")
+        default: throw ScriptError("argument 'loss' must be mse_loss or cross_entropy, got \(Format.repr(v))")
         }
     }
 
-    static func registerNeural(_ r: Registry) {
-        registerModels(r)
-        registerNeuralEvaluation(r)
+    static func registerModels(_ r: Registry) {
+        registerModelBuilders(r)
+        registerModelEvaluation(r)
     }
 
     /// Batch-norm options from a `bn_momentum` argument (PyTorch convention: the weight of the new batch).
-    static func batchNormOptions(_ a: Arguments, _ i: Int) throws -> BatchNormOptions {
-        if a.isNil(i) { return .keras }
-        let m = try a.float(i)
+    static func batchNormOptions(_ a: Arguments, _ name: String) throws -> BatchNormOptions {
+        if try a.isNil(name) { return .keras }
+        let m = try a.float(name)
         guard m > 0, m <= 1 else { throw ScriptError("argument 'bn_momentum' of \(a.doc.name) must be in (0, 1], got \(Format.number(Double(m)))") }
         return BatchNormOptions(momentum: m, epsilon: BatchNormOptions.keras.epsilon)
     }
 
-    static func registerModels(_ r: Registry) {
+    static func registerModelBuilders(_ r: Registry) {
         r.add("keypoint_resnet", "neural", [.optional("seed", "number", .number(0)), .optional("output_relu", "bool", .bool(false)),
                                             .optional("bn_momentum", "number", .null)],
               returns: "model", summary: "The course's keypoint ResNet: 96×96 gray faces in, 30 keypoint coordinates out.",
               details: "18,016,286 parameters, as in the course's Keras model. `bn_momentum` is the batch-norm running-statistics momentum in PyTorch's convention (weight of the new batch); nil keeps Keras' 0.99 (0.01 here), 0.1 is PyTorch's and suits short runs.",
               example: "model = keypoint_resnet()\nmodel.parameters") { a in
-            var config = ResNetConfig.keypoints(outputReLU: try a.bool(1))
-            config.batchNorm = try batchNormOptions(a, 2)
-            return .host(ModelObject(try courseResNet(config, seed: try a.seed(0)), input: [1, 1, 96, 96]))
+            var config = ResNetConfig.keypoints(outputReLU: try a.bool("output_relu"))
+            config.batchNorm = try batchNormOptions(a, "bn_momentum")
+            return .host(ModelObject(try courseResNet(config, seed: try a.seed("seed")), input: [1, 1, 96, 96]))
         }
         r.add("emotion_resnet", "neural", [.optional("classes", "number", .number(5)), .optional("seed", "number", .number(0)),
                                            .optional("bn_momentum", "number", .null)],
               returns: "model", summary: "The course's emotion ResNet: 96×96 gray faces in (resize 48×48 sets first), class scores out.",
               details: "1,174,021 parameters for 5 classes. `bn_momentum` as for keypoint_resnet.",
               example: "model = emotion_resnet(classes: 5)") { a in
-            let classes = try a.int(0)
+            let classes = try a.int("classes")
             guard (2...100).contains(classes) else { throw ScriptError("argument 'classes' of emotion_resnet must be between 2 and 100") }
             var config = ResNetConfig.emotions(classes: classes)
-            config.batchNorm = try batchNormOptions(a, 2)
-            return .host(ModelObject(try courseResNet(config, seed: try a.seed(1)), input: [1, 1, 96, 96]))
+            config.batchNorm = try batchNormOptions(a, "bn_momentum")
+            return .host(ModelObject(try courseResNet(config, seed: try a.seed("seed")), input: [1, 1, 96, 96]))
         }
         r.add("mlp", "neural", [.required("inputs", "number or shape [C, H, W]"), .required("outputs", "number"),
                                 .optional("hidden", "list of numbers", .list([.number(64)])), .optional("seed", "number", .number(0))],
               returns: "model", summary: "A small dense network: flatten, then dense layers with ReLU between them.",
               example: "model = mlp([1, 48, 48], 5, hidden: [32])") { a in
-            let shape = try a.shape(0)
+            let shape = try a.shape("inputs")
             let features = shape.reduce(1, *)
-            let outputs = try a.int(1)
-            let hidden = try a.list(2).map { try Ops.integer($0, "a layer size") }
+            let outputs = try a.int("outputs")
+            let hidden = try a.list("hidden").map { try Ops.integer($0, "a layer size") }
             guard features > 0, outputs > 0, hidden.allSatisfy({ $0 > 0 && $0 <= 100_000 }), features <= 10_000_000 else {
                 throw ScriptError("mlp needs positive sizes")
             }
-            var rng = RandomGenerator(seed: try a.seed(3))
+            var rng = RandomGenerator(seed: try a.seed("seed"))
             var layers: [(String, Layer)] = [("flatten", Flatten())]
             var width = features
             for (i, h) in hidden.enumerated() {
@@ -157,19 +94,14 @@ extension Registry {
         }
         r.add("adam", "neural", [.optional("lr", "number", .number(1e-3))], returns: "optimizer",
               summary: "The Adam optimizer.", example: "opt = adam(lr: 1e-4)") { a in
-            .host(OptimizerObject(Adam(learningRate: try a.float(0)), name: "adam"))
+            .host(OptimizerObject(Adam(learningRate: try a.float("lr")), name: "adam"))
         }
         r.add("sgd", "neural", [.optional("lr", "number", .number(0.01)), .optional("momentum", "number", .number(0))], returns: "optimizer",
               summary: "Stochastic gradient descent, with optional momentum.", example: "opt = sgd(lr: 0.1, momentum: 0.9)") { a in
-            .host(OptimizerObject(SGD(learningRate: try a.float(0), momentum: try a.float(1)), name: "sgd"))
-        }
-        r.add("mse", "neural", [.required("prediction", "tensor"), .required("target", "tensor")], returns: "tensor",
-              summary: "Mean squared error; pass `loss: mse` to fit for regression (keypoints).",
-              example: "mse(tensor([1, 2]), tensor([1, 4]))   # 2") { a in
-            .tensor(try mseLoss(try a.tensor(0), try a.tensor(1)))
+            .host(OptimizerObject(SGD(learningRate: try a.float("lr"), momentum: try a.float("momentum")), name: "sgd"))
         }
         r.add("fit", "neural", [.required("model", "model"), .required("data", "dataset"),
-                                .optional("loss", "mse or cross_entropy", .string("auto")),
+                                .optional("loss", "mse_loss or cross_entropy", .string("auto")),
                                 .optional("optimizer", "optimizer", .null), .optional("epochs", "number", .number(1)),
                                 .optional("batch", "number", .number(32)), .optional("validation", "number", .number(0)),
                                 .optional("seed", "number", .number(0)), .optional("verbose", "bool", .bool(true)),
@@ -177,19 +109,19 @@ extension Registry {
                                 .optional("validation_data", "dataset", .null), .optional("checkpoint", "string", .null),
                                 .optional("restore_best", "bool", .bool(false))],
               returns: "history", summary: "Trains a model on a dataset and returns the history of losses per epoch.",
-              details: "The loss defaults to mse for keypoints and cross_entropy for emotions; the optimizer to adam(). `validation` holds out that fraction of the data, or `validation_data` gives a dataset. Images are scaled to 0–1. Each epoch prints its loss and validation loss unless verbose is false (a terminal also shows how long the epoch took, and a live bar with the batch, running loss, images/s and ETA; reports keep only the losses). `augment: {rotation: 15, shift: 0.1, zoom: 0.1, shear: 0.1, flip: true, vflip: false}` transforms each batch of images on the fly, freshly drawn every epoch (for class labels only: keypoints would not move with the pixels). `class_weights` weighs each class in the cross-entropy (see class_weights). `checkpoint` saves the weights at each best epoch (lowest validation loss, else training loss) to that path (relative: under the run's output directory); `restore_best` puts the best epoch's weights back at the end.",
+              details: "The loss defaults to mse_loss for keypoints and cross_entropy for emotions; the optimizer to adam(). `validation` holds out that fraction of the data, or `validation_data` gives a dataset. Images are scaled to 0–1. Each epoch prints its loss and validation loss unless verbose is false (a terminal also shows how long the epoch took, and a live bar with the batch, running loss, images/s and ETA; reports keep only the losses). `augment: {rotation: 15, shift: 0.1, zoom: 0.1, shear: 0.1, flip: true, vflip: false}` transforms each batch of images on the fly, freshly drawn every epoch (for class labels only: keypoints would not move with the pixels). `class_weights` weighs each class in the cross-entropy (see class_weights). `checkpoint` saves the weights at each best epoch (lowest validation loss, else training loss) to that path (relative: under the run's output directory); `restore_best` puts the best epoch's weights back at the end.",
               example: "data = keypoint_faces(n: 8, seed: 1)\nmodel = mlp([1, 96, 96], 30, hidden: [8])\nhistory = fit(model, data, epochs: 2, batch: 4)\nhistory.loss") { a in
-            let m = try model(a, 0)
-            let (images, targets) = try trainingData(a, 1)
-            let lossValue = a.value(2)
+            let m = try model(a, "model")
+            let (images, targets) = try trainingData(a, "data")
+            let lossValue = try a.value("loss")
             let loss: Neural.Loss
             if case .string("auto") = lossValue {
                 if case .labels = targets { loss = .crossEntropy } else { loss = .mse }
             } else { loss = try Registry.loss(lossValue) }
             var weightedLoss = loss
-            if !a.isNil(10) {
+            if try !a.isNil("class_weights") {
                 guard case .labels(let labels) = targets else { throw ScriptError("class_weights of fit need an emotion dataset") }
-                let weights = try a.list(10).map { v -> Float in
+                let weights = try a.list("class_weights").map { v -> Float in
                     guard let d = Ops.number(v), d.isFinite, d >= 0 else { throw ScriptError("class_weights must be non-negative numbers, got \(Format.repr(v))") }
                     return Float(d)
                 }
@@ -198,32 +130,32 @@ extension Registry {
                 weightedLoss = .crossEntropy(weights: weights)
             }
             var optimizer: Optimizer = Adam()
-            if case .host(let h) = a.value(3), let o = h as? OptimizerObject { optimizer = o.optimizer }
-            else if !a.isNil(3) { throw ScriptError("argument 'optimizer' of fit must be an optimizer, got \(Format.article(a.value(3)))") }
+            if case .host(let h) = try a.value("optimizer"), let o = h as? OptimizerObject { optimizer = o.optimizer }
+            else if try !a.isNil("optimizer") { throw ScriptError("argument 'optimizer' of fit must be an optimizer, got \(Format.article(try a.value("optimizer")))") }
             var options = FitOptions()
-            options.epochs = try a.int(4)
-            options.batchSize = try a.int(5)
-            options.validationSplit = try a.float(6)
-            options.seed = try a.seed(7)
+            options.epochs = try a.int("epochs")
+            options.batchSize = try a.int("batch")
+            options.validationSplit = try a.float("validation")
+            options.seed = try a.seed("seed")
             options.progress = false
-            if !a.isNil(9) {
+            if try !a.isNil("augment") {
                 guard case .labels = targets else { throw ScriptError("augment of fit works on emotion datasets: keypoints would not move with the pixels (augment keypoint sets before fit with flip_h, rotate)") }
-                let affine = try augmentation(a.value(9))
+                let affine = try augmentation(try a.value("augment"))
                 options.batchTransform = { x, y, ctx in (try affine(x, seed: ctx.seed), y) }
             }
-            if !a.isNil(11) {
-                options.validationData = try trainingData(a, 11)
+            if try !a.isNil("validation_data") {
+                options.validationData = try trainingData(a, "validation_data")
             }
-            if !a.isNil(12) {
-                let url = try modelPath(a, 12)
+            if try !a.isNil("checkpoint") {
+                let url = try outputPath(a, "checkpoint")
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 options.checkpoint = url
             }
-            options.restoreBestWeights = try a.bool(13)
+            options.restoreBestWeights = try a.bool("restore_best")
             let flag = CancellationFlag()
             options.cancellation = flag
             let rt = a.rt
-            let verbose = try a.bool(8)
+            let verbose = try a.bool("verbose")
             // A live bar while an epoch runs (terminals only), then one line per epoch whose
             // time a terminal shows and a report leaves out.
             var lastDrawn = Date.distantPast
@@ -247,9 +179,9 @@ extension Registry {
         r.add("predict", "neural", [.required("model", "model"), .required("data", "dataset or tensor [N, C, H, W]")], returns: "tensor",
               summary: "The model's outputs for a dataset's images (or a tensor of images), in evaluation mode; for a fused model (fuse) a record {keypoints, labels, probabilities}.",
               example: "predict(mlp([1, 2, 2], 3), zeros([4, 1, 2, 2])).shape   # [4, 3]") { a in
-            let m = try model(a, 0)
+            let m = try model(a, "model")
             let images: Tensor
-            if case .host = a.value(1) { images = try trainingData(a, 1).images } else { images = try a.tensor(1) }
+            if case .host = try a.value("data") { images = try trainingData(a, "data").images } else { images = try a.tensor("data") }
             if let face = m.layer as? FaceModel {
                 let (points, probabilities) = try face.predict(images)
                 let labels = try predictedClasses(probabilities)
@@ -261,8 +193,8 @@ extension Registry {
         r.add("evaluate", "neural", [.required("model", "model"), .required("data", "dataset")], returns: "record",
               summary: "The loss and metric of a model on a dataset: {loss, rmse} for keypoints, {loss, accuracy} for emotions.",
               example: "evaluate(mlp([1, 96, 96], 30), keypoint_faces(n: 4, seed: 2))") { a in
-            let m = try model(a, 0)
-            let (images, targets) = try trainingData(a, 1)
+            let m = try model(a, "model")
+            let (images, targets) = try trainingData(a, "data")
             let loss: Neural.Loss
             if case .labels = targets { loss = .crossEntropy } else { loss = .mse }
             let result = try Neural.evaluate(m.layer, images: images, targets: targets, loss: loss)
@@ -273,9 +205,9 @@ extension Registry {
         r.add("rmse", "neural", [.required("model", "model"), .required("data", "keypoint dataset")], returns: "number",
               summary: "The root-mean-square keypoint error of a model on a dataset, in pixels.",
               example: "rmse(mlp([1, 96, 96], 30), keypoint_faces(n: 4, seed: 2))") { a in
-            let m = try model(a, 0)
-            guard case .host(let h) = a.value(1), let d = h as? DatasetObject, case .keypoints(let k) = d.data else {
-                throw ScriptError("argument 'data' of rmse must be a keypoint dataset, got \(Format.article(a.value(1)))")
+            let m = try model(a, "model")
+            guard case .host(let h) = try a.value("data"), let d = h as? DatasetObject, case .keypoints(let k) = d.data else {
+                throw ScriptError("argument 'data' of rmse must be a keypoint dataset, got \(Format.article(try a.value("data")))")
             }
             let predicted = try Neural.predict(m.layer, images: try k.normalized().images)
             return .number(Ops.double(try KeypointErrors(prediction: predicted, target: k.keypoints).rmse))
@@ -283,46 +215,13 @@ extension Registry {
         r.add("accuracy", "neural", [.required("model", "model"), .required("data", "emotion dataset")], returns: "number",
               summary: "The fraction of a dataset's images whose class the model predicts correctly.",
               example: "accuracy(mlp([1, 48, 48], 5), emotion_faces(n: 10, seed: 2))") { a in
-            let m = try model(a, 0)
-            guard case .host(let h) = a.value(1), let d = h as? DatasetObject, case .emotions(let e) = d.data else {
-                throw ScriptError("argument 'data' of accuracy must be an emotion dataset, got \(Format.article(a.value(1)))")
+            let m = try model(a, "model")
+            guard case .host(let h) = try a.value("data"), let d = h as? DatasetObject, case .emotions(let e) = d.data else {
+                throw ScriptError("argument 'data' of accuracy must be an emotion dataset, got \(Format.article(try a.value("data")))")
             }
             let outputs = try Neural.predict(m.layer, images: try e.normalized().images)
             return .number(Ops.double(try Neural.accuracy(outputs, labels: e.labels)))
         }
-    }
-}
-
-/// A classification report: per-class precision, recall, F1 and support, shown as a table.
-final class ReportObject: HostObject {
-    let report: ClassificationReport
-    let classes: [String]
-    init(_ report: ClassificationReport, classes: [String]) { self.report = report; self.classes = classes }
-    var typeName: String { "report" }
-    var summary: String { "classification report (accuracy \(String(format: "%.4f", Double(report.accuracy))), macro F1 \(String(format: "%.4f", Double(report.macroF1))))" }
-    var memberNames: [String] { ["accuracy", "macro_f1", "precision", "recall", "f1", "support", "confusion", "classes"] }
-    func member(_ name: String) throws -> Value? {
-        let floats: ([Float]) -> Value = { .list($0.map { .number(Ops.double($0)) }) }
-        switch name {
-        case "accuracy": return .number(Ops.double(report.accuracy))
-        case "macro_f1": return .number(Ops.double(report.macroF1))
-        case "precision": return floats(report.precision)
-        case "recall": return floats(report.recall)
-        case "f1": return floats(report.f1)
-        case "support": return .list(report.support.map { .number(Double($0)) })
-        case "confusion": return .tensor(Registry.confusionTensor(report.confusion))
-        case "classes": return .list(classes.map { .string($0) })
-        default: return nil
-        }
-    }
-    func display() -> [DisplayItem] {
-        let f: (Float) -> String = { String(format: "%.3f", Double($0)) }
-        var rows = classes.indices.map { i in [classes[i], f(report.precision[i]), f(report.recall[i]), f(report.f1[i]), "\(report.support[i])"] }
-        let total = report.support.reduce(0, +)
-        let mean: ([Float]) -> Float = { $0.isEmpty ? 0 : $0.reduce(0, +) / Float($0.count) }
-        rows.append(["macro avg", f(mean(report.precision)), f(mean(report.recall)), f(report.macroF1), "\(total)"])
-        rows.append(["accuracy", "", "", f(report.accuracy), "\(total)"])
-        return [.table(headers: ["class", "precision", "recall", "f1", "support"], rows: rows)]
     }
 }
 
@@ -333,27 +232,18 @@ extension Registry {
         return (try? Tensor(shape: [n, n], scalars: m.flatMap { $0.map(Float.init) })) ?? Tensor.zeros([n, n])
     }
 
-    /// A path for a model file: relative paths live under the run's output directory (or the working directory).
-    static func modelPath(_ a: Arguments, _ i: Int) throws -> URL {
-        let raw = (try a.string(i) as NSString).expandingTildeInPath
-        guard !raw.isEmpty else { throw ScriptError("argument '\(a.doc.parameters[i].name)' of \(a.doc.name) must be a file path") }
-        if raw.hasPrefix("/") { return URL(fileURLWithPath: raw) }
-        let base = a.rt.outputDirectory ?? FileManager.default.currentDirectoryPath
-        return URL(fileURLWithPath: base).appendingPathComponent(raw)
-    }
-
     /// An emotion dataset argument.
-    static func emotionData(_ a: Arguments, _ i: Int) throws -> EmotionSet {
-        guard case .host(let h) = a.value(i), let d = h as? DatasetObject, case .emotions(let e) = d.data else {
-            throw ScriptError("argument '\(a.doc.parameters[i].name)' of \(a.doc.name) must be an emotion dataset, got \(Format.article(a.value(i)))")
+    static func emotionData(_ a: Arguments, _ name: String) throws -> EmotionSet {
+        guard case .host(let h) = try a.value(name), let d = h as? DatasetObject, case .emotions(let e) = d.data else {
+            throw ScriptError("argument '\(name)' of \(a.doc.name) must be an emotion dataset, got \(Format.article(try a.value(name)))")
         }
         return e
     }
 
     /// A keypoint dataset argument.
-    static func keypointData(_ a: Arguments, _ i: Int) throws -> KeypointSet {
-        guard case .host(let h) = a.value(i), let d = h as? DatasetObject, case .keypoints(let k) = d.data else {
-            throw ScriptError("argument '\(a.doc.parameters[i].name)' of \(a.doc.name) must be a keypoint dataset, got \(Format.article(a.value(i)))")
+    static func keypointData(_ a: Arguments, _ name: String) throws -> KeypointSet {
+        guard case .host(let h) = try a.value(name), let d = h as? DatasetObject, case .keypoints(let k) = d.data else {
+            throw ScriptError("argument '\(name)' of \(a.doc.name) must be a keypoint dataset, got \(Format.article(try a.value(name)))")
         }
         return k
     }
@@ -387,19 +277,19 @@ extension Registry {
                             horizontalFlip: try flag("flip"), verticalFlip: try flag("vflip"), maxValue: 1)
     }
 
-    static func registerNeuralEvaluation(_ r: Registry) {
+    static func registerModelEvaluation(_ r: Registry) {
         r.add("summary", "neural", [.required("model", "model")], returns: "string",
               summary: "The model's layers, output shapes and parameter counts, as Keras' model.summary() prints them.",
               example: "print(summary(mlp([1, 4, 4], 2, hidden: [3])))") { a in
-            let m = try model(a, 0)
+            let m = try model(a, "model")
             return .string(try m.summaryText())
         }
         r.add("save", "neural", [.required("model", "model"), .required("path", "string")], returns: "string",
               summary: "Saves a model's weights (and batch-norm statistics) as one safetensors file; returns the path written.",
               details: "A relative path is placed under the run's output directory (`ainb run -o DIR`), else the working directory.",
               example: "m = mlp([1, 2, 2], 3)\npath = save(m, \"/tmp/ainb-doc-model.safetensors\")") { a in
-            let m = try model(a, 0)
-            let url = try modelPath(a, 1)
+            let m = try model(a, "model")
+            let url = try outputPath(a, "path")
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try m.layer.save(to: url)
             return .string(url.path)
@@ -408,20 +298,15 @@ extension Registry {
               summary: "Loads weights saved by `save` (or by fit's checkpoint) into a model of the same architecture; returns the model.",
               details: "A relative path is looked up under the run's output directory, else the working directory.",
               example: "m = mlp([1, 2, 2], 3, seed: 1)\nsave(m, \"/tmp/ainb-doc-load.safetensors\")\nload(mlp([1, 2, 2], 3, seed: 2), \"/tmp/ainb-doc-load.safetensors\")") { a in
-            let m = try model(a, 0)
-            try m.layer.load(from: try modelPath(a, 1))
+            let m = try model(a, "model")
+            try m.layer.load(from: try outputPath(a, "path"))
             return .host(m)
-        }
-        r.add("exists", "neural", [.required("path", "string")], returns: "bool",
-              summary: "Whether a file exists; relative paths are looked up under the run's output directory (e.g. a saved checkpoint).",
-              example: "exists(\"/tmp\")") { a in
-            .bool(FileManager.default.fileExists(atPath: try modelPath(a, 0).path))
         }
         r.add("keypoint_errors", "neural", [.required("model", "model"), .required("data", "keypoint dataset")], returns: "record",
               summary: "Keypoint errors of a model on a dataset: rmse (pixels), per_point (mean distance of each point from its truth, pixels), names, mean_distance and nme (mean distance / inter-ocular distance).",
               example: "e = keypoint_errors(mlp([1, 96, 96], 30), keypoint_faces(n: 4, seed: 2))\ne.nme") { a in
-            let m = try model(a, 0)
-            let k = try keypointData(a, 1)
+            let m = try model(a, "model")
+            let k = try keypointData(a, "data")
             let predicted = try Neural.predict(regressor(m), images: try k.normalized().images)
             let e = try KeypointErrors(prediction: predicted, target: k.keypoints)
             return .record(Record([("rmse", .number(Ops.double(e.rmse))),
@@ -433,48 +318,48 @@ extension Registry {
         r.add("class_weights", "neural", [.required("data", "emotion dataset")], returns: "list",
               summary: "Balanced class weights (n / (classes × count), as scikit-learn's 'balanced'): rare classes weigh more in the loss.",
               example: "class_weights(emotion_faces(n: 20, seed: 1))") { a in
-            let e = try emotionData(a, 0)
+            let e = try emotionData(a, "data")
             return .list(balancedClassWeights(counts: e.classCounts).map { .number(Ops.double($0)) })
         }
         r.add("classification_report", "neural", [.required("model", "model"), .required("data", "emotion dataset")], returns: "report",
               summary: "Precision, recall, F1 and support per class, macro F1 and accuracy of a classifier on a dataset (shown as a table).",
               details: "Members: accuracy, macro_f1, precision, recall, f1, support, confusion, classes.",
               example: "r = classification_report(mlp([1, 48, 48], 5), emotion_faces(n: 10, seed: 2))\nr.macro_f1") { a in
-            let m = try model(a, 0)
-            let e = try emotionData(a, 1)
+            let m = try model(a, "model")
+            let e = try emotionData(a, "data")
             let predicted = try predictedClasses(try Neural.predict(classifier(m), images: try e.normalized().images))
             return .host(ReportObject(try ClassificationReport(predicted: predicted, labels: e.labels, classes: e.classCount), classes: e.classNames))
         }
         r.add("confusion_matrix", "neural", [.required("model", "model"), .required("data", "emotion dataset")], returns: "tensor",
               summary: "Counts [true class, predicted class] of a classifier on a dataset; pass it to heatmap with the class names.",
               example: "confusion_matrix(mlp([1, 48, 48], 5), emotion_faces(n: 10, seed: 2))") { a in
-            let m = try model(a, 0)
-            let e = try emotionData(a, 1)
+            let m = try model(a, "model")
+            let e = try emotionData(a, "data")
             let predicted = try predictedClasses(try Neural.predict(classifier(m), images: try e.normalized().images))
             return .tensor(confusionTensor(try ClassificationReport(predicted: predicted, labels: e.labels, classes: e.classCount).confusion))
         }
         r.add("predict_labels", "neural", [.required("model", "model"), .required("data", "emotion dataset or tensor [N, C, H, W]")], returns: "list",
               summary: "The class a classifier predicts for each image, as a list of class indices.",
               example: "predict_labels(mlp([1, 48, 48], 5), emotion_faces(n: 3, seed: 2))") { a in
-            let m = try model(a, 0)
+            let m = try model(a, "model")
             let images: Tensor
-            if case .host = a.value(1) { images = try trainingData(a, 1).images } else { images = try a.tensor(1) }
+            if case .host = try a.value("data") { images = try trainingData(a, "data").images } else { images = try a.tensor("data") }
             return .list(try predictedClasses(try Neural.predict(classifier(m), images: images)).map { .number(Double($0)) })
         }
         r.add("fuse", "neural", [.required("keypoints", "model"), .required("emotions", "model")], returns: "model",
               summary: "One model from a keypoint model and an emotion model: `predict` on it gives {keypoints, labels, probabilities} for a batch.",
               details: "Both parts see the same 96×96 faces. `save` writes both into one safetensors file (names prefixed keypoints. and emotions.).",
               example: "f = fuse(mlp([1, 8, 8], 30), mlp([1, 8, 8], 5))\np = predict(f, zeros([2, 1, 8, 8]))\np.labels") { a in
-            let k = try model(a, 0), e = try model(a, 1)
+            let k = try model(a, "keypoints"), e = try model(a, "emotions")
             guard !(k.layer is FaceModel), !(e.layer is FaceModel) else { throw ScriptError("fuse takes two separate models, not a fused one") }
             return .host(ModelObject(FaceModel(keypoints: k.layer, emotions: e.layer), input: k.input))
         }
         r.add("face_model", "neural", [.optional("classes", "number", .number(5)), .optional("seed", "number", .number(0))], returns: "model",
               summary: "An untrained fused face model (the course's keypoint and emotion ResNets), e.g. to `load` a saved fused model into.",
               example: "f = face_model()\nf.parameters") { a in
-            let classes = try a.int(0)
+            let classes = try a.int("classes")
             guard (2...100).contains(classes) else { throw ScriptError("argument 'classes' of face_model must be between 2 and 100") }
-            return .host(ModelObject(FaceModel(classes: classes, seed: try a.seed(1)), input: [1, 1, 96, 96]))
+            return .host(ModelObject(FaceModel(classes: classes, seed: try a.seed("seed")), input: [1, 1, 96, 96]))
         }
     }
 }
