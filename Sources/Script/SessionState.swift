@@ -102,17 +102,19 @@ final class AccessRecorder {
     var log = AccessLog()
 
     func observe(_ a: Arguments) {
-        func path(_ i: Int) -> String? {
-            guard !a.isNil(i), let raw = try? a.string(i) else { return nil }
+        func path(_ name: String) -> String? {
+            guard (try? a.isNil(name)) == false, let raw = try? a.string(name) else { return nil }
             return (raw as NSString).expandingTildeInPath
         }
-        func outputPath(_ i: Int) -> String? { (try? Registry.modelPath(a, i))?.path }
+        func outputPath(_ name: String) -> String? { (try? Registry.outputPath(a, name))?.path }
         switch a.doc.name {
-        case "keypoint_faces", "emotion_faces", "faces_from_images": read(path(0))
-        case "load": read(outputPath(1))
-        case "exists": read(outputPath(0))
-        case "save", "save_faces": write(outputPath(1))
-        case "fit": if !a.isNil(12) { write(outputPath(12)) }
+        case "keypoint_faces", "emotion_faces": read(path("file"))
+        case "faces_from_images": read(path("path"))
+        case "load": read(outputPath("path"))
+        case "exists": read(outputPath("path"))
+        case "save": write(outputPath("path"))
+        case "save_faces": write(outputPath("folder"))
+        case "fit": if (try? a.isNil("checkpoint")) == false { write(outputPath("checkpoint")) }
         case "clock": if !log.impure.contains("clock") { log.impure.append("clock") }
         default: break
         }
