@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Notebook
 import Script
@@ -53,8 +54,10 @@ final class TerminalOutput {
             let path = figuresFolder.appendingPathComponentSafe("figure-\(figureCount).png")
             do {
                 try FileManager.default.createDirectory(atPath: figuresFolder, withIntermediateDirectories: true)
-                try Data(png).write(to: URL(fileURLWithPath: path))
+                try AtomicFile.write(png, to: path)
                 writeOut("[figure\(caption.isEmpty ? "" : ": \(caption)")] \(path)\n")
+            } catch let error as AtomicFileError {
+                writeErr("error: \(error)\n")
             } catch {
                 writeErr("error: cannot save figure to \(path): \(error.localizedDescription)\n")
             }
