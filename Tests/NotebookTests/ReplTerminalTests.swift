@@ -186,6 +186,8 @@ final class ReplTerminalTests: XCTestCase {
         terminal.expect("ainb> ")
         // Ctrl-C at the prompt clears the line: the half-typed text is not run.
         terminal.send("this is not code")
+        // Readline has the line once it has echoed it.
+        terminal.expect("this is not code")
         terminal.send("\u{3}")
         terminal.expect("ainb> ")
         terminal.send("kept\r")
