@@ -107,12 +107,24 @@ public indirect enum JSONValue: Equatable, Sendable {
 
     /// Parses JSON text; errors name `file`, line and column.
     public static func parse(_ text: String, file: String) throws -> JSONValue {
-        var parser = JSONParser(bytes: Array(text.utf8), file: file)
-        parser.skipSpace()
-        let value = try parser.value(depth: 0)
-        parser.skipSpace()
-        if parser.index < parser.bytes.count { throw parser.error("unexpected text after the JSON value") }
-        return value
+        do {
+            return JSONValue(try JSONReader.parse(Array(text.utf8)))
+        } catch let error as JSONReader.SyntaxError {
+            throw JSONError(file: file, line: error.line, column: error.column, message: error.message)
+        }
+    }
+
+    /// A value as the reader gives it (lists of numbers come packed).
+    init(_ value: JSONReader.Value) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let n): self = .number(n)
+        case .string(let s): self = .string(s)
+        case .numbers(let xs): self = .array(xs.map(JSONValue.number))
+        case .list(let items): self = .array(items.map(JSONValue.init))
+        case .object(let pairs): self = .object(pairs.map { ($0.key, JSONValue($0.value)) })
+        }
     }
 }
 
@@ -127,148 +139,4 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
     /// `file:line:col: error: message`.
     public var description: String { "\(file):\(line):\(column): error: \(message)" }
-}
-
-private struct JSONParser {
-    let bytes: [UInt8]
-    let file: String
-    var index = 0
-
-    init(bytes: [UInt8], file: String) {
-        self.bytes = bytes
-        self.file = file
-    }
-
-    func error(_ message: String) -> JSONError {
-        var line = 1, column = 1
-        for byte in bytes[..<min(index, bytes.count)] {
-            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
-        }
-        return JSONError(file: file, line: line, column: column, message: message)
-    }
-
-    mutating func skipSpace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
-    }
-
-    mutating func expect(_ word: String, _ value: JSONValue) throws -> JSONValue {
-        let w = Array(word.utf8)
-        guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else {
-            throw error("expected a JSON value")
-        }
-        index += w.count
-        return value
-    }
-
-    mutating func value(depth: Int) throws -> JSONValue {
-        guard depth < 512 else { throw error("JSON nested too deeply") }
-        guard index < bytes.count else { throw error("unexpected end of the JSON text") }
-        switch bytes[index] {
-        case UInt8(ascii: "n"): return try expect("null", .null)
-        case UInt8(ascii: "t"): return try expect("true", .bool(true))
-        case UInt8(ascii: "f"): return try expect("false", .bool(false))
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "["):
-            index += 1
-            var items: [JSONValue] = []
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-            while true {
-                skipSpace()
-                items.append(try value(depth: depth + 1))
-                skipSpace()
-                guard index < bytes.count else { throw error("unexpected end of the JSON text: an array is not closed") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-                throw error("expected ',' or ']' in an array")
-            }
-        case UInt8(ascii: "{"):
-            index += 1
-            var pairs: [(String, JSONValue)] = []
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
-            while true {
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key in an object") }
-                let key = try string()
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
-                index += 1
-                skipSpace()
-                pairs.append((key, try value(depth: depth + 1)))
-                skipSpace()
-                guard index < bytes.count else { throw error("unexpected end of the JSON text: an object is not closed") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
-                throw error("expected ',' or '}' in an object")
-            }
-        default:
-            return .number(try number())
-        }
-    }
-
-    mutating func number() throws -> Double {
-        let start = index
-        func digits() { while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 } }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        let intStart = index
-        digits()
-        guard index > intStart else { index = start; throw error("expected a JSON value") }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") { index += 1; digits() }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            digits()
-        }
-        guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else {
-            index = start
-            throw error("malformed number")
-        }
-        return value
-    }
-
-    mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
-            throw error("expected 4 hex digits after \\u")
-        }
-        index += 4
-        return v
-    }
-
-    mutating func string() throws -> String {
-        index += 1
-        var out: [UInt8] = []
-        while true {
-            guard index < bytes.count else { throw error("unexpected end of the JSON text: a string is not closed") }
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: "\"") { break }
-            if byte < 0x20 { index -= 1; throw error("control character in a string (write it as an escape)") }
-            guard byte == UInt8(ascii: "\\") else { out.append(byte); continue }
-            guard index < bytes.count else { throw error("unexpected end of the JSON text in an escape") }
-            let escape = bytes[index]
-            index += 1
-            switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if scalar >= 0xD800 && scalar < 0xDC00, index + 1 < bytes.count,
-                   bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                    index += 2
-                    let low = try hex4()
-                    if low >= 0xDC00 && low < 0xE000 { scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00) }
-                }
-                out += Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
-            default:
-                index -= 1
-                throw error("unknown escape '\\\(Character(Unicode.Scalar(escape)))' in a string")
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }

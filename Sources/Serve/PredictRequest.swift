@@ -22,8 +22,8 @@ public struct PredictRequest {
 
     /// Parses a request body for faces of `size`×`size`; at most `maxFaces` faces.
     public init(body: [UInt8], size: Int, maxFaces: Int) throws {
-        let top: RequestJSON
-        do { top = try RequestJSON.parse(body) } catch let error as RequestJSON.SyntaxError {
+        let top: JSONReader.Value
+        do { top = try JSONReader.parse(body, maxDepth: 64) } catch let error as JSONReader.SyntaxError {
             throw ServingError.badRequest("the body is not valid JSON: \(error)")
         }
         guard case .object = top else {
@@ -34,7 +34,7 @@ public struct PredictRequest {
                 throw ServingError.badRequest("unknown signature_name \(PredictRequest.describe(signature)); the model has \"serving_default\"")
             }
         }
-        let faces: [RequestJSON]
+        let faces: [JSONReader.Value]
         switch (top["instances"], top["inputs"]) {
         case (let instances?, nil):
             guard let list = instances.items else { throw ServingError.badRequest("\"instances\" must be a list of faces") }
@@ -72,7 +72,7 @@ public struct PredictRequest {
     }
 
     /// Appends one face's pixels.
-    static func append(_ face: RequestJSON, index: Int, size: Int, to pixels: inout [Float]) throws {
+    static func append(_ face: JSONReader.Value, index: Int, size: Int, to pixels: inout [Float]) throws {
         if case .object(let fields) = face {
             if let b64 = face["b64"] {
                 guard fields.count == 1 else { throw ServingError.badRequest("face \(index): {\"b64\": ...} takes no other fields") }
@@ -98,7 +98,7 @@ public struct PredictRequest {
     }
 
     /// Appends a face given as nested number arrays, checking the shape and the range.
-    static func appendArray(_ face: RequestJSON, index: Int, size: Int, to pixels: inout [Float]) throws {
+    static func appendArray(_ face: JSONReader.Value, index: Int, size: Int, to pixels: inout [Float]) throws {
         let start = pixels.count
         var shape: [Int] = []
         do {
@@ -114,7 +114,7 @@ public struct PredictRequest {
         }
     }
 
-    private static func flatten(_ value: RequestJSON, depth: Int, shape: inout [Int], into pixels: inout [Float], index: Int) throws {
+    private static func flatten(_ value: JSONReader.Value, depth: Int, shape: inout [Int], into pixels: inout [Float], index: Int) throws {
         func length(_ count: Int) throws {
             guard depth < 4 else { throw ServingError.badRequest("face \(index) is nested too deeply") }
             if shape.count == depth { shape.append(count) } else if shape[depth] != count {
@@ -147,11 +147,11 @@ public struct PredictRequest {
         pixels.append(Float(x))
     }
 
-    private static func misplaced(_ value: RequestJSON, _ index: Int) -> ServingError {
+    private static func misplaced(_ value: JSONReader.Value, _ index: Int) -> ServingError {
         .badRequest("face \(index) holds \(describe(value)) where a pixel value (0–255) or a list belongs")
     }
 
-    private static func describe(_ value: RequestJSON) -> String {
+    private static func describe(_ value: JSONReader.Value) -> String {
         if case .string(let s) = value { return JSONText.quoted(s) }
         return value.kind
     }

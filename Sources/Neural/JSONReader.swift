@@ -1,53 +1,17 @@
 import Foundation
 
-/// A JSON document as predict requests carry it, read by hand.
+/// The one JSON reader (RFC 8259): notebooks (`.ipynb`), Jupyter messages and REST requests.
 ///
-/// A face is thousands of numbers; a general reader makes one boxed value per pixel, which
-/// costs more than running the model on the face. Here a list whose items are all numbers
-/// stays one packed array (`numbers`), and reading it is a single pass over the bytes.
-/// Everything else of JSON (RFC 8259) is read as usual; objects keep their keys in order.
-public enum RequestJSON {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    /// A list of numbers only (and the empty list).
-    case numbers([Double])
-    /// A list holding anything else.
-    case list([RequestJSON])
-    case object([(key: String, value: RequestJSON)])
-
-    /// The value of `key` in an object (the last one when a key is repeated).
-    public subscript(key: String) -> RequestJSON? {
-        if case .object(let pairs) = self { return pairs.last { $0.key == key }?.value }
-        return nil
-    }
-
-    /// The items of a list, whichever way it is stored.
-    public var items: [RequestJSON]? {
-        switch self {
-        case .numbers(let xs): return xs.map(RequestJSON.number)
-        case .list(let items): return items
-        default: return nil
-        }
-    }
-
-    /// What kind of value this is, for error messages.
-    public var kind: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .numbers, .list: return "a list"
-        case .object: return "an object"
-        }
-    }
-
-    /// Reads a whole document; trailing bytes other than white space are an error.
-    public static func parse(_ bytes: [UInt8]) throws -> RequestJSON {
+/// A REST request carries a face as thousands of numbers; a reader that made one boxed value
+/// per number would spend more on that than the model spends on the face. Here a list whose
+/// items are all numbers stays one packed array (`numbers`), and reading it is a single pass
+/// over the bytes. Objects keep their keys in the order written.
+public enum JSONReader {
+    /// Reads a whole document (at most `maxDepth` lists and objects deep); trailing bytes
+    /// other than white space are an error.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = 512) throws -> Value {
         try bytes.withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer)
+            var reader = Reader(bytes: buffer, maxDepth: maxDepth)
             let value = try reader.value(depth: 0)
             reader.skipSpace()
             guard reader.at == buffer.count else { throw reader.error("unexpected text after the document") }
@@ -63,11 +27,49 @@ public enum RequestJSON {
         public var description: String { "\(message) at line \(line), column \(column)" }
     }
 
-    /// The deepest nesting of lists and objects read (a face needs four).
-    public static let maxDepth = 64
+    /// A JSON value as read.
+    public enum Value {
+        case null
+        case bool(Bool)
+        case number(Double)
+        case string(String)
+        /// A list of numbers only (and the empty list).
+        case numbers([Double])
+        /// A list holding anything else.
+        case list([Value])
+        case object([(key: String, value: Value)])
+
+        /// The value of `key` in an object (the last one when a key is repeated).
+        public subscript(key: String) -> Value? {
+            if case .object(let pairs) = self { return pairs.last { $0.key == key }?.value }
+            return nil
+        }
+
+        /// The items of a list, whichever way it is stored.
+        public var items: [Value]? {
+            switch self {
+            case .numbers(let xs): return xs.map(Value.number)
+            case .list(let items): return items
+            default: return nil
+            }
+        }
+
+        /// What kind of value this is, for error messages.
+        public var kind: String {
+            switch self {
+            case .null: return "null"
+            case .bool: return "a boolean"
+            case .number: return "a number"
+            case .string: return "a string"
+            case .numbers, .list: return "a list"
+            case .object: return "an object"
+            }
+        }
+    }
 
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
+        let maxDepth: Int
         var at = 0
 
         func error(_ message: String) -> SyntaxError {
@@ -89,15 +91,15 @@ public enum RequestJSON {
             }
         }
 
-        mutating func expect(_ word: String, _ value: RequestJSON) throws -> RequestJSON {
+        mutating func expect(_ word: String, _ value: Value) throws -> Value {
             for b in word.utf8 {
-                guard peek == b else { throw error("unexpected character") }
+                guard peek == b else { throw error("expected a JSON value") }
                 at += 1
             }
             return value
         }
 
-        mutating func value(depth: Int) throws -> RequestJSON {
+        mutating func value(depth: Int) throws -> Value {
             skipSpace()
             guard let b = peek else { throw error("unexpected end of the document") }
             switch b {
@@ -108,14 +110,14 @@ public enum RequestJSON {
             case UInt8(ascii: "f"): return try expect("false", .bool(false))
             case UInt8(ascii: "n"): return try expect("null", .null)
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-            default: throw error("unexpected character")
+            default: throw error("expected a JSON value")
             }
         }
 
-        mutating func object(depth: Int) throws -> RequestJSON {
-            guard depth <= RequestJSON.maxDepth else { throw error("nested more than \(RequestJSON.maxDepth) deep") }
+        mutating func object(depth: Int) throws -> Value {
+            guard depth <= maxDepth else { throw error("nested more than \(maxDepth) deep") }
             at += 1
-            var pairs: [(key: String, value: RequestJSON)] = []
+            var pairs: [(key: String, value: Value)] = []
             skipSpace()
             if peek == UInt8(ascii: "}") { at += 1; return .object(pairs) }
             while true {
@@ -135,11 +137,11 @@ public enum RequestJSON {
             }
         }
 
-        mutating func list(depth: Int) throws -> RequestJSON {
-            guard depth <= RequestJSON.maxDepth else { throw error("nested more than \(RequestJSON.maxDepth) deep") }
+        mutating func list(depth: Int) throws -> Value {
+            guard depth <= maxDepth else { throw error("nested more than \(maxDepth) deep") }
             at += 1
             var numbers: [Double] = []
-            var items: [RequestJSON]? = nil
+            var items: [Value]? = nil
             skipSpace()
             if peek == UInt8(ascii: "]") { at += 1; return .numbers(numbers) }
             while true {
@@ -148,13 +150,13 @@ public enum RequestJSON {
                     numbers.append(try number())
                 } else {
                     let item = try value(depth: depth)
-                    if items == nil { items = numbers.map(RequestJSON.number) }
+                    if items == nil { items = numbers.map(Value.number) }
                     items?.append(item)
                 }
                 skipSpace()
                 switch peek {
                 case UInt8(ascii: ","): at += 1
-                case UInt8(ascii: "]"): at += 1; return items.map(RequestJSON.list) ?? .numbers(numbers)
+                case UInt8(ascii: "]"): at += 1; return items.map(Value.list) ?? .numbers(numbers)
                 default: throw error("expected ',' or ']' in a list")
                 }
             }

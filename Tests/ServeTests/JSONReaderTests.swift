@@ -4,9 +4,9 @@ import Serve
 import Tensor
 import XCTest
 
-/// The request reader against Foundation's JSON reader: the same values for every document,
+/// The JSON reader against Foundation's JSON reader: the same values for every document,
 /// an error with its place for every broken one.
-final class RequestJSONTests: XCTestCase {
+final class JSONReaderTests: XCTestCase {
     /// A seeded random JSON document: nested objects and lists, numbers of every form JSON
     /// writes, strings with escapes and characters beyond ASCII.
     private func document(_ rng: inout RandomGenerator, depth: Int = 0) -> String {
@@ -30,7 +30,7 @@ final class RequestJSONTests: XCTestCase {
         }
     }
 
-    /// Foundation reads `-0` as the integer 0, RequestJSON as the double -0: both are zero.
+    /// Foundation reads `-0` as the integer 0, JSONReader as the double -0: both are zero.
     private func number(_ x: Double) -> String { "\(x + 0)" }
 
     /// One canonical text for a value read by Foundation.
@@ -46,8 +46,8 @@ final class RequestJSONTests: XCTestCase {
         }
     }
 
-    /// The same canonical text for a value read by RequestJSON.
-    private func canonical(_ value: RequestJSON) -> String {
+    /// The same canonical text for a value read by JSONReader.
+    private func canonical(_ value: JSONReader.Value) -> String {
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -64,52 +64,58 @@ final class RequestJSONTests: XCTestCase {
         var rng = RandomGenerator(seed: 11)
         for i in 0..<400 {
             let text = "{\"doc\": " + document(&rng) + "}"
-            let ours = try RequestJSON.parse(Array(text.utf8))
+            let ours = try JSONReader.parse(Array(text.utf8))
             let theirs = try JSONSerialization.jsonObject(with: Data(text.utf8))
             XCTAssertEqual(canonical(ours), canonical(theirs), "document \(i): \(text)")
         }
     }
 
     func testListsOfNumbersArePackedAndMixedListsAreNot() throws {
-        guard case .numbers(let xs) = try RequestJSON.parse(Array("[1, 2.5, -3e2, 0]".utf8)) else {
+        guard case .numbers(let xs) = try JSONReader.parse(Array("[1, 2.5, -3e2, 0]".utf8)) else {
             return XCTFail("a list of numbers is not packed")
         }
         XCTAssertEqual(xs, [1, 2.5, -300, 0])
-        guard case .list(let items) = try RequestJSON.parse(Array("[1, \"a\", [2]]".utf8)) else { return XCTFail("a mixed list is packed") }
+        guard case .list(let items) = try JSONReader.parse(Array("[1, \"a\", [2]]".utf8)) else { return XCTFail("a mixed list is packed") }
         XCTAssertEqual(items.count, 3)
-        guard case .numbers(let empty) = try RequestJSON.parse(Array("[ ]".utf8)) else { return XCTFail("the empty list") }
+        guard case .numbers(let empty) = try JSONReader.parse(Array("[ ]".utf8)) else { return XCTFail("the empty list") }
         XCTAssertTrue(empty.isEmpty)
-        guard case .object(let pairs) = try RequestJSON.parse(Array("{\"a\": true, \"b\": false, \"a\": null}".utf8)) else { return XCTFail("an object") }
+        guard case .object(let pairs) = try JSONReader.parse(Array("{\"a\": true, \"b\": false, \"a\": null}".utf8)) else { return XCTFail("an object") }
         XCTAssertEqual(pairs.map(\.key), ["a", "b", "a"])
-        guard case .bool(false)? = pairs[1].value as RequestJSON? else { return XCTFail("false") }
+        guard case .bool(false)? = pairs[1].value as JSONReader.Value? else { return XCTFail("false") }
     }
 
     func testBrokenDocumentsAreErrorsWithTheirPlace() {
         let broken: [(String, String)] = [
             ("", "unexpected end"), ("{\"instances\": [1, 2", "expected ',' or ']'"), ("[1 2]", "expected ',' or ']'"),
             ("{\"a\" 1}", "expected ':'"), ("{a: 1}", "expected a key"), ("[01]", "expected ',' or ']'"), ("[1.]", "after '.'"),
-            ("[1e]", "exponent"), ("[-]", "expected a digit"), ("[tru]", "unexpected character"), ("\"abc", "closing quote"),
+            ("[1e]", "exponent"), ("[-]", "expected a digit"), ("[tru]", "expected a JSON value"), ("\"abc", "closing quote"),
             ("\"a\\qb\"", "unknown escape"), ("\"\\u12\"", "hex digits"), ("\"\\ud83d\"", "lone surrogate"), ("[1] x", "after the document"),
-            ("\"tab\there\"", "control character"), ("[+1]", "unexpected character"), ("{\"a\": 1,}", "expected a key"),
+            ("\"tab\there\"", "control character"), ("[+1]", "expected a JSON value"), ("{\"a\": 1,}", "expected a key"),
         ]
         for (text, reason) in broken {
-            XCTAssertThrowsError(try RequestJSON.parse(Array(text.utf8)), text) { error in
+            XCTAssertThrowsError(try JSONReader.parse(Array(text.utf8)), text) { error in
                 XCTAssertTrue("\(error)".contains(reason), "\(text): \(error)")
             }
         }
-        XCTAssertThrowsError(try RequestJSON.parse(Array("{\"instances\": [\n  [1, 2,]\n]}".utf8))) { error in
-            let e = error as? RequestJSON.SyntaxError
+        XCTAssertThrowsError(try JSONReader.parse(Array("{\"instances\": [\n  [1, 2,]\n]}".utf8))) { error in
+            let e = error as? JSONReader.SyntaxError
             XCTAssertEqual(e?.line, 2)
             XCTAssertEqual(e?.column, 9)
         }
-        XCTAssertThrowsError(try RequestJSON.parse([0x22, 0xFF, 0x22])) { error in XCTAssertTrue("\(error)".contains("UTF-8")) }
+        XCTAssertThrowsError(try JSONReader.parse([0x22, 0xFF, 0x22])) { error in XCTAssertTrue("\(error)".contains("UTF-8")) }
     }
 
     func testDeepNestingIsAnErrorNotACrash() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        XCTAssertThrowsError(try RequestJSON.parse(Array(deep.utf8))) { error in XCTAssertTrue("\(error)".contains("nested")) }
-        let fine = String(repeating: "[", count: RequestJSON.maxDepth) + String(repeating: "]", count: RequestJSON.maxDepth)
-        XCTAssertNoThrow(try RequestJSON.parse(Array(fine.utf8)))
+        XCTAssertThrowsError(try JSONReader.parse(Array(deep.utf8))) { error in XCTAssertTrue("\(error)".contains("nested")) }
+        let fine = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+        XCTAssertNoThrow(try JSONReader.parse(Array(fine.utf8), maxDepth: 64))
+        XCTAssertThrowsError(try JSONReader.parse(Array(("[" + fine + "]").utf8), maxDepth: 64))
+        // A request body may nest 64 deep, a notebook or a Jupyter message 512.
+        let body = "{\"instances\": " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "}"
+        XCTAssertThrowsError(try PredictRequest(body: Array(body.utf8), size: 96, maxFaces: 4)) { error in
+            XCTAssertTrue("\(error)".contains("nested more than 64"), "\(error)")
+        }
     }
 
     func testAFaceReadsTheSameNestedFlatOrWithAChannel() throws {
