@@ -54,7 +54,10 @@ final class GradFunction: Function {
 
     override func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {
         let ps = try positions(args.count)
-        if ps.allSatisfy({ if case .number = args[$0] { return true }; return false }) {
+        // Inside another forward-mode run the inner derivative goes on the tape: one pair of
+        // (value, derivative) cannot tell the two runs' derivatives apart, and would mix them
+        // (d/dx of x · d/dy (x + y) came out 2 instead of 1).
+        if rt.forwardDepth == 0, ps.allSatisfy({ if case .number = args[$0] { return true }; return false }) {
             var grads: [Value] = []
             for p in ps {
                 var a = args
@@ -102,7 +105,9 @@ final class GradFunction: Function {
     private func engine(_ args: [Value], _ named: [(String, Value)], _ ps: [Int], _ rt: Runtime, _ pos: Pos) throws -> Value {
         var inputs = args
         var leaves: [Tensor] = []
-        var nested = false
+        // Inside another grad run, the derivative keeps its own graph so that run can
+        // differentiate through it.
+        var nested = rt.forwardDepth > 0
         for p in ps {
             let t = try Ops.tensor(args[p])
             if t.requiresGrad { nested = true }
@@ -123,7 +128,8 @@ final class GradFunction: Function {
             }
             let grads = try gradients(of: y, wrt: leaves, createGraph: nested)
             let values: [Value] = zip(ps, grads).map { p, g in
-                if case .number = args[p], let v = g.item { return .number(Ops.double(v)) }
+                // A derivative that an outer grad run still differentiates stays a tensor.
+                if case .number = args[p], !g.requiresGrad, let v = g.item { return .number(Ops.double(v)) }
                 return .tensor(g)
             }
             return single ? values[0] : .list(values)
@@ -132,7 +138,7 @@ final class GradFunction: Function {
 
     /// One number in, one derivative out, without arrays: the common case in loops.
     func derivative(at x: Double, _ rt: Runtime, at pos: Pos) throws -> Value {
-        guard let u = direct else { return try call([.number(x)], named: [], rt, at: pos) }
+        guard let u = direct, rt.forwardDepth == 0 else { return try call([.number(x)], named: [], rt, at: pos) }
         // `forward` written out: this is the call in loops, and a closure here costs a retain.
         rt.forwardDepth += 1
         let out: Value

@@ -90,6 +90,21 @@ final class GradTests: XCTestCase {
         XCTAssertEqual(try number("grad(grad(fn(x) x ^ 3))(2)"), 12, accuracy: 1e-4)
     }
 
+    func testNestedGradsKeepTheirDerivativesApart() throws {
+        // d/dx [x · d/dy (x + y)] = 1: the inner derivative is 1 whatever x is. Mixing the
+        // two runs' derivatives (perturbation confusion) gives 2.
+        XCTAssertEqual(try number("grad(fn(x) x * grad(fn(y) x + y)(1))(1)"), 1, accuracy: 1e-6)
+        // f(x) = d/dy (x·y) = x, so f'(x) = 1; the same through a tensor inside.
+        XCTAssertEqual(try number("fn f(x) = grad(fn(y) x * y)(1)\ngrad(f)(2)"), 1, accuracy: 1e-6)
+        XCTAssertEqual(try number("fn f(x) = grad(fn(y) sum(tensor([x]) * y))(1)\ngrad(f)(2)"), 1, accuracy: 1e-6)
+        // h(x) = d/dy (x²y²) at y = 3 = 6x², h'(2) = 24; against a finite difference too.
+        let h = "fn h(x) = grad(fn(y) sum(tensor([x * x]) * y * y))(3)\n"
+        XCTAssertEqual(try number(h + "h(2)"), 24, accuracy: 1e-4)
+        XCTAssertEqual(try number(h + "grad(h)(2)"), 24, accuracy: 1e-3)
+        let e = 1e-3
+        XCTAssertEqual(try number(h + "(h(2 + \(e)) - h(2 - \(e))) / \(2 * e)"), 24, accuracy: 1e-2)
+    }
+
     func testConstantFunctionHasZeroGradient() throws {
         XCTAssertEqual(try value("grad(fn(x) 5)(1)"), "0")
         // item() leaves the graph, as in PyTorch.
