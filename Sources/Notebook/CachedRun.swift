@@ -182,6 +182,12 @@ extension NotebookRun {
                 writes.append(FileStamp(path: file, hash: try cache.storeBlob([UInt8](data))))
             }
         }
+        if !writes.isEmpty {
+            // Writing files is a side effect: said, and kept so that a hit writes them again.
+            let names = writes.map { ($0.path as NSString).lastPathComponent }
+            let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
+            cache.warn("\(notebook.name): cell \(result.cell.index) writes \(shown); the cache keeps a copy and writes it again when the cell is taken from the cache")
+        }
         let outputs: [StoredItem] = try result.outputs.map { item in
             switch item {
             case .text(let s): return .text(s)

@@ -181,6 +181,24 @@ final class CellCacheTests: XCTestCase {
         XCTAssertEqual(third.report, try uncached(edited))
     }
 
+    func testAFileACellWritesIsSaidAndWrittenAgainOnAHit() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let source = """
+        ```ainb
+        path = save(mlp([1, 2, 2], 3, seed: 4), "weights.safetensors")
+        ```
+        """
+        let first = try run(source, in: folder)
+        XCTAssertEqual(first.warnings.count, 1, "\(first.warnings)")
+        XCTAssertTrue(first.warnings[0].contains("cell 1 writes weights.safetensors"), first.warnings[0])
+        let written = try Data(contentsOf: URL(fileURLWithPath: folder + "/weights.safetensors"))
+        try FileManager.default.removeItem(atPath: folder + "/weights.safetensors")
+        let second = try run(source, in: folder)
+        XCTAssertEqual(second.fromCache, [1])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/weights.safetensors")), written)
+        XCTAssertEqual(second.report, try uncached(source))
+    }
+
     func testAValueThatCannotBeStoredIsSaidOnceAndTheRunCarriesOn() throws {
         let folder = try TestSupport.temporaryFolder()
         let source = """
