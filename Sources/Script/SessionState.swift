@@ -97,26 +97,38 @@ extension Session {
     }
 }
 
+/// The builtin arguments that name files a cell reads or writes, which the cell cache
+/// follows. Paths taken as given (`read`) or placed under the run's output directory
+/// (`readOutput`, `writeOutput`), as the builtin itself places them. A test checks that every
+/// argument named here is declared by its builtin, so a renamed parameter cannot silently stop
+/// the cache from seeing a file.
+public enum FileArguments {
+    public enum Access: Sendable { case read, readOutput, writeOutput }
+
+    public static let byBuiltin: [String: (argument: String, access: Access)] = [
+        "keypoint_faces": ("file", .read), "emotion_faces": ("file", .read), "faces_from_images": ("path", .read),
+        "load": ("path", .readOutput), "exists": ("path", .readOutput),
+        "save": ("path", .writeOutput), "save_faces": ("folder", .writeOutput), "fit": ("checkpoint", .writeOutput),
+    ]
+}
+
 /// Turns builtin calls into an access log.
 final class AccessRecorder {
     var log = AccessLog()
 
     func observe(_ a: Arguments) {
-        func path(_ name: String) -> String? {
-            guard (try? a.isNil(name)) == false, let raw = try? a.string(name) else { return nil }
-            return (raw as NSString).expandingTildeInPath
+        if a.doc.name == "clock" {
+            if !log.impure.contains("clock") { log.impure.append("clock") }
+            return
         }
-        func outputPath(_ name: String) -> String? { (try? Registry.outputPath(a, name))?.path }
-        switch a.doc.name {
-        case "keypoint_faces", "emotion_faces": read(path("file"))
-        case "faces_from_images": read(path("path"))
-        case "load": read(outputPath("path"))
-        case "exists": read(outputPath("path"))
-        case "save": write(outputPath("path"))
-        case "save_faces": write(outputPath("folder"))
-        case "fit": if (try? a.isNil("checkpoint")) == false { write(outputPath("checkpoint")) }
-        case "clock": if !log.impure.contains("clock") { log.impure.append("clock") }
-        default: break
+        guard let (argument, access) = FileArguments.byBuiltin[a.doc.name],
+              (try? a.isNil(argument)) == false else { return }
+        switch access {
+        case .read:
+            guard let raw = try? a.string(argument) else { return }
+            read((raw as NSString).expandingTildeInPath)
+        case .readOutput: read((try? Registry.outputPath(a, argument))?.path)
+        case .writeOutput: write((try? Registry.outputPath(a, argument))?.path)
         }
     }
 

@@ -181,6 +181,13 @@ final class CellCacheTests: XCTestCase {
         XCTAssertEqual(third.report, try uncached(edited))
     }
 
+    func testEveryFileArgumentTheCacheFollowsIsDeclaredByItsBuiltin() {
+        for (builtin, file) in FileArguments.byBuiltin {
+            let declared = Registry.shared.doc(builtin)?.parameters.map(\.name) ?? []
+            XCTAssertTrue(declared.contains(file.argument), "\(builtin) declares \(declared), not '\(file.argument)'")
+        }
+    }
+
     func testAFileACellWritesIsSaidAndWrittenAgainOnAHit() throws {
         let folder = try TestSupport.temporaryFolder()
         let source = """
