@@ -14,14 +14,15 @@ public final class PredictionBatcher: @unchecked Sendable {
     private struct Job {
         let pixels: [Float]
         let count: Int
-        let arrived: DispatchTime
+        let arrived: Date
         let done: (Result<[FacePrediction], Error>) -> Void
     }
 
     private let predictor: FacePredictor
     private let maxBatch: Int
-    private let batchTimeout: Duration
-    private let lock = NSLock()
+    private let batchTimeout: TimeInterval
+    /// Guards the queue; signalled when a job arrives, so a waiting batch can start as soon as it is full.
+    private let lock = NSCondition()
     private var pending: [Job] = []
     private var pendingFaces = 0
     private var running = false
@@ -33,7 +34,8 @@ public final class PredictionBatcher: @unchecked Sendable {
     public init(_ predictor: FacePredictor, maxBatch: Int = 64, batchTimeout: Duration = .milliseconds(5)) {
         self.predictor = predictor
         self.maxBatch = max(1, maxBatch)
-        self.batchTimeout = max(.zero, batchTimeout)
+        let parts = max(.zero, batchTimeout).components
+        self.batchTimeout = Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 
     /// The side of the square faces the model takes.
@@ -51,10 +53,11 @@ public final class PredictionBatcher: @unchecked Sendable {
     /// The predictions for `count` faces (`size * size` values 0–255 each).
     public func predict(pixels: [Float], count: Int) async throws -> [FacePrediction] {
         try await withCheckedThrowingContinuation { continuation in
-            let job = Job(pixels: pixels, count: count, arrived: .now()) { continuation.resume(with: $0) }
+            let job = Job(pixels: pixels, count: count, arrived: Date()) { continuation.resume(with: $0) }
             let start: Bool = lock.withLock {
                 pending.append(job)
                 pendingFaces += count
+                lock.signal()
                 if running { return false }
                 running = true
                 return true
@@ -82,17 +85,14 @@ public final class PredictionBatcher: @unchecked Sendable {
         }
     }
 
-    /// Sleeps until a full batch waits or the oldest job has waited `batchTimeout`.
+    /// Waits until a full batch waits or the oldest job has waited `batchTimeout`.
     private func waitForBatch() {
-        let timeout = batchTimeout.components
-        let nanoseconds = UInt64(timeout.seconds) * 1_000_000_000 + UInt64(timeout.attoseconds / 1_000_000_000)
-        while true {
-            let oldest: DispatchTime? = lock.withLock { pendingFaces < maxBatch ? pending.first?.arrived : nil }
-            guard let oldest else { return }
-            let due = oldest.uptimeNanoseconds + nanoseconds
-            let now = DispatchTime.now().uptimeNanoseconds
-            if now >= due { return }
-            usleep(UInt32(min(due - now, 500_000) / 1000) + 1)
+        lock.withLock {
+            while pendingFaces < maxBatch, let oldest = pending.first {
+                let due = oldest.arrived.addingTimeInterval(batchTimeout)
+                if Date() >= due { return }
+                _ = lock.wait(until: due)
+            }
         }
     }
 
