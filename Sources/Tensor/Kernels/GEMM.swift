@@ -14,11 +14,10 @@
 public enum GEMM {
     static let mr = 6
     static let kc = 256
-    /// Products with fewer multiply-adds than this (about 10 µs on one core) run on
-    /// one thread: below it a second thread's hand-off costs more than it saves.
-    /// Above it the jobs are handed out one at a time (at least two per thread),
-    /// so a worker descheduled on a busy machine holds back one job, not a share.
-    static let parallelWork = 1_000_000
+    /// Products with fewer multiply-adds than this (about 60 µs on one core) run on
+    /// one thread: a second thread gains little there, and on a busy machine a
+    /// worker descheduled in the middle of its share stalls the whole product.
+    static let parallelWork = 8_000_000
 
     /// C (M×N, row stride `ldc`) = op(A) · op(B), plus C's old value when `accumulate`.
     /// Uses `Parallel`'s threads when the product is big enough to gain from them.
