@@ -85,6 +85,22 @@ final class ConvKernelTests: XCTestCase {
         try check(Case(n: 1, c: 2, h: 4, w: 3, f: 3, kh: 1, kw: 1, sh: 1, sw: 1, ph: 1, pw: 2))
     }
 
+    func testWinogradShapesMatchTheDirectConvolution() throws {
+        // 3×3 stride-1 kernels with at least 16 channels and filters take Winograd's F(2×2, 3×3)
+        // (forward and input gradient): odd outputs that clip the last tiles, channel and
+        // filter counts that fill no whole vector or panel, padding 0, 1 and 2.
+        try check(Case(n: 2, c: 17, h: 5, w: 7, f: 19, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
+        try check(Case(n: 1, c: 16, h: 6, w: 6, f: 33, kh: 3, kw: 3, sh: 1, sw: 1, ph: 0, pw: 0))
+        try check(Case(n: 2, c: 20, h: 2, w: 3, f: 16, kh: 3, kw: 3, sh: 1, sw: 1, ph: 2, pw: 2))
+        try check(Case(n: 3, c: 16, h: 2, w: 2, f: 16, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
+        try check(Case(n: 2, c: 16, h: 4, w: 5, f: 18, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 2))
+    }
+
+    func testWinogradAcrossThreadsAndChunks() throws {
+        // Enough tiles for several chunks on two threads, with a last chunk that ends mid row tile.
+        try check(Case(n: 5, c: 24, h: 9, w: 9, f: 40, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1))
+    }
+
     func testEmptyBatch() throws {
         // No images: an empty output, an empty input gradient and a zero weight gradient.
         let x = try Tensor(shape: [0, 2, 5, 5], scalars: []).requiringGrad()
@@ -110,6 +126,8 @@ final class ConvKernelTests: XCTestCase {
             try testStrideOneNoPaddingAndPointwise()
             try testStridedAndPadded()
             try testPaddingWiderThanKernel()
+            try testWinogradShapesMatchTheDirectConvolution()
+            try testWinogradAcrossThreadsAndChunks()
             try testEmptyBatch()
             try testManyPixelsAcrossThreads()
         }

@@ -100,6 +100,17 @@ final class GradientCheckTests: XCTestCase {
         return z.scalars.map { $0 > 0 ? 1 : 0 } + picked.scalars
     }
 
+    func testWinogradConvolutionGradients() throws {
+        // 16 channels and filters on a 4×4 map: the 3×3 convolution and its input gradient
+        // run on Winograd's F(2×2, 3×3) tiles, the weight gradient on the direct path.
+        let inputs = [try randn([1, 16, 4, 4], seed: 41), try randn([16, 16, 3, 3], seed: 42, scale: 0.1)]
+        let target = try randn([1, 16, 4, 4], seed: 43)
+        let report = try checkGradients(inputs) { p in
+            try mseLoss(try conv2d(p[0], weight: p[1], padding: (1, 1)), target)
+        }
+        XCTAssertEqual(report.checked, 256 + 2304)
+    }
+
     func testConvBatchNormReluPoolLinearMSEGradients() throws {
         let report = try checkGradients(try networkInputs(), pattern: networkPattern) { p in try self.network(p, head: .linearMSE).loss }
         XCTAssertEqual(report.checked, 144 + 54 + 3 + 3 + 3 + 108 + 4)

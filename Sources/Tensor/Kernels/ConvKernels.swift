@@ -4,6 +4,8 @@
 /// - forward: rows are the batch's output pixels, K is (channel, ky, kx), N the
 ///   filters; the GEMM stores each pixel's filters straight into their NCHW
 ///   places (no transposed copy).
+///   3×3 stride-1 convolutions with enough channels take Winograd's F(2×2, 3×3)
+///   instead (`Winograd`), and so do their input gradients.
 /// - input gradient: with stride 1, a forward convolution of the output
 ///   gradient with the flipped, transposed kernel; otherwise a GEMM into
 ///   per-pixel columns that are folded back (col2im).
@@ -69,6 +71,10 @@ enum ConvKernels {
                 GEMM.multiply(m: filters, n: spatial, k: c, a: w, lda: c, transA: false,
                               b: x + b * c * spatial, ldb: spatial, transB: false, c: dst, ldc: spatial, accumulate: bias != nil)
             }
+            return
+        }
+        if Winograd.applies(g, filters: filters) {
+            T.winogradForward(x, w, bias, g, filters: filters, into: out)
             return
         }
         let (n, c) = (g.batch, g.channels)
