@@ -77,17 +77,7 @@ public struct HTTPRequestReader {
             line = next
         } while line.isEmpty
         let (method, target, version) = try HTTPRequestReader.requestLine(line)
-        var headers = HTTPHeaders()
-        var used = 0
-        while true {
-            let tooLarge = ServingError(status: 431, message: "the header fields are larger than \(limits.headers) bytes")
-            guard let field = try readLine(limit: limits.headers - used, tooLong: tooLarge) else { throw StreamError.closed }
-            used += field.count + 2
-            if field.isEmpty { break }
-            guard used <= limits.headers else { throw tooLarge }
-            let (name, value) = try HTTPRequestReader.headerField(field)
-            headers.append(name: name, value: value)
-        }
+        let headers = try readFields("header")
         if version == .http11, headers["Host"] == nil { throw ServingError.badRequest("an HTTP/1.1 request needs a Host header") }
         return Head(method: method, target: target, version: version, headers: headers,
                     framing: try HTTPRequestReader.framing(headers, version: version))
@@ -114,15 +104,7 @@ public struct HTTPRequestReader {
                 guard let end = try readLine(limit: 1, tooLong: ServingError.badRequest("a chunk is longer than its size says")) else { throw StreamError.closed }
                 guard end.isEmpty else { throw ServingError.badRequest("a chunk is longer than its size says") }
             }
-            // Trailer fields, if any, are read and dropped.
-            var used = 0
-            while true {
-                let tooLarge = ServingError(status: 431, message: "the trailer fields are larger than \(limits.headers) bytes")
-                guard let field = try readLine(limit: limits.headers - used, tooLong: tooLarge) else { throw StreamError.closed }
-                used += field.count + 2
-                if field.isEmpty { break }
-                _ = try HTTPRequestReader.headerField(field)
-            }
+            _ = try readFields("trailer")  // read and dropped
             return body
         }
     }
@@ -133,6 +115,21 @@ public struct HTTPRequestReader {
     }
 
     // MARK: - Bytes
+
+    /// Header (or trailer) fields up to the empty line, at most `limits.headers` bytes together.
+    private mutating func readFields(_ kind: String) throws -> HTTPHeaders {
+        let tooLarge = ServingError(status: 431, message: "the \(kind) fields are larger than \(limits.headers) bytes")
+        var fields = HTTPHeaders()
+        var used = 0
+        while true {
+            guard let line = try readLine(limit: limits.headers - used, tooLong: tooLarge) else { throw StreamError.closed }
+            used += line.count + 2
+            if line.isEmpty { return fields }
+            guard used <= limits.headers else { throw tooLarge }
+            let (name, value) = try HTTPRequestReader.headerField(line)
+            fields.append(name: name, value: value)
+        }
+    }
 
     /// The next line without its CR LF (a bare LF ends a line too); nil if the stream ends
     /// before any byte of it. `check` looks at a line still arriving, to refuse garbage early.
