@@ -74,8 +74,9 @@ struct LiveClient {
 }
 
 /// One client connection: send bytes, read responses one at a time (so keep-alive and
-/// pipelining can be checked). Reads give up after 10 s so that a test cannot hang.
-final class LiveConnection {
+/// pipelining can be checked). Reads give up after 10 s so that a test cannot hang. One
+/// thread may send while another reads; reads belong to one thread.
+final class LiveConnection: @unchecked Sendable {
     let fd: Int32
     private var buffer: [UInt8] = []
 
