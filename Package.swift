@@ -16,13 +16,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ainb", targets: ["ainb"]),
-        .executable(name: "ainb-serve", targets: ["ainb-serve"]),
         .library(name: "AINB", targets: ["Tensor", "Neural", "Faces", "Graphics", "Script", "Notebook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // Without its default traits Hummingbird needs neither swift-configuration nor full Foundation.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
@@ -40,6 +37,9 @@ let package = Package(
         .target(name: "Script", dependencies: ["Tensor", "Neural", "Faces", "Graphics", "Deploy", "ONNX"], swiftSettings: native),
         .target(name: "Notebook", dependencies: ["Script", "Neural"], swiftSettings: native),
         .target(name: "Kernel", dependencies: ["Notebook", "Script", "Graphics"], swiftSettings: native),
+        // The REST server, on an HTTP/1.1 layer of its own over POSIX sockets: a web framework
+        // (Hummingbird on swift-nio) took longer to compile than the rest of the project.
+        .target(name: "Serve", dependencies: ["Deploy", "ImageFiles", "Neural"], swiftSettings: native),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
@@ -48,16 +48,9 @@ let package = Package(
         .executableTarget(
             name: "ainb",
             dependencies: [
-                "Notebook", "Script", "Kernel", "Deploy", "ONNX", "CReadline",
+                "Notebook", "Script", "Kernel", "Deploy", "ONNX", "Serve", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: native),
-        // The REST server: its own executable so that the main build never compiles the web stack.
-        .target(name: "Serve", dependencies: ["Deploy", "ImageFiles", "Neural", .product(name: "Hummingbird", package: "hummingbird")], swiftSettings: native),
-        .executableTarget(
-            name: "ainb-serve",
-            dependencies: ["Serve", "Deploy", "Tensor", .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: native),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], resources: [.copy("Fixtures")], swiftSettings: native),
@@ -67,8 +60,7 @@ let package = Package(
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles", "Graphics"], resources: [.copy("Fixtures")], swiftSettings: native),
         .testTarget(name: "DeployTests", dependencies: ["Deploy"], swiftSettings: native),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Neural", "Tensor"], swiftSettings: native),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "Deploy", "ImageFiles", "Neural", "Graphics",
-                                                     .product(name: "Hummingbird", package: "hummingbird")], swiftSettings: native),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "Deploy", "ImageFiles", "Neural", "Graphics"], swiftSettings: native),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"], swiftSettings: native),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "Notebook"], swiftSettings: native),
     ],

@@ -3,7 +3,7 @@
 
     python3 bench/serve_load.py MODEL.safetensors [--duration 10] [--port 18501]
 
-1. ainb's own predict throughput: `ainb-serve MODEL --bench-predict N --max-batch 64`
+1. ainb's own predict throughput: `ainb serve MODEL --bench-predict N --max-batch 64`
    (faces in memory, straight through the model), run before and after the server runs.
 2. The server under wrk on 127.0.0.1 at 1, 8 and 64 connections, one face per request
    (a 96x96 JSON array): requests/s, p50 and p99 latency. The server's images/s at 64
@@ -90,21 +90,21 @@ def raw_request(port, head, body_chunks, timeout=30):
 
 
 def start_server(binary, model, port, name):
-    proc = subprocess.Popen([binary, model, "--port", str(port), "--name", name, "--log-level", "warning"],
+    proc = subprocess.Popen([binary, "serve", model, "--port", str(port), "--name", name, "--log-level", "warning"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 120
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("ainb-serve exited: " + proc.stdout.read())
+            raise RuntimeError("ainb serve exited: " + proc.stdout.read())
         if request(port, "GET", f"/v1/models/{name}", timeout=2)[0] == 200:
             return proc
         time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("ainb-serve did not start in 120 s")
+    raise RuntimeError("ainb serve did not start in 120 s")
 
 
 def own_throughput(binary, model, faces, batch):
-    out = subprocess.run([binary, model, "--bench-predict", str(faces), "--max-batch", str(batch)],
+    out = subprocess.run([binary, "serve", model, "--bench-predict", str(faces), "--max-batch", str(batch)],
                          capture_output=True, text=True, timeout=900, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])["images_per_s"]
 
@@ -256,7 +256,7 @@ def drain_on_sigterm(binary, model, port, name):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model")
-    ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "ainb-serve"))
+    ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "ainb"), help="the ainb executable")
     ap.add_argument("--port", type=int, default=18501)
     ap.add_argument("--name", default="emotion_ai")
     ap.add_argument("--duration", type=int, default=10)

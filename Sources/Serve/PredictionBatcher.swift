@@ -50,20 +50,27 @@ public final class PredictionBatcher: @unchecked Sendable {
     /// How many model calls ran with each batch size so far.
     public var batchHistogram: [Int: Int] { lock.withLock { batchSizes } }
 
-    /// The predictions for `count` faces (`size * size` values 0–255 each).
-    public func predict(pixels: [Float], count: Int) async throws -> [FacePrediction] {
-        try await withCheckedThrowingContinuation { continuation in
-            let job = Job(pixels: pixels, count: count, arrived: Date()) { continuation.resume(with: $0) }
-            let start: Bool = lock.withLock {
-                pending.append(job)
-                pendingFaces += count
-                lock.signal()
-                if running { return false }
-                running = true
-                return true
-            }
-            if start { queue.async { self.drain() } }
+    /// The predictions for `count` faces (`size * size` values 0–255 each); blocks the calling
+    /// thread (a connection's) until its batch has run.
+    public func predict(pixels: [Float], count: Int) throws -> [FacePrediction] {
+        let done = DispatchSemaphore(value: 0)
+        var result: Result<[FacePrediction], Error>?
+        let job = Job(pixels: pixels, count: count, arrived: Date()) {
+            result = $0
+            done.signal()
         }
+        let start: Bool = lock.withLock {
+            pending.append(job)
+            pendingFaces += count
+            lock.signal()
+            if running { return false }
+            running = true
+            return true
+        }
+        if start { queue.async { self.drain() } }
+        done.wait()
+        guard let result else { throw ServingError(status: 500, message: "the model gave no answer") }
+        return try result.get()
     }
 
     /// Runs batches until nobody waits.

@@ -1,4 +1,4 @@
-/// A request the server refuses: an HTTP status (400 or 404) and a message for `{"error": ...}`.
+/// A request the server refuses: an HTTP status (400, 404, 413, ...) and a message for `{"error": ...}`.
 public struct ServingError: Error, CustomStringConvertible, Equatable {
     /// The HTTP status code.
     public let status: Int

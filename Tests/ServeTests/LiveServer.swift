@@ -1,50 +1,51 @@
+import Dispatch
 import Foundation
-import Hummingbird
 import Serve
+import XCTest
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
-/// A `ModelServer` running for real on a free loopback port, driven over HTTP/1.1 by a small
-/// socket client: the routes, status codes and bodies exactly as a client sees them.
+/// An `HTTPServer` running for real on a free loopback port while a test talks to it over
+/// sockets: requests, status codes, headers and bodies exactly as a client sees them.
 struct LiveServer {
-    let server: ModelServer
+    let http: HTTPServer
 
-    /// How the tests run it (the only mode there is: a live server).
-    enum Mode { case router }
-
-    /// Starts the server, runs `body` with a client for it, then stops the server.
-    func test(_ mode: Mode, _ body: (LiveClient) async throws -> Void) async throws {
-        signal(SIGPIPE, SIG_IGN)
-        let port = try Self.freePort()
-        let app = server.application(host: "127.0.0.1", port: port)
-        let running = Task { try await app.runService() }
-        defer { running.cancel() }
-        let client = LiveClient(port: port)
-        try client.waitUntilListening()
-        try await body(client)
-        running.cancel()
-        _ = try? await running.value
+    /// The model API on a live server.
+    init(_ server: ModelServer, configuration: HTTPServer.Configuration = .init()) throws {
+        http = try server.httpServer(host: "127.0.0.1", port: 0, configuration: configuration)
     }
 
-    /// A port nothing listens on now (bound to port 0, then released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LiveError("socket: errno \(errno)") }
-        defer { close(fd) }
-        var address = LiveClient.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0 else { throw LiveError("bind: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+    /// Any handler on a live server.
+    init(configuration: HTTPServer.Configuration = .init(), handler: @escaping HTTPServer.Handler) throws {
+        http = try HTTPServer(host: "127.0.0.1", port: 0, configuration: configuration, handler: handler)
+    }
+
+    /// Runs the server, runs `body` with a client for it, then stops the server and checks
+    /// that `run()` returned.
+    func test(_ body: (LiveClient) throws -> Void) throws {
+        let finished = DispatchSemaphore(value: 0)
+        let http = self.http
+        Thread { http.run(); finished.signal() }.start()
+        defer {
+            http.stop()
+            XCTAssertEqual(finished.wait(timeout: .now() + 30), .success, "the server did not stop")
+        }
+        try body(LiveClient(port: http.port))
     }
 }
 
-/// An HTTP response as received: the status and the body.
+/// An HTTP response as received.
 struct LiveResponse {
-    let status: HTTPResponse.Status
-    let body: ByteBuffer
+    let status: Int
+    let headers: [(name: String, value: String)]
+    let body: [UInt8]
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
 }
 
 struct LiveError: Error, CustomStringConvertible {
@@ -52,89 +53,136 @@ struct LiveError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// One request per connection (`Connection: close`), read to the end.
+/// Opens connections to a live server.
 struct LiveClient {
     let port: Int
 
-    static func loopback(port: Int) -> sockaddr_in {
+    /// A new connection.
+    func connect() throws -> LiveConnection { try LiveConnection(port: port) }
+
+    /// One request on its own connection (`Connection: close`), its response checked by `check`.
+    func execute(uri: String, method: String, body: [UInt8]? = nil, _ check: (LiveResponse) throws -> Void) throws {
+        let connection = try connect()
+        let payload = body ?? []
+        let head = "\(method) \(uri) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(payload.count)\r\nConnection: close\r\n\r\n"
+        // The server may answer and close before reading all of a body it refuses: a failed
+        // send is not the test's concern, the response is.
+        _ = connection.send(Array(head.utf8) + payload)
+        try check(try connection.readResponse())
+    }
+}
+
+/// One client connection: send bytes, read responses one at a time (so keep-alive and
+/// pipelining can be checked). Reads give up after 10 s so that a test cannot hang. One
+/// thread may send while another reads; reads belong to one thread.
+final class LiveConnection: @unchecked Sendable {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: Int) throws {
+        #if canImport(Glibc)
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw LiveError("socket: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
-    }
-
-    /// Waits (at most 30 s) until the server accepts connections.
-    func waitUntilListening() throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let fd = try? connect() { close(fd); return }
-            usleep(20_000)
+        let ok = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        throw LiveError("the server did not start listening on port \(port)")
-    }
-
-    private func connect() throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LiveError("socket: errno \(errno)") }
-        var address = Self.loopback(port: port)
-        let ok = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard ok == 0 else { close(fd); throw LiveError("connect: errno \(errno)") }
-        return fd
-    }
-
-    /// Sends one request and checks the response with `check`.
-    func execute(uri: String, method: HTTPRequest.Method, body: ByteBuffer? = nil,
-                 _ check: (LiveResponse) throws -> Void) async throws {
-        let fd = try connect()
-        defer { close(fd) }
-        let payload = body.map { Array($0.readableBytesView) } ?? []
-        let head = "\(method.rawValue) \(uri) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
-            + "Content-Length: \(payload.count)\r\nConnection: close\r\n\r\n"
-        // The server may answer and close before reading all of a body it refuses: a failed
-        // send is not the test's concern, the response is.
-        _ = sendAll(fd, Array(head.utf8) + payload)
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            received += chunk[0..<n]
+        guard ok == 0 else {
+            let code = errno
+            close(fd)
+            throw LiveError("connect: errno \(code)")
         }
-        try check(try Self.parse(received))
+        #if !canImport(Glibc)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+        var timeout = timeval()
+        timeout.tv_sec = 10
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    private func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    deinit { close(fd) }
+
+    /// Sends text; false if the server had closed.
+    @discardableResult
+    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+
+    /// Sends bytes; false if the server had closed.
+    @discardableResult
+    func send(_ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            #if canImport(Glibc)
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            #else
+            let n = bytes.withUnsafeBytes { Darwin.send(fd, $0.baseAddress! + sent, bytes.count - sent, 0) }
+            #endif
             if n <= 0 { return false }
             sent += n
         }
         return true
     }
 
-    /// The status line, headers and body (plain or chunked) of a response.
-    static func parse(_ bytes: [UInt8]) throws -> LiveResponse {
+    /// Reads more bytes; false at the end of the stream (or a reset).
+    private func fill() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n > 0 {
+            buffer += chunk[0..<n]
+            return true
+        }
+        if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { throw LiveError("no answer within 10 s") }
+        return false
+    }
+
+    /// The next response: its head, then a body of `Content-Length` bytes (none when
+    /// `withBody` is false, as for HEAD), or up to the close when there is no length.
+    func readResponse(withBody: Bool = true) throws -> LiveResponse {
         let separator: [UInt8] = [13, 10, 13, 10]
-        guard let end = (0...max(0, bytes.count - 4)).first(where: { Array(bytes[$0..<min(bytes.count, $0 + 4)]) == separator }) else {
-            throw LiveError("no complete response (\(bytes.count) bytes)")
+        var end: Int?
+        while end == nil {
+            end = buffer.count < 4 ? nil : (0...(buffer.count - 4)).first { Array(buffer[$0..<($0 + 4)]) == separator }
+            if end == nil, try !fill() { throw LiveError("no complete response (\(buffer.count) bytes: \(String(decoding: buffer, as: UTF8.self)))") }
         }
-        let head = String(decoding: bytes[0..<end], as: UTF8.self).components(separatedBy: "\r\n")
-        let statusParts = head[0].split(separator: " ")
-        guard statusParts.count >= 2, let code = Int(statusParts[1]) else { throw LiveError("bad status line: \(head[0])") }
-        var body = Array(bytes[(end + 4)...])
-        if head.dropFirst().contains(where: { $0.lowercased() == "transfer-encoding: chunked" }) {
-            var decoded: [UInt8] = [], i = 0
-            while i < body.count {
-                guard let lineEnd = (i..<(body.count - 1)).first(where: { body[$0] == 13 && body[$0 + 1] == 10 }),
-                      let size = Int(String(decoding: body[i..<lineEnd], as: UTF8.self), radix: 16) else { break }
-                if size == 0 { break }
-                decoded += body[(lineEnd + 2)..<min(body.count, lineEnd + 2 + size)]
-                i = lineEnd + 2 + size + 2
-            }
-            body = decoded
+        let headEnd = end ?? 0
+        let lines = String(decoding: buffer[0..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusParts = lines[0].split(separator: " ")
+        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
+            throw LiveError("bad status line: \(lines[0])")
         }
-        return LiveResponse(status: HTTPResponse.Status(code: code), body: ByteBuffer(bytes: body))
+        let headers: [(name: String, value: String)] = lines.dropFirst().compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        buffer.removeSubrange(0..<(headEnd + 4))
+        let response = LiveResponse(status: status, headers: headers, body: [])
+        let length = response.header("Content-Length").flatMap { Int($0) }
+        var body: [UInt8]
+        if !withBody || status < 200 {
+            body = []
+        } else if let length {
+            while buffer.count < length { guard try fill() else { throw LiveError("the body ended after \(buffer.count) of \(length) bytes") } }
+            body = Array(buffer[0..<length])
+            buffer.removeSubrange(0..<length)
+        } else {
+            while try fill() {}
+            body = buffer
+            buffer = []
+        }
+        return LiveResponse(status: status, headers: headers, body: body)
+    }
+
+    /// True when the server closes the connection (within 10 s) without sending anything more.
+    func isClosedByServer() throws -> Bool {
+        let before = buffer.count
+        let open = try fill()
+        return !open && buffer.count == before
     }
 }

@@ -1,7 +1,6 @@
 import Deploy
 import Foundation
 import Graphics
-import Hummingbird
 import ImageFiles
 import Neural
 import Serve
@@ -27,12 +26,12 @@ private func face(_ seed: UInt64) -> [[Float]] {
     return (0..<96).map { _ in (0..<96).map { _ in rng.nextFloat(in: 0, 255).rounded() } }
 }
 
-private func body(_ object: Any) throws -> ByteBuffer {
-    ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
+private func body(_ object: Any) throws -> [UInt8] {
+    Array(try JSONSerialization.data(withJSONObject: object))
 }
 
 private func decode(_ response: LiveResponse) throws -> [String: Any] {
-    let object = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
+    let object = try JSONSerialization.jsonObject(with: Data(response.body))
     return object as? [String: Any] ?? [:]
 }
 
@@ -44,29 +43,29 @@ final class ServeTests: XCTestCase {
         return (server, predictor)
     }
 
-    private func app(_ server: ModelServer) -> LiveServer { LiveServer(server: server) }
+    private func app(_ server: ModelServer) throws -> LiveServer { try LiveServer(server) }
 
-    func testStatusSaysTheOnlyVersionIsAvailable() async throws {
+    func testStatusSaysTheOnlyVersionIsAvailable() throws {
         let (server, _) = try server()
-        try await app(server).test(.router) { client in
-            try await client.execute(uri: "/v1/models/emotion_ai", method: .get) { response in
-                XCTAssertEqual(response.status, .ok)
+        try app(server).test { client in
+            try client.execute(uri: "/v1/models/emotion_ai", method: "GET") { response in
+                XCTAssertEqual(response.status, 200)
                 let status = try decode(response)["model_version_status"] as? [[String: Any]]
                 XCTAssertEqual(status?.first?["version"] as? String, "1")
                 XCTAssertEqual(status?.first?["state"] as? String, "AVAILABLE")
             }
-            try await client.execute(uri: "/v1/models/other", method: .get) { response in
-                XCTAssertEqual(response.status, .notFound)
+            try client.execute(uri: "/v1/models/other", method: "GET") { response in
+                XCTAssertEqual(response.status, 404)
                 XCTAssertNotNil(try decode(response)["error"] as? String)
             }
         }
     }
 
-    func testMetadataGivesInputAndOutputShapes() async throws {
+    func testMetadataGivesInputAndOutputShapes() throws {
         let (server, _) = try server()
-        try await app(server).test(.router) { client in
-            try await client.execute(uri: "/v1/models/emotion_ai/metadata", method: .get) { response in
-                XCTAssertEqual(response.status, .ok)
+        try app(server).test { client in
+            try client.execute(uri: "/v1/models/emotion_ai/metadata", method: "GET") { response in
+                XCTAssertEqual(response.status, 200)
                 let root = try decode(response)
                 let signature = ((root["metadata"] as? [String: Any])?["signature_def"] as? [String: Any])?["signature_def"] as? [String: Any]
                 let serving = signature?["serving_default"] as? [String: Any]
@@ -81,15 +80,15 @@ final class ServeTests: XCTestCase {
         }
     }
 
-    func testInstancesGetTheModelsOwnAnswers() async throws {
+    func testInstancesGetTheModelsOwnAnswers() throws {
         let (server, predictor) = try server()
         let a = face(1), b = face(2)
         let expected = try predictor.predict(try Tensor(shape: [2, 1, 96, 96], scalars: (a + b).flatMap { $0 }))
-        try await app(server).test(.router) { client in
+        try app(server).test { client in
             // One face nested [96][96], the other flat [9216].
             let request = try body(["instances": [a, b.flatMap { $0 }]])
-            try await client.execute(uri: "/v1/models/emotion_ai:predict", method: .post, body: request) { response in
-                XCTAssertEqual(response.status, .ok)
+            try client.execute(uri: "/v1/models/emotion_ai:predict", method: "POST", body: request) { response in
+                XCTAssertEqual(response.status, 200)
                 let predictions = try decode(response)["predictions"] as? [[String: Any]] ?? []
                 XCTAssertEqual(predictions.count, 2)
                 for (p, e) in zip(predictions, expected) {
@@ -101,14 +100,14 @@ final class ServeTests: XCTestCase {
         }
     }
 
-    func testColumnarInputsGetColumnarOutputs() async throws {
+    func testColumnarInputsGetColumnarOutputs() throws {
         let (server, predictor) = try server()
         let a = face(3)
         let expected = try predictor.predict(try Tensor(shape: [1, 1, 96, 96], scalars: a.flatMap { $0 }))
-        try await app(server).test(.router) { client in
+        try app(server).test { client in
             let request = try body(["inputs": ["image": [a.map { $0.map { [$0] } }]]])  // [1, 96, 96, 1]
-            try await client.execute(uri: "/v1/models/emotion_ai/versions/1:predict", method: .post, body: request) { response in
-                XCTAssertEqual(response.status, .ok)
+            try client.execute(uri: "/v1/models/emotion_ai/versions/1:predict", method: "POST", body: request) { response in
+                XCTAssertEqual(response.status, 200)
                 let outputs = try decode(response)["outputs"] as? [String: Any]
                 XCTAssertEqual((outputs?["keypoints"] as? [[NSNumber]])?.first?.map(\.floatValue), expected[0].keypoints)
                 XCTAssertEqual(outputs?["emotion"] as? [String], [expected[0].emotion ?? ""])
@@ -116,7 +115,7 @@ final class ServeTests: XCTestCase {
         }
     }
 
-    func testBase64PicturesAreDecodedLikePhotos() async throws {
+    func testBase64PicturesAreDecodedLikePhotos() throws {
         let (server, predictor) = try server()
         // A 120×100 PNG: centre-cropped to 100×100, then resized to 96×96.
         var rng = RandomGenerator(seed: 4)
@@ -124,86 +123,147 @@ final class ServeTests: XCTestCase {
         let png = PNGEncoder.encode(width: 120, height: 100, colorType: .gray, bytes: pixels)
         let faceImage = try FacePhotosReference.face(png)
         let expected = try predictor.predict(try Tensor(shape: [1, 1, 96, 96], scalars: faceImage))
-        try await app(server).test(.router) { client in
+        try app(server).test { client in
             let request = try body(["instances": [["b64": Data(png).base64EncodedString()]]])
-            try await client.execute(uri: "/v1/models/emotion_ai:predict", method: .post, body: request) { response in
-                XCTAssertEqual(response.status, .ok)
+            try client.execute(uri: "/v1/models/emotion_ai:predict", method: "POST", body: request) { response in
+                XCTAssertEqual(response.status, 200)
                 let p = (try decode(response)["predictions"] as? [[String: Any]])?.first
                 XCTAssertEqual((p?["keypoints"] as? [NSNumber])?.map(\.floatValue), expected[0].keypoints)
             }
         }
     }
 
-    func testBadRequestsAre400WithAnError() async throws {
-        let (server, _) = try server(maxBodyBytes: 200_000)
+    func testBadRequestsAre400WithAnError() throws {
+        let (server, _) = try server(maxBodyBytes: 400_000)
         let good = face(5)
         let png = PNGEncoder.encode(width: 8, height: 8, colorType: .gray, bytes: [UInt8](repeating: 7, count: 64))
         let cut = String(Data(png).base64EncodedString().dropLast(7))
-        let cases: [(String, ByteBuffer)] = [
-            ("not JSON", ByteBuffer(string: "{\"instances\": [1, 2")),
-            ("a list at the top", ByteBuffer(string: "[1, 2, 3]")),
-            ("no instances", ByteBuffer(string: "{\"faces\": []}")),
-            ("empty instances", ByteBuffer(string: "{\"instances\": []}")),
+        let cases: [(String, [UInt8])] = [
+            ("not JSON", Array("{\"instances\": [1, 2".utf8)),
+            ("a list at the top", Array("[1, 2, 3]".utf8)),
+            ("no instances", Array("{\"faces\": []}".utf8)),
+            ("empty instances", Array("{\"instances\": []}".utf8)),
             ("both formats", try body(["instances": [good], "inputs": [good]])),
             ("wrong shape", try body(["instances": [[[1, 2], [3, 4]]]])),
             ("ragged rows", try body(["instances": [good.enumerated().map { $0.offset == 5 ? Array($0.element.dropLast()) : $0.element }]])),
             ("pixel out of range", try body(["instances": [good.enumerated().map { $0.offset == 0 ? [300] + $0.element.dropFirst() : $0.element }]])),
-            ("a string pixel", ByteBuffer(string: "{\"instances\": [[\"a\"]]}")),
+            ("a string pixel", Array("{\"instances\": [[\"a\"]]}".utf8)),
             ("truncated base64", try body(["instances": [["b64": cut]]])),
             ("base64 of no picture", try body(["instances": [["b64": Data("hello world".utf8).base64EncodedString()]]])),
             ("too many faces", try body(["instances": Array(repeating: [Float](repeating: 0, count: 9216), count: 17)])),
-            ("too large a body", ByteBuffer(string: "{\"instances\": [" + String(repeating: "0,", count: 150_000) + "0]}")),
             ("an unknown signature", try body(["signature_name": "classify", "instances": [good]])),
         ]
-        try await app(server).test(.router) { client in
+        try app(server).test { client in
             for (what, request) in cases {
-                try await client.execute(uri: "/v1/models/emotion_ai:predict", method: .post, body: request) { response in
-                    XCTAssertEqual(response.status, .badRequest, what)
+                try client.execute(uri: "/v1/models/emotion_ai:predict", method: "POST", body: request) { response in
+                    XCTAssertEqual(response.status, 400, what)
                     XCTAssertFalse((try decode(response)["error"] as? String ?? "").isEmpty, what)
                 }
             }
-            // Still answering afterwards.
-            try await client.execute(uri: "/v1/models/emotion_ai:predict", method: .post, body: try body(["instances": [good]])) { response in
-                XCTAssertEqual(response.status, .ok)
+            let tooLarge = Array(("{\"instances\": [" + String(repeating: "0,", count: 250_000) + "0]}").utf8)
+            try client.execute(uri: "/v1/models/emotion_ai:predict", method: "POST", body: tooLarge) { response in
+                XCTAssertEqual(response.status, 413)
+                XCTAssertEqual(try decode(response)["error"] as? String, "the body has \(tooLarge.count) bytes; at most 400000")
             }
-            try await client.execute(uri: "/v1/models/emotion_ai:classify", method: .post, body: try body(["instances": [good]])) { response in
-                XCTAssertEqual(response.status, .badRequest)
+            // Still answering afterwards.
+            try client.execute(uri: "/v1/models/emotion_ai:predict", method: "POST", body: try body(["instances": [good]])) { response in
+                XCTAssertEqual(response.status, 200)
+            }
+            try client.execute(uri: "/v1/models/emotion_ai:classify", method: "POST", body: try body(["instances": [good]])) { response in
+                XCTAssertEqual(response.status, 400)
             }
         }
     }
 
-    func testConcurrentRequestsEachGetTheirOwnFaces() async throws {
+    func testConcurrentRequestsEachGetTheirOwnFaces() throws {
         let predictor = try FacePredictor(path: modelPath)
         let batcher = PredictionBatcher(try FacePredictor(path: modelPath), maxBatch: 4)
         let faces = (0..<6).map { face(UInt64(10 + $0)).flatMap { $0 } }
         let expected = try predictor.predict(try Tensor(shape: [6, 1, 96, 96], scalars: faces.flatMap { $0 }))
-        let answers = try await withThrowingTaskGroup(of: (Int, [FacePrediction]).self) { group in
-            for (i, f) in faces.enumerated() {
-                group.addTask { (i, try await batcher.predict(pixels: f, count: 1)) }
-            }
-            var out: [Int: [FacePrediction]] = [:]
-            for try await (i, p) in group { out[i] = p }
-            return out
-        }
+        let answers = try concurrently(faces.count) { i in try batcher.predict(pixels: faces[i], count: 1) }
         for i in 0..<6 {
-            XCTAssertEqual(answers[i]?.first?.keypoints ?? [], expected[i].keypoints, accuracy: 1e-5, "face \(i)")
+            XCTAssertEqual(answers[i].first?.keypoints ?? [], expected[i].keypoints, accuracy: 1e-5, "face \(i)")
         }
         let histogram = batcher.batchHistogram
         XCTAssertEqual(histogram.reduce(0) { $0 + $1.key * $1.value }, 6)
         XCTAssertTrue(histogram.keys.allSatisfy { $0 <= 4 })
     }
 
-    func testFacesArrivingTogetherWaitForOneBatch() async throws {
+    func testFacesArrivingTogetherWaitForOneBatch() throws {
         // Four requests sent at once: the first waits (up to the timeout) for the others, so
         // the model runs once on all four instead of once on the first and again on the rest.
         let batcher = PredictionBatcher(try FacePredictor(path: modelPath), maxBatch: 4, batchTimeout: .seconds(5))
         let faces = (0..<4).map { face(UInt64(20 + $0)).flatMap { $0 } }
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            for f in faces { group.addTask { try await batcher.predict(pixels: f, count: 1).count } }
-            for try await n in group { XCTAssertEqual(n, 1) }
+        let counts = try concurrently(faces.count) { i in try batcher.predict(pixels: faces[i], count: 1).count }
+        XCTAssertEqual(counts, [1, 1, 1, 1])
+        XCTAssertEqual(batcher.batchHistogram, [4: 1])
+    }
+
+    func testClientsConnectedAtOnceShareOneModelCall() throws {
+        // Four clients on four connections: their faces wait for each other and run as one batch.
+        let batcher = PredictionBatcher(try FacePredictor(path: modelPath), maxBatch: 4, batchTimeout: .seconds(5))
+        let server = ModelServer(name: "emotion_ai", batcher: batcher)
+        let requests = try (0..<4).map { try body(["instances": [face(UInt64(30 + $0))]]) }
+        try LiveServer(server).test { client in
+            let statuses = try concurrently(4) { i in
+                var status = 0
+                try client.execute(uri: "/v1/models/emotion_ai:predict", method: "POST", body: requests[i]) { status = $0.status }
+                return status
+            }
+            XCTAssertEqual(statuses, [200, 200, 200, 200])
         }
         XCTAssertEqual(batcher.batchHistogram, [4: 1])
     }
+
+    func testOtherMethodsAre405WithTheAllowedOne() throws {
+        let (server, _) = try server()
+        try app(server).test { client in
+            let connection = try client.connect()
+            // HEAD gets its 405 without a body, so the GET after it on the same connection parses.
+            connection.send("HEAD /v1/models/emotion_ai HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/models/emotion_ai HTTP/1.1\r\nHost: x\r\n\r\n")
+            let head = try connection.readResponse(withBody: false)
+            XCTAssertEqual(head.status, 405)
+            XCTAssertEqual(head.header("Allow"), "GET")
+            XCTAssertEqual(try connection.readResponse().status, 200)
+            for (method, uri, allow) in [("DELETE", "/v1/models/emotion_ai:predict", "POST"), ("BREW", "/v1/models/emotion_ai/metadata", "GET"),
+                                         ("GET", "/v1/models/emotion_ai/versions/1:predict", "POST"), ("POST", "/v1/models/emotion_ai", "GET")] {
+                try client.execute(uri: uri, method: method) { response in
+                    XCTAssertEqual(response.status, 405, "\(method) \(uri)")
+                    XCTAssertEqual(response.header("Allow"), allow, "\(method) \(uri)")
+                    XCTAssertFalse((try decode(response)["error"] as? String ?? "").isEmpty)
+                }
+            }
+            try client.execute(uri: "/v2/other", method: "GET") { XCTAssertEqual($0.status, 404) }
+            try client.execute(uri: "/v1/models/emotion_ai/versions/2", method: "GET") { XCTAssertEqual($0.status, 404) }
+        }
+    }
+}
+
+/// Runs `work(0)` … `work(n - 1)` each on its own thread, all at once (as connection threads
+/// do), and returns their results in order.
+func concurrently<T>(_ n: Int, _ work: @escaping @Sendable (Int) throws -> T) throws -> [T] {
+    let results = ThreadResults<T>(n)
+    let group = DispatchGroup()
+    for i in 0..<n {
+        group.enter()
+        Thread {
+            let result = Result { try work(i) }
+            results.lock.withLock { results.items[i] = result }
+            group.leave()
+        }.start()
+    }
+    guard group.wait(timeout: .now() + 60) == .success else { throw LiveError("the threads did not finish in 60 s") }
+    return try results.lock.withLock { results.items }.map { result in
+        guard let result else { throw LiveError("a thread gave no result") }
+        return try result.get()
+    }
+}
+
+/// The results of `concurrently`'s threads, each written under the lock.
+final class ThreadResults<T>: @unchecked Sendable {
+    let lock = NSLock()
+    var items: [Result<T, Error>?]
+    init(_ n: Int) { items = Array(repeating: nil, count: n) }
 }
 
 /// What the server must do with a b64 picture, written with the readers directly.
