@@ -20,7 +20,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // Without its default traits: SwiftPM passes a package's trait defines in a different order
+        // from one invocation to the next, so the test command would recompile SwiftProtobuf (and
+        // the run command everything after it). ONNX export needs neither trait's API.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
     ],
     targets: [
         .systemLibrary(name: "CVectorISA", path: "Sources/CVectorISA"),
