@@ -206,9 +206,7 @@ extension Registry {
               summary: "The root-mean-square keypoint error of a model on a dataset, in pixels.",
               example: "rmse(mlp([1, 96, 96], 30), keypoint_faces(n: 4, seed: 2))") { a in
             let m = try model(a, "model")
-            guard case .host(let h) = try a.value("data"), let d = h as? DatasetObject, case .keypoints(let k) = d.data else {
-                throw ScriptError("argument 'data' of rmse must be a keypoint dataset, got \(Format.article(try a.value("data")))")
-            }
+            let k = try keypointData(a, "data")
             let predicted = try Neural.predict(m.layer, images: try k.normalized().images)
             return .number(Ops.double(try KeypointErrors(prediction: predicted, target: k.keypoints).rmse))
         }
@@ -216,9 +214,7 @@ extension Registry {
               summary: "The fraction of a dataset's images whose class the model predicts correctly.",
               example: "accuracy(mlp([1, 48, 48], 5), emotion_faces(n: 10, seed: 2))") { a in
             let m = try model(a, "model")
-            guard case .host(let h) = try a.value("data"), let d = h as? DatasetObject, case .emotions(let e) = d.data else {
-                throw ScriptError("argument 'data' of accuracy must be an emotion dataset, got \(Format.article(try a.value("data")))")
-            }
+            let e = try emotionData(a, "data")
             let outputs = try Neural.predict(m.layer, images: try e.normalized().images)
             return .number(Ops.double(try Neural.accuracy(outputs, labels: e.labels)))
         }
