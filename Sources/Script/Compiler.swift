@@ -208,7 +208,10 @@ final class Compiler {
             let ev = expr(e)
             return { rt in _ = try ev(rt); return .normal }
         case .assign(let targets, let value, let pos):
-            if targets.count == 1, Compiler.fastPaths, let update = accumulation(targets[0], value) { return update }
+            if targets.count == 1, Compiler.fastPaths {
+                if let update = accumulation(targets[0], value) { return update }
+                if let store = localStore(targets[0], value) ?? localItemStore(targets[0], value) { return store }
+            }
             let v = expr(value)
             if targets.count == 1 {
                 let set = setter(targets[0])

@@ -167,11 +167,72 @@ extension Compiler {
         }
     }
 
+    // MARK: local variables
+
+    /// `x = e` into a slot of the current frame, the commonest statement of every loop:
+    /// stored straight into the slot, without a general setter in between.
+    func localStore(_ target: Expr, _ value: Expr) -> Exec? {
+        guard case .name(let name, _) = target, case .local(let s) = resolve(name) else { return nil }
+        let v = expr(value)
+        return { rt in
+            let x = try v(rt)
+            rt.bp[s] = x
+            return .normal
+        }
+    }
+
+    /// `xs[i] = v` where `xs` is a slot of the current frame (sieves, permutations, any loop
+    /// that fills a list): the list is moved out of its slot, changed in place and moved back,
+    /// with no closure between the statement and the slot. Other containers, other indices
+    /// and errors take the general path's rules, applied to the values already computed.
+    func localItemStore(_ target: Expr, _ value: Expr) -> Exec? {
+        guard case .index(.name(let name, let namePos), let comps, let pos) = target, comps.count == 1,
+              case .index(let ie) = comps[0], case .local(let s) = resolve(name) else { return nil }
+        let val = expr(value), index = operand(ie).eval
+        let variable = self.variable(name, namePos), location = loc(pos)
+        return { rt in
+            let v = try val(rt)
+            let i = try index(rt)
+            let slot = rt.bp + s
+            guard case .some = slot.pointee else { throw variable.unset(rt) }
+            // Moved out (no reference counting): the list's buffer is unique while it changes.
+            var container = slot.move().unsafelyUnwrapped
+            defer { slot.initialize(to: container) }
+            if try Compiler.updateItem(&container, i, { $0 = v }) { return .normal }
+            do { try Ops.setIndex(&container, [.value(i)], v) } catch { throw Compiler.located(error, location) }
+            return .normal
+        }
+    }
+
     // MARK: indexing and members
 
     /// `xs[i]` with one index: lists and strings of every program that loops over items.
     func singleIndex(_ base: Expr, _ index: Expr, _ location: SourceLocation) -> Eval {
         let b = expr(base), ie = expr(index)
+        // A list in a frame slot indexed by a slot or a constant: both read in place, no
+        // closure calls (neither read can change the other, so the order does not matter).
+        if case .name(let n, _) = base, case .local(let s) = resolve(n) {
+            let io = operand(index)
+            let slowRead: Eval = { rt in
+                let v = try b(rt)
+                let i = try ie(rt)
+                do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
+            }
+            switch io {
+            case .local(let t, _):
+                return { rt in
+                    if case .some(.number(let n)) = rt.bp[t], let v = Compiler.item(rt.bp + s, n) { return v }
+                    return try slowRead(rt)
+                }
+            case .constant(let c):
+                return { rt in
+                    if let v = Compiler.item(rt.bp + s, c) { return v }
+                    return try slowRead(rt)
+                }
+            case .any:
+                break
+            }
+        }
         return { rt in
             let v = try b(rt)
             let i = try ie(rt)
@@ -185,12 +246,30 @@ extension Compiler {
         }
     }
 
+    /// Item `n` of the list in `slot`, read without copying the list; nil when the slot holds
+    /// no list or `n` is not a valid position.
+    @inline(__always)
+    static func item(_ slot: UnsafeMutablePointer<Value?>, _ n: Double) -> Value? {
+        guard case .some(.list(let items)) = slot.pointee else { return nil }
+        let k = n < 0 ? n + Double(items.count) : n
+        guard k >= 0, k < Double(items.count), k == k.rounded(.towardZero) else { return nil }
+        return items[Int(k)]
+    }
+
     /// `r.name` on records: the position of the field is remembered for records that share
     /// their key list (every record made by the same literal does), so most reads compare
     /// one pointer instead of searching the keys.
     func cachedMember(_ base: Expr, _ name: String, _ location: SourceLocation) -> Eval {
         let b = expr(base)
         let cache = FieldCache(name)
+        // A record in a frame slot (`b.x` in n-body, `tree.left`): read in place.
+        if case .name(let n, _) = base, case .local(let s) = resolve(n) {
+            return { rt in
+                if case .some(.record(let r)) = rt.bp[s], let i = cache.position(in: r) { return r.values[i] }
+                let v = try b(rt)
+                do { return try Ops.member(v, name) } catch { throw Compiler.located(error, location) }
+            }
+        }
         return { rt in
             let v = try b(rt)
             if case .record(let r) = v, let i = cache.position(in: r) { return r.values[i] }
@@ -211,12 +290,23 @@ extension Compiler {
             // Errors of reading the variable point at the read, as they would without this path.
             let slot = variable(name, readPos)
             let r = expr(rhs), slow = binarySlow("+", pos), location = loc(pos)
-            return { rt in
+            let general: Exec = { rt in
                 var old = try slot.read(rt)
                 let right = try r(rt)
                 if case .number(let p) = old, case .number(let q) = right { slot.write(rt, .number(p + q)); return .normal }
                 if let grown = try Compiler.grow(slot, rt, &old, right, location) { slot.write(rt, grown); return .normal }
                 slot.write(rt, try slow(old, right))
+                return .normal
+            }
+            guard slot.kind == .local else { return general }
+            // A number in a frame slot (sums, counters): added in place.
+            let s = slot.index
+            return { rt in
+                guard case .some(.number(let p)) = rt.bp[s] else { return try general(rt) }
+                let right = try r(rt)
+                if case .number(let q) = right { rt.bp[s] = .number(p + q); return .normal }
+                let sum = try slow(.number(p), right)
+                rt.bp[s] = sum
                 return .normal
             }
         case .call(.name("append", let calleePos), let args, let pos)
