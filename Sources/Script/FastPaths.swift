@@ -408,16 +408,19 @@ extension Compiler {
     /// changed in place without building an index array. False when the container is not a
     /// list or the index not a valid position (the general path then reports the error).
     static func updateItem(_ container: inout Value, _ i: Value, _ update: Update) throws -> Bool {
+        // The container is moved out (never copied) to be looked at, and moved back when
+        // the index does not fit, so its buffer stays unique for the update.
         if case .string(let key) = i, case .record = container {
-            guard let j = field(key, of: container), var r = container.takeRecord() else { return false }
+            guard var r = container.takeRecord() else { return false }
+            guard let j = r.keys.firstIndex(of: key) else { container = .record(r); return false }
             defer { container = .record(r) }
             try update(&r.values[j])
             return true
         }
-        guard case .number(let n) = i, case .list = container else { return false }
-        let count = Double(size(of: container))
+        guard case .number(let n) = i, case .list = container, var items = container.takeList() else { return false }
+        let count = Double(items.count)
         let k = n < 0 ? n + count : n
-        guard k >= 0, k < count, k == k.rounded(.towardZero), var items = container.takeList() else { return false }
+        guard k >= 0, k < count, k == k.rounded(.towardZero) else { container = .list(items); return false }
         defer { container = .list(items) }
         try update(&items[Int(k)])
         return true
@@ -426,22 +429,11 @@ extension Compiler {
     /// `r.f = v` and `r.f` as part of a target: the field's position comes from the cache.
     /// False when the record has no such field or the value is not a record.
     static func updateField(_ record: inout Value, _ cache: FieldCache, _ update: Update) throws -> Bool {
-        guard let i = position(of: cache, in: record), var r = record.takeRecord() else { return false }
+        guard case .record = record, var r = record.takeRecord() else { return false }
+        guard let i = cache.position(in: r) else { record = .record(r); return false }
         defer { record = .record(r) }
         try update(&r.values[i])
         return true
-    }
-
-    @inline(never)
-    private static func field(_ key: String, of v: Value) -> Int? {
-        if case .record(let r) = v { return r.keys.firstIndex(of: key) }
-        return nil
-    }
-
-    @inline(never)
-    private static func position(of cache: FieldCache, in v: Value) -> Int? {
-        if case .record(let r) = v { return cache.position(in: r) }
-        return nil
     }
 
     /// A modifier with the typed paths: nil for targets without one.
