@@ -210,7 +210,11 @@ final class Compiler {
         case .assign(let targets, let value, let pos):
             if targets.count == 1, Compiler.fastPaths {
                 if let update = accumulation(targets[0], value) { return update }
-                if let store = localStore(targets[0], value) ?? localItemStore(targets[0], value) { return store }
+                // Not `??`: a closure passed through a generic function comes back wrapped in
+                // conversion thunks, two extra calls on every run of the statement.
+                if let store = localStore(targets[0], value) { return store }
+                if let store = localItemStore(targets[0], value) { return store }
+                if let store = localFieldStore(targets[0], value) { return store }
             }
             let v = expr(value)
             if targets.count == 1 {

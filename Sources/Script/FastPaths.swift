@@ -195,6 +195,7 @@ extension Compiler {
             let i = try index(rt)
             let slot = rt.bp + s
             guard case .some = slot.pointee else { throw variable.unset(rt) }
+            if case .number(let n) = i, Compiler.storeItem(slot, n, v) { return .normal }
             // Moved out (no reference counting): the list's buffer is unique while it changes.
             var container = slot.move().unsafelyUnwrapped
             defer { slot.initialize(to: container) }
@@ -204,46 +205,89 @@ extension Compiler {
         }
     }
 
+    /// `r.f = v` where `r` is a slot of the current frame (records updated in a loop): the
+    /// record is moved out of its slot, its field set in place and the record moved back.
+    func localFieldStore(_ target: Expr, _ value: Expr) -> Exec? {
+        guard case .member(.name(let name, let namePos), let field, let pos) = target,
+              case .local(let s) = resolve(name) else { return nil }
+        let val = expr(value), cache = FieldCache(field)
+        let variable = self.variable(name, namePos), location = loc(pos)
+        return { rt in
+            let v = try val(rt)
+            let slot = rt.bp + s
+            guard case .some = slot.pointee else { throw variable.unset(rt) }
+            var container = slot.move().unsafelyUnwrapped
+            defer { slot.initialize(to: container) }
+            if try Compiler.updateField(&container, cache, { $0 = v }) { return .normal }
+            do { try Ops.setMember(&container, field, v) } catch { throw Compiler.located(error, location) }
+            return .normal
+        }
+    }
+
     // MARK: indexing and members
 
     /// `xs[i]` with one index: lists and strings of every program that loops over items.
     func singleIndex(_ base: Expr, _ index: Expr, _ location: SourceLocation) -> Eval {
         let b = expr(base), ie = expr(index)
-        // A list in a frame slot indexed by a slot or a constant: both read in place, no
-        // closure calls (neither read can change the other, so the order does not matter).
-        if case .name(let n, _) = base, case .local(let s) = resolve(n) {
-            let io = operand(index)
-            let slowRead: Eval = { rt in
-                let v = try b(rt)
-                let i = try ie(rt)
-                do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
-            }
-            switch io {
-            case .local(let t, _):
-                return { rt in
-                    if case .some(.number(let n)) = rt.bp[t], let v = Compiler.item(rt.bp + s, n) { return v }
-                    return try slowRead(rt)
-                }
-            case .constant(let c):
-                return { rt in
-                    if let v = Compiler.item(rt.bp + s, c) { return v }
-                    return try slowRead(rt)
-                }
-            case .any:
-                break
-            }
-        }
-        return { rt in
+        let general: Eval = { rt in
             let v = try b(rt)
-            let i = try ie(rt)
-            if case .list(let items) = v, case .number(let n) = i {
-                let k = n < 0 ? n + Double(items.count) : n
-                if k >= 0, k < Double(items.count), k == k.rounded(.towardZero) { return items[Int(k)] }
-            }
-            // A record used as a dictionary: `counts[word]`.
-            if case .record(let r) = v, case .string(let key) = i, let j = r.keys.firstIndex(of: key) { return r.values[j] }
-            do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
+            return try Compiler.item(of: v, try ie(rt), location)
         }
+        guard case .name(let n, _) = base, case .local(let s) = resolve(n) else { return general }
+        // A list in a frame slot: read in place, without copying the list. The index cannot
+        // change a frame slot, so it may be evaluated first; an unset list keeps the general
+        // path's order of errors.
+        switch operand(index) {
+        case .local(let t, _):
+            return { rt in
+                if case .some(.number(let n)) = rt.bp[t], let v = Compiler.item(rt.bp + s, n) { return v }
+                return try general(rt)
+            }
+        case .constant(let c):
+            return { rt in
+                if let v = Compiler.item(rt.bp + s, c) { return v }
+                return try general(rt)
+            }
+        case .any(let ix):
+            // `xs[i % n]`, `row[j + 1]`.
+            return { rt in
+                guard case .some = rt.bp[s] else { return try general(rt) }
+                let i = try ix(rt)
+                if case .number(let n) = i, let item = Compiler.item(rt.bp + s, n) { return item }
+                guard case .some(let v) = rt.bp[s] else { return try general(rt) }
+                return try Compiler.item(of: v, i, location)
+            }
+        }
+    }
+
+    /// `v[i]` with one index: lists by position and records by key without an index array,
+    /// anything else the general way.
+    @inline(__always)
+    static func item(of v: Value, _ i: Value, _ location: SourceLocation) throws -> Value {
+        if case .list(let items) = v, case .number(let n) = i {
+            let k = n < 0 ? n + Double(items.count) : n
+            if k >= 0, k < Double(items.count), k == k.rounded(.towardZero) { return items[Int(k)] }
+        }
+        // A record used as a dictionary: `counts[word]`.
+        if case .record(let r) = v, case .string(let key) = i, let j = r.keys.firstIndex(of: key) { return r.values[j] }
+        do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
+    }
+
+    /// `xs[n] = v` for the list in `slot`: the list is moved out of the slot (its buffer is
+    /// then unique, so the item changes in place) and moved back. False, with the slot as it
+    /// was, when the slot holds no list or `n` is not a valid position.
+    @inline(__always)
+    static func storeItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ v: Value) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        // Not `switch slot.move()`: binding the payload of a moved-out value copies it, and
+        // the change then copies the whole list.
+        var taken = slot.move()
+        guard var items = taken?.takeList() else { slot.initialize(to: taken); return false }
+        let k = n < 0 ? n + Double(items.count) : n
+        let valid = k >= 0 && k < Double(items.count) && k == k.rounded(.towardZero)
+        if valid { items[Int(k)] = v }
+        slot.initialize(to: .list(items))
+        return valid
     }
 
     /// Item `n` of the list in `slot`, read without copying the list; nil when the slot holds
@@ -299,15 +343,25 @@ extension Compiler {
                 return .normal
             }
             guard slot.kind == .local else { return general }
-            // A number in a frame slot (sums, counters): added in place.
+            // A frame slot: numbers are added (sums, counters), lists and strings grow in place
+            // (the right side cannot change a frame slot, so the slot still holds the old value).
             let s = slot.index
             return { rt in
-                guard case .some(.number(let p)) = rt.bp[s] else { return try general(rt) }
-                let right = try r(rt)
-                if case .number(let q) = right { rt.bp[s] = .number(p + q); return .normal }
-                let sum = try slow(.number(p), right)
-                rt.bp[s] = sum
-                return .normal
+                switch rt.bp[s] {
+                case .some(.number(let p)):
+                    let right = try r(rt)
+                    if case .number(let q) = right { rt.bp[s] = .number(p + q); return .normal }
+                    rt.bp[s] = try slow(.number(p), right)
+                    return .normal
+                case .some(.list), .some(.string):
+                    let right = try r(rt)
+                    if try Compiler.extendInPlace(rt.bp + s, right, rt, location) { return .normal }
+                    guard let old = rt.bp[s] else { return try general(rt) }
+                    rt.bp[s] = try slow(old, right)
+                    return .normal
+                default:
+                    return try general(rt)
+                }
             }
         case .call(.name("append", let calleePos), let args, let pos)
             where args.count == 2 && args.allSatisfy({ $0.name == nil }):
@@ -316,7 +370,7 @@ extension Compiler {
             let callee = expr(.name("append", calleePos)), item = expr(args[1].value)
             let location = loc(Self.start(value))
             let append = Registry.shared.function("append")
-            return { rt in
+            let general: Exec = { rt in
                 let f = try callee(rt)
                 var old = try slot.read(rt)
                 let x = try item(rt)
@@ -333,9 +387,53 @@ extension Compiler {
                 do { slot.write(rt, try fn.call([old, x], named: [], rt, at: pos)) } catch { throw Compiler.trace(error, fn, location) }
                 return .normal
             }
+            // A list in a frame slot and `append` still the builtin (a pinned global): the item
+            // is added to the list where it lies, with no reads or copies of the list.
+            guard slot.kind == .local, case .global(let g) = resolve("append"), let append else { return general }
+            let s = slot.index, appendSlot = globals.slot(g)
+            let builtin = Unmanaged.passUnretained(append).toOpaque()
+            return { rt in
+                guard rt.gfn[appendSlot] == builtin, case .some(.list) = rt.bp[s] else { return try general(rt) }
+                try Compiler.pushInPlace(rt.bp + s, try item(rt), rt, location)
+                return .normal
+            }
         default:
             return nil
         }
+    }
+
+    /// `x = x + right` for a list or string `x` in `slot`, grown where it lies: moved out of
+    /// the slot (so its buffer is unique), extended, moved back. False when `right` is not of
+    /// the same kind (the caller applies `+` the general way).
+    static func extendInPlace(_ slot: UnsafeMutablePointer<Value?>, _ right: Value, _ rt: Runtime,
+                              _ location: SourceLocation) throws -> Bool {
+        if case .some(.list) = slot.pointee, case .list(let b) = right {
+            var taken = slot.move()
+            guard var items = taken?.takeList() else { slot.initialize(to: taken); return false }
+            defer { slot.initialize(to: .list(items)) }
+            do { try rt.limits.checkLength(items.count + b.count, "list") } catch { throw Compiler.located(error, location) }
+            items.append(contentsOf: b)
+            return true
+        }
+        if case .some(.string) = slot.pointee, case .string(let b) = right {
+            var taken = slot.move()
+            guard var text = taken?.takeString() else { slot.initialize(to: taken); return false }
+            defer { slot.initialize(to: .string(text)) }
+            do { try rt.limits.checkLength(text.utf8.count + b.utf8.count, "string") } catch { throw Compiler.located(error, location) }
+            text += b
+            return true
+        }
+        return false
+    }
+
+    /// `append(x, item)` for the list in `slot`, where it lies (the caller checked it is a list).
+    static func pushInPlace(_ slot: UnsafeMutablePointer<Value?>, _ item: Value, _ rt: Runtime,
+                            _ location: SourceLocation) throws {
+        var taken = slot.move()
+        guard var items = taken?.takeList() else { slot.initialize(to: taken); return }
+        defer { slot.initialize(to: .list(items)) }
+        do { try rt.limits.checkLength(items.count + 1, "list") } catch { throw Compiler.located(error, location) }
+        items.append(item)
     }
 
     /// Takes the variable's value out of its slot when the slot still holds `old`'s buffer
@@ -621,10 +719,7 @@ enum DivideOp: NumberOp {
 
 enum RemainderOp: NumberOp {
     /// The remainder with the sign of the divisor, as in Python.
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value {
-        let m = a.truncatingRemainder(dividingBy: b)
-        return .number(m != 0 && (m < 0) != (b < 0) ? m + b : m)
-    }
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(Ops.remainder(a, b)) }
 }
 
 enum PowerOp: NumberOp {
