@@ -215,6 +215,7 @@ final class Compiler {
                 if let store = localStore(targets[0], value) { return store }
                 if let store = localItemStore(targets[0], value) { return store }
                 if let store = localFieldStore(targets[0], value) { return store }
+                if let store = localNestedStore(targets[0], value) { return store }
             }
             let v = expr(value)
             if targets.count == 1 {

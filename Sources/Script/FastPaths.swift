@@ -224,6 +224,61 @@ extension Compiler {
         }
     }
 
+    /// The last step of a nested store: a field, or an item at an index evaluated first.
+    enum NestedLast {
+        case field(FieldCache, String, SourceLocation)
+        case item(Eval, SourceLocation)
+    }
+
+    /// `xs[i].f = v` and `rows[i][j] = v` where `xs`/`rows` is a slot of the current frame
+    /// (lists of records, grids): one closure does what the general path does through a
+    /// modifier per level. The list is moved out of its slot, the item changed where it lies
+    /// and the list moved back; every case the typed helpers do not take goes to `Ops` with
+    /// the values already computed, in the general path's order, so results and errors are
+    /// the general path's.
+    func localNestedStore(_ target: Expr, _ value: Expr) -> Exec? {
+        let base: Expr, last: NestedLast
+        switch target {
+        case .member(let inner, let field, let pos):
+            base = inner
+            last = .field(FieldCache(field), field, loc(pos))
+        case .index(let inner, let comps, let pos):
+            guard comps.count == 1, case .index(let je) = comps[0] else { return nil }
+            base = inner
+            last = .item(operand(je).eval, loc(pos))
+        default:
+            return nil
+        }
+        guard case .index(.name(let name, let namePos), let comps, let pos) = base, comps.count == 1,
+              case .index(let ie) = comps[0], case .local(let s) = resolve(name) else { return nil }
+        let val = expr(value), ix = operand(ie).eval
+        let variable = self.variable(name, namePos), location = loc(pos)
+        return { rt in
+            let v = try val(rt)
+            // The general path evaluates the inner index `j` before the outer `i`.
+            var j = Value.null
+            if case .item(let jx, _) = last { j = try jx(rt) }
+            let i = try ix(rt)
+            let slot = rt.bp + s
+            guard case .some = slot.pointee else { throw variable.unset(rt) }
+            var container = slot.move().unsafelyUnwrapped
+            defer { slot.initialize(to: container) }
+            func update(_ item: inout Value) throws {
+                switch last {
+                case .field(let cache, let field, let at):
+                    if try Compiler.updateField(&item, cache, { $0 = v }) { return }
+                    do { try Ops.setMember(&item, field, v) } catch { throw Compiler.located(error, at) }
+                case .item(_, let at):
+                    if try Compiler.updateItem(&item, j, { $0 = v }) { return }
+                    do { try Ops.setIndex(&item, [.value(j)], v) } catch { throw Compiler.located(error, at) }
+                }
+            }
+            if try Compiler.updateItem(&container, i, update) { return .normal }
+            do { try Ops.modifyIndex(&container, [.value(i)], update) } catch { throw Compiler.located(error, location) }
+            return .normal
+        }
+    }
+
     // MARK: indexing and members
 
     /// `xs[i]` with one index: lists and strings of every program that loops over items.
