@@ -78,11 +78,28 @@ final class Compiler {
                 return try c(rt)
             }
         default:
-            let a = stmt(stmts[0]), b = stmt(stmts[1]), rest = block(Array(stmts[2...]))
+            // Four at a time: each closure in the chain costs a call, and loop bodies are long.
+            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), d = stmt(stmts[3])
+            if stmts.count == 4 {
+                return { rt in
+                    var f = try a(rt)
+                    if f != .normal { return f }
+                    f = try b(rt)
+                    if f != .normal { return f }
+                    f = try c(rt)
+                    if f != .normal { return f }
+                    return try d(rt)
+                }
+            }
+            let rest = block(Array(stmts[4...]))
             return { rt in
                 var f = try a(rt)
                 if f != .normal { return f }
                 f = try b(rt)
+                if f != .normal { return f }
+                f = try c(rt)
+                if f != .normal { return f }
+                f = try d(rt)
                 if f != .normal { return f }
                 return try rest(rt)
             }
