@@ -546,27 +546,28 @@ final class Compiler {
         case .nilLiteral: return { _ in .null }
         case .string(let segments, _):
             if segments.count == 1, case .text(let s) = segments[0] { let value = Value.string(s); return { _ in value } }
-            let parts: [Eval] = segments.map { seg in
+            let parts = ContiguousArray(segments.map { seg -> CompiledArgument in
                 switch seg {
-                case .text(let s): let v = Value.string(s); return { _ in v }
-                case .code(let c): return expr(c)
+                case .text(let s): let v = Value.string(s); return CompiledArgument(eval: { _ in v })
+                case .code(let c): return CompiledArgument(eval: expr(c))
                 }
-            }
+            })
             return { rt in
                 var out = ""
-                for p in parts { out += Format.str(try p(rt)) }
+                for p in parts { out += Format.str(try p.eval(rt)) }
                 return .string(out)
             }
         case .name(let n, let pos): return read(n, pos)
         case .list(let items, _), .tuple(let items, _):
-            let evals = items.map(expr)
-            return { rt in .list(try evals.map { try $0(rt) }) }
+            let evals = compiledArguments(items)
+            return { rt in .list(try Compiler.values(evals, rt)) }
         case .record(let fields, _):
-            let keys = fields.map(\.0), evals = fields.map { expr($0.1) }
+            // Every record this literal makes shares one key list (the field caches compare it).
+            let keys = fields.map(\.0), evals = compiledArguments(fields.map(\.1))
             return { rt in
                 var r = Record()
                 r.keys = keys
-                r.values = try evals.map { try $0(rt) }
+                r.values = try Compiler.values(evals, rt)
                 return .record(r)
             }
         case .unary(let op, let a, let pos):
@@ -659,7 +660,10 @@ final class Compiler {
 
     private func binary(_ op: String, _ a: Expr, _ b: Expr, _ pos: Pos) -> Eval {
         let slow = binarySlow(op, pos)
-        if Compiler.fastPaths, let fast = numericBinary(op, a, b, slow: slow) { return fast }
+        if Compiler.fastPaths, let fast = numericBinary(op, a, b, slow: slow) {
+            if let number = numberExpression(.binary(op, a, b, pos), general: fast) { return number }
+            return fast
+        }
         let x = expr(a), y = expr(b)
         return { rt in try slow(try x(rt), try y(rt)) }
     }
@@ -738,6 +742,21 @@ final class Compiler {
         let site = PinnedCall(slot: globals.slot(gn), argc: argc, reads: [a0, a1, a2, a3], positional: positional,
                               pos: pos, location: location, direct: direct, anyCallee: anyCallee)
         return { rt in try site.call(rt) }
+    }
+
+    /// Expressions kept in an array as structs (an array of bare closures, or `map` over
+    /// them, calls each through conversion thunks).
+    func compiledArguments(_ items: [Expr]) -> ContiguousArray<CompiledArgument> {
+        ContiguousArray(items.map { CompiledArgument(eval: expr($0)) })
+    }
+
+    /// The values of `evals`, in order.
+    @inline(__always)
+    static func values(_ evals: ContiguousArray<CompiledArgument>, _ rt: Runtime) throws -> [Value] {
+        var out: [Value] = []
+        out.reserveCapacity(evals.count)
+        for e in evals { out.append(try e.eval(rt)) }
+        return out
     }
 
     /// Calls a user function with `argc` positional arguments, evaluated straight into

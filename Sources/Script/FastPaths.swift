@@ -120,6 +120,113 @@ extension Compiler {
         }
     }
 
+    // MARK: number expressions
+
+    /// Arithmetic on local variables and constants, such as `(i + j) * (i + j + 1) / 2 + i + 1`
+    /// or `x * x + y * y`: what numeric inner loops compute.
+    indirect enum NumberTree {
+        case constant(Double)
+        case local(Int)
+        case negate(NumberTree)
+        case operation(String, NumberTree, NumberTree)
+
+        var operations: Int {
+            switch self {
+            case .constant, .local: return 0
+            case .negate(let a): return 1 + a.operations
+            case .operation(_, let a, let b): return 1 + a.operations + b.operations
+            }
+        }
+    }
+
+    func numberTree(_ e: Expr) -> NumberTree? {
+        switch e {
+        case .number(let c, _): return .constant(c)
+        case .name(let n, _):
+            if case .local(let s) = resolve(n) { return .local(s) }
+            return nil
+        case .unary("-", let a, _):
+            return numberTree(a).map { .negate($0) }
+        case .binary(let op, let a, let b, _) where ["+", "-", "*", "/", "%", "^"].contains(op):
+            guard let l = numberTree(a), let r = numberTree(b) else { return nil }
+            return .operation(op, l, r)
+        default:
+            return nil
+        }
+    }
+
+    /// An arithmetic expression of two or more operations on locals and constants, computed
+    /// on doubles: no `Value` is made or looked at between the operations. A variable that
+    /// holds anything but a number (a tensor, a number carrying a derivative, nothing yet)
+    /// sets `rt.notNumber`, and the expression runs again the general way; it reads only
+    /// variables, so running it twice changes nothing.
+    func numberExpression(_ e: Expr, general: @escaping Eval) -> Eval? {
+        guard let tree = numberTree(e), tree.operations >= 2 else { return nil }
+        let compute = numberEval(tree)
+        return { rt in
+            let d = compute(rt)
+            if !rt.notNumber { return .number(d) }
+            rt.notNumber = false
+            return try general(rt)
+        }
+    }
+
+    /// An operand of a number operation: read in place when it is a constant or a local.
+    struct NumberOperand {
+        /// 0: a constant, 1: a frame slot, 2: a subexpression.
+        let kind: UInt8
+        let constant: Double
+        let slot: Int
+        let eval: (Runtime) -> Double
+
+        @inline(__always)
+        func callAsFunction(_ rt: Runtime) -> Double {
+            if kind == 0 { return constant }
+            if kind == 1 { return Compiler.number(rt, slot) }
+            return eval(rt)
+        }
+    }
+
+    /// The number in a frame slot, or 0 with `rt.notNumber` set.
+    @inline(__always)
+    static func number(_ rt: Runtime, _ slot: Int) -> Double {
+        if case .some(.number(let d)) = rt.bp[slot] { return d }
+        rt.notNumber = true
+        return 0
+    }
+
+    private func numberOperand(_ t: NumberTree) -> NumberOperand {
+        switch t {
+        case .constant(let c): return NumberOperand(kind: 0, constant: c, slot: 0, eval: { _ in c })
+        case .local(let s): return NumberOperand(kind: 1, constant: 0, slot: s, eval: { rt in Compiler.number(rt, s) })
+        default: return NumberOperand(kind: 2, constant: 0, slot: 0, eval: numberEval(t))
+        }
+    }
+
+    private func numberEval(_ t: NumberTree) -> (Runtime) -> Double {
+        switch t {
+        case .constant(let c): return { _ in c }
+        case .local(let s): return { rt in Compiler.number(rt, s) }
+        case .negate(let a):
+            let x = numberOperand(a)
+            return { rt in -x(rt) }
+        case .operation(let op, let a, let b):
+            let l = numberOperand(a), r = numberOperand(b)
+            switch op {
+            case "+": return arithmetic(AddOp.self, l, r)
+            case "-": return arithmetic(SubtractOp.self, l, r)
+            case "*": return arithmetic(MultiplyOp.self, l, r)
+            case "/": return arithmetic(DivideOp.self, l, r)
+            case "%": return arithmetic(RemainderOp.self, l, r)
+            default: return arithmetic(PowerOp.self, l, r)
+            }
+        }
+    }
+
+    private func arithmetic<Op: ArithmeticOp>(_: Op.Type, _ l: NumberOperand, _ r: NumberOperand) -> (Runtime) -> Double {
+        { rt in Op.apply(l(rt), r(rt)) }
+    }
+
     // MARK: conditions
 
     /// A comparison of numbers used as a condition (`while k < n`, `if x % 2 == 0`): the
@@ -752,33 +859,42 @@ extension CompareOp {
     }
 }
 
-enum AddOp: NumberOp {
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a + b) }
+/// A number operator whose result is a number, for expressions computed on doubles.
+protocol ArithmeticOp: NumberOp {
+    static func apply(_ a: Double, _ b: Double) -> Double
+}
+
+extension ArithmeticOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(apply(a, b)) }
+}
+
+enum AddOp: ArithmeticOp {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a + b }
     static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a + b, da + db) }
 }
 
-enum SubtractOp: NumberOp {
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a - b) }
+enum SubtractOp: ArithmeticOp {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a - b }
     static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a - b, da - db) }
 }
 
-enum MultiplyOp: NumberOp {
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a * b) }
+enum MultiplyOp: ArithmeticOp {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a * b }
     static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a * b, a * db + b * da) }
 }
 
-enum DivideOp: NumberOp {
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a / b) }
+enum DivideOp: ArithmeticOp {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a / b }
     static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a / b, (da * b - a * db) / (b * b)) }
 }
 
-enum RemainderOp: NumberOp {
+enum RemainderOp: ArithmeticOp {
     /// The remainder with the sign of the divisor, as in Python.
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(Ops.remainder(a, b)) }
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { Ops.remainder(a, b) }
 }
 
-enum PowerOp: NumberOp {
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(b == 2 ? a * a : Foundation.pow(a, b)) }
+enum PowerOp: ArithmeticOp {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { b == 2 ? a * a : Foundation.pow(a, b) }
     static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? {
         let v = b == 2 ? a * a : Foundation.pow(a, b)
         var d = da == 0 ? 0 : (b == 2 ? 2 * a * da : b * Foundation.pow(a, b - 1) * da)

@@ -100,6 +100,16 @@ final class FastPathTests: XCTestCase {
         "fn f() { r = {a: 1}\n q = r\n r.a = 5\n return [q, r] }\nresult = f()",
         "fn f() { r = [1]\n r.a = 5 }\nresult = f()",
         "fn f() { if false { r = {} }\n r.a = 5 }\nresult = f()",
+        "fn f(x) { return x * x + 3 * x - 1 }\ng = grad(f)\nresult = [f(2), g(2), f(-0.5)]",
+        "fn f(x, y) { return (x + y) * (x - y) % 7 ^ 2 - -x / 2 }\nresult = [f(3, 1), f(-2, 5), f(0.5, 0)]",
+        "fn f(x) { return x * x + x / 2 }\nresult = f(tensor([1, 2]))",
+        "fn f(x) { return x * 2 + 1 }\nresult = f(\"a\")",
+        "fn f() { if false { a = 1 }\n return a * 2 + 1 }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n ys = [[1, 2], [3, 4]]\n ys[1][0] = 7\n ys[0][5] = 1 }\nresult = f()",
+        "fn f() { xs = [{a: 1}, 2]\n xs[0].a = 5\n xs[0].b = 6\n xs[1].a = 1 }\nresult = f()",
+        "fn f() { xs = [{a: 1}]\n xs[3].a = 5 }\nresult = f()",
+        "fn f() { if false { xs = [] }\n xs[0].a = 5 }\nresult = f()",
+        "fn f() { g = [[0] * 3] * 2\n for i in 0..2 { for j in 0..3 { g[i][j] = i * 3 + j } }\n return [g, {p: \"x{g[1][2]}y\"}] }\nresult = f()",
         "fn f() { xs = [7] * 3\n ys = [1, 2] * 2\n return [xs, ys, [] * 4, -7 % 3, 7 % -3, 5.5 % 2, -4 % 2, 1 / (-4 % 2)] }\nresult = f()",
     ]
 
