@@ -769,13 +769,15 @@ final class Compiler {
     ) throws -> Value {
         let frame = try uf.reserveFrame(argc: argc, rt)
         defer { UserFunction.freeFrame(frame, rt) }
-        if argc > 0 { frame[0] = try a0(rt) }
-        if argc > 1 { frame[1] = try a1(rt) }
-        if argc > 2 { frame[2] = try a2(rt) }
-        if argc > 3 { frame[3] = try a3(rt) }
+        // Slots above `rt.sp` hold nil (frames are emptied when freed), so arguments are
+        // initialized in place: an assignment would first destroy the nil it replaces.
+        if argc > 0 { frame.initialize(to: try a0(rt)) }
+        if argc > 1 { (frame + 1).initialize(to: try a1(rt)) }
+        if argc > 2 { (frame + 2).initialize(to: try a2(rt)) }
+        if argc > 3 { (frame + 3).initialize(to: try a3(rt)) }
         var i = 4
         while i < argc {
-            frame[i] = try positional[i].eval(rt)
+            (frame + i).initialize(to: try positional[i].eval(rt))
             i += 1
         }
         return try uf.enter(frame: frame, argc: argc, rt)
