@@ -78,11 +78,28 @@ final class Compiler {
                 return try c(rt)
             }
         default:
-            let a = stmt(stmts[0]), b = stmt(stmts[1]), rest = block(Array(stmts[2...]))
+            // Four at a time: each closure in the chain costs a call, and loop bodies are long.
+            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), d = stmt(stmts[3])
+            if stmts.count == 4 {
+                return { rt in
+                    var f = try a(rt)
+                    if f != .normal { return f }
+                    f = try b(rt)
+                    if f != .normal { return f }
+                    f = try c(rt)
+                    if f != .normal { return f }
+                    return try d(rt)
+                }
+            }
+            let rest = block(Array(stmts[4...]))
             return { rt in
                 var f = try a(rt)
                 if f != .normal { return f }
                 f = try b(rt)
+                if f != .normal { return f }
+                f = try c(rt)
+                if f != .normal { return f }
+                f = try d(rt)
                 if f != .normal { return f }
                 return try rest(rt)
             }
@@ -208,7 +225,15 @@ final class Compiler {
             let ev = expr(e)
             return { rt in _ = try ev(rt); return .normal }
         case .assign(let targets, let value, let pos):
-            if targets.count == 1, Compiler.fastPaths, let update = accumulation(targets[0], value) { return update }
+            if targets.count == 1, Compiler.fastPaths {
+                if let update = accumulation(targets[0], value) { return update }
+                // Not `??`: a closure passed through a generic function comes back wrapped in
+                // conversion thunks, two extra calls on every run of the statement.
+                if let store = localStore(targets[0], value) { return store }
+                if let store = localItemStore(targets[0], value) { return store }
+                if let store = localFieldStore(targets[0], value) { return store }
+                if let store = localNestedStore(targets[0], value) { return store }
+            }
             let v = expr(value)
             if targets.count == 1 {
                 let set = setter(targets[0])
@@ -521,27 +546,28 @@ final class Compiler {
         case .nilLiteral: return { _ in .null }
         case .string(let segments, _):
             if segments.count == 1, case .text(let s) = segments[0] { let value = Value.string(s); return { _ in value } }
-            let parts: [Eval] = segments.map { seg in
+            let parts = ContiguousArray(segments.map { seg -> CompiledArgument in
                 switch seg {
-                case .text(let s): let v = Value.string(s); return { _ in v }
-                case .code(let c): return expr(c)
+                case .text(let s): let v = Value.string(s); return CompiledArgument(eval: { _ in v })
+                case .code(let c): return CompiledArgument(eval: expr(c))
                 }
-            }
+            })
             return { rt in
                 var out = ""
-                for p in parts { out += Format.str(try p(rt)) }
+                for p in parts { out += Format.str(try p.eval(rt)) }
                 return .string(out)
             }
         case .name(let n, let pos): return read(n, pos)
         case .list(let items, _), .tuple(let items, _):
-            let evals = items.map(expr)
-            return { rt in .list(try evals.map { try $0(rt) }) }
+            let evals = compiledArguments(items)
+            return { rt in .list(try Compiler.values(evals, rt)) }
         case .record(let fields, _):
-            let keys = fields.map(\.0), evals = fields.map { expr($0.1) }
+            // Every record this literal makes shares one key list (the field caches compare it).
+            let keys = fields.map(\.0), evals = compiledArguments(fields.map(\.1))
             return { rt in
                 var r = Record()
                 r.keys = keys
-                r.values = try evals.map { try $0(rt) }
+                r.values = try Compiler.values(evals, rt)
                 return .record(r)
             }
         case .unary(let op, let a, let pos):
@@ -634,7 +660,10 @@ final class Compiler {
 
     private func binary(_ op: String, _ a: Expr, _ b: Expr, _ pos: Pos) -> Eval {
         let slow = binarySlow(op, pos)
-        if Compiler.fastPaths, let fast = numericBinary(op, a, b, slow: slow) { return fast }
+        if Compiler.fastPaths, let fast = numericBinary(op, a, b, slow: slow) {
+            if let number = numberExpression(.binary(op, a, b, pos), general: fast) { return number }
+            return fast
+        }
         let x = expr(a), y = expr(b)
         return { rt in try slow(try x(rt), try y(rt)) }
     }
@@ -715,6 +744,21 @@ final class Compiler {
         return { rt in try site.call(rt) }
     }
 
+    /// Expressions kept in an array as structs (an array of bare closures, or `map` over
+    /// them, calls each through conversion thunks).
+    func compiledArguments(_ items: [Expr]) -> ContiguousArray<CompiledArgument> {
+        ContiguousArray(items.map { CompiledArgument(eval: expr($0)) })
+    }
+
+    /// The values of `evals`, in order.
+    @inline(__always)
+    static func values(_ evals: ContiguousArray<CompiledArgument>, _ rt: Runtime) throws -> [Value] {
+        var out: [Value] = []
+        out.reserveCapacity(evals.count)
+        for e in evals { out.append(try e.eval(rt)) }
+        return out
+    }
+
     /// Calls a user function with `argc` positional arguments, evaluated straight into
     /// the callee's frame. The first four have reads of their own (calling a closure
     /// kept in an array retains its context); the rest come from the array.
@@ -725,13 +769,15 @@ final class Compiler {
     ) throws -> Value {
         let frame = try uf.reserveFrame(argc: argc, rt)
         defer { UserFunction.freeFrame(frame, rt) }
-        if argc > 0 { frame[0] = try a0(rt) }
-        if argc > 1 { frame[1] = try a1(rt) }
-        if argc > 2 { frame[2] = try a2(rt) }
-        if argc > 3 { frame[3] = try a3(rt) }
+        // Slots above `rt.sp` hold nil (frames are emptied when freed), so arguments are
+        // initialized in place: an assignment would first destroy the nil it replaces.
+        if argc > 0 { frame.initialize(to: try a0(rt)) }
+        if argc > 1 { (frame + 1).initialize(to: try a1(rt)) }
+        if argc > 2 { (frame + 2).initialize(to: try a2(rt)) }
+        if argc > 3 { (frame + 3).initialize(to: try a3(rt)) }
         var i = 4
         while i < argc {
-            frame[i] = try positional[i].eval(rt)
+            (frame + i).initialize(to: try positional[i].eval(rt))
             i += 1
         }
         return try uf.enter(frame: frame, argc: argc, rt)

@@ -120,6 +120,113 @@ extension Compiler {
         }
     }
 
+    // MARK: number expressions
+
+    /// Arithmetic on local variables and constants, such as `(i + j) * (i + j + 1) / 2 + i + 1`
+    /// or `x * x + y * y`: what numeric inner loops compute.
+    indirect enum NumberTree {
+        case constant(Double)
+        case local(Int)
+        case negate(NumberTree)
+        case operation(String, NumberTree, NumberTree)
+
+        var operations: Int {
+            switch self {
+            case .constant, .local: return 0
+            case .negate(let a): return 1 + a.operations
+            case .operation(_, let a, let b): return 1 + a.operations + b.operations
+            }
+        }
+    }
+
+    func numberTree(_ e: Expr) -> NumberTree? {
+        switch e {
+        case .number(let c, _): return .constant(c)
+        case .name(let n, _):
+            if case .local(let s) = resolve(n) { return .local(s) }
+            return nil
+        case .unary("-", let a, _):
+            return numberTree(a).map { .negate($0) }
+        case .binary(let op, let a, let b, _) where ["+", "-", "*", "/", "%", "^"].contains(op):
+            guard let l = numberTree(a), let r = numberTree(b) else { return nil }
+            return .operation(op, l, r)
+        default:
+            return nil
+        }
+    }
+
+    /// An arithmetic expression of two or more operations on locals and constants, computed
+    /// on doubles: no `Value` is made or looked at between the operations. A variable that
+    /// holds anything but a number (a tensor, a number carrying a derivative, nothing yet)
+    /// sets `rt.notNumber`, and the expression runs again the general way; it reads only
+    /// variables, so running it twice changes nothing.
+    func numberExpression(_ e: Expr, general: @escaping Eval) -> Eval? {
+        guard let tree = numberTree(e), tree.operations >= 2 else { return nil }
+        let compute = numberEval(tree)
+        return { rt in
+            let d = compute(rt)
+            if !rt.notNumber { return .number(d) }
+            rt.notNumber = false
+            return try general(rt)
+        }
+    }
+
+    /// An operand of a number operation: read in place when it is a constant or a local.
+    struct NumberOperand {
+        /// 0: a constant, 1: a frame slot, 2: a subexpression.
+        let kind: UInt8
+        let constant: Double
+        let slot: Int
+        let eval: (Runtime) -> Double
+
+        @inline(__always)
+        func callAsFunction(_ rt: Runtime) -> Double {
+            if kind == 0 { return constant }
+            if kind == 1 { return Compiler.number(rt, slot) }
+            return eval(rt)
+        }
+    }
+
+    /// The number in a frame slot, or 0 with `rt.notNumber` set.
+    @inline(__always)
+    static func number(_ rt: Runtime, _ slot: Int) -> Double {
+        if case .some(.number(let d)) = rt.bp[slot] { return d }
+        rt.notNumber = true
+        return 0
+    }
+
+    private func numberOperand(_ t: NumberTree) -> NumberOperand {
+        switch t {
+        case .constant(let c): return NumberOperand(kind: 0, constant: c, slot: 0, eval: { _ in c })
+        case .local(let s): return NumberOperand(kind: 1, constant: 0, slot: s, eval: { rt in Compiler.number(rt, s) })
+        default: return NumberOperand(kind: 2, constant: 0, slot: 0, eval: numberEval(t))
+        }
+    }
+
+    private func numberEval(_ t: NumberTree) -> (Runtime) -> Double {
+        switch t {
+        case .constant(let c): return { _ in c }
+        case .local(let s): return { rt in Compiler.number(rt, s) }
+        case .negate(let a):
+            let x = numberOperand(a)
+            return { rt in -x(rt) }
+        case .operation(let op, let a, let b):
+            let l = numberOperand(a), r = numberOperand(b)
+            switch op {
+            case "+": return arithmetic(AddOp.self, l, r)
+            case "-": return arithmetic(SubtractOp.self, l, r)
+            case "*": return arithmetic(MultiplyOp.self, l, r)
+            case "/": return arithmetic(DivideOp.self, l, r)
+            case "%": return arithmetic(RemainderOp.self, l, r)
+            default: return arithmetic(PowerOp.self, l, r)
+            }
+        }
+    }
+
+    private func arithmetic<Op: ArithmeticOp>(_: Op.Type, _ l: NumberOperand, _ r: NumberOperand) -> (Runtime) -> Double {
+        { rt in Op.apply(l(rt), r(rt)) }
+    }
+
     // MARK: conditions
 
     /// A comparison of numbers used as a condition (`while k < n`, `if x % 2 == 0`): the
@@ -167,22 +274,192 @@ extension Compiler {
         }
     }
 
+    // MARK: local variables
+
+    /// `x = e` into a slot of the current frame, the commonest statement of every loop:
+    /// stored straight into the slot, without a general setter in between.
+    func localStore(_ target: Expr, _ value: Expr) -> Exec? {
+        guard case .name(let name, _) = target, case .local(let s) = resolve(name) else { return nil }
+        let v = expr(value)
+        return { rt in
+            let x = try v(rt)
+            rt.bp[s] = x
+            return .normal
+        }
+    }
+
+    /// `xs[i] = v` where `xs` is a slot of the current frame (sieves, permutations, any loop
+    /// that fills a list): the list is moved out of its slot, changed in place and moved back,
+    /// with no closure between the statement and the slot. Other containers, other indices
+    /// and errors take the general path's rules, applied to the values already computed.
+    func localItemStore(_ target: Expr, _ value: Expr) -> Exec? {
+        guard case .index(.name(let name, let namePos), let comps, let pos) = target, comps.count == 1,
+              case .index(let ie) = comps[0], case .local(let s) = resolve(name) else { return nil }
+        let val = expr(value), index = operand(ie).eval
+        let variable = self.variable(name, namePos), location = loc(pos)
+        return { rt in
+            let v = try val(rt)
+            let i = try index(rt)
+            let slot = rt.bp + s
+            guard case .some = slot.pointee else { throw variable.unset(rt) }
+            if case .number(let n) = i, Compiler.storeItem(slot, n, v) { return .normal }
+            // Moved out (no reference counting): the list's buffer is unique while it changes.
+            var container = slot.move().unsafelyUnwrapped
+            defer { slot.initialize(to: container) }
+            if try Compiler.updateItem(&container, i, { $0 = v }) { return .normal }
+            do { try Ops.setIndex(&container, [.value(i)], v) } catch { throw Compiler.located(error, location) }
+            return .normal
+        }
+    }
+
+    /// `r.f = v` where `r` is a slot of the current frame (records updated in a loop): the
+    /// record is moved out of its slot, its field set in place and the record moved back.
+    func localFieldStore(_ target: Expr, _ value: Expr) -> Exec? {
+        guard case .member(.name(let name, let namePos), let field, let pos) = target,
+              case .local(let s) = resolve(name) else { return nil }
+        let val = expr(value), cache = FieldCache(field)
+        let variable = self.variable(name, namePos), location = loc(pos)
+        return { rt in
+            let v = try val(rt)
+            let slot = rt.bp + s
+            guard case .some = slot.pointee else { throw variable.unset(rt) }
+            var container = slot.move().unsafelyUnwrapped
+            defer { slot.initialize(to: container) }
+            if try Compiler.updateField(&container, cache, { $0 = v }) { return .normal }
+            do { try Ops.setMember(&container, field, v) } catch { throw Compiler.located(error, location) }
+            return .normal
+        }
+    }
+
+    /// The last step of a nested store: a field, or an item at an index evaluated first.
+    enum NestedLast {
+        case field(FieldCache, String, SourceLocation)
+        case item(Eval, SourceLocation)
+    }
+
+    /// `xs[i].f = v` and `rows[i][j] = v` where `xs`/`rows` is a slot of the current frame
+    /// (lists of records, grids): one closure does what the general path does through a
+    /// modifier per level. The list is moved out of its slot, the item changed where it lies
+    /// and the list moved back; every case the typed helpers do not take goes to `Ops` with
+    /// the values already computed, in the general path's order, so results and errors are
+    /// the general path's.
+    func localNestedStore(_ target: Expr, _ value: Expr) -> Exec? {
+        let base: Expr, last: NestedLast
+        switch target {
+        case .member(let inner, let field, let pos):
+            base = inner
+            last = .field(FieldCache(field), field, loc(pos))
+        case .index(let inner, let comps, let pos):
+            guard comps.count == 1, case .index(let je) = comps[0] else { return nil }
+            base = inner
+            last = .item(operand(je).eval, loc(pos))
+        default:
+            return nil
+        }
+        guard case .index(.name(let name, let namePos), let comps, let pos) = base, comps.count == 1,
+              case .index(let ie) = comps[0], case .local(let s) = resolve(name) else { return nil }
+        let val = expr(value), ix = operand(ie).eval
+        let variable = self.variable(name, namePos), location = loc(pos)
+        return { rt in
+            let v = try val(rt)
+            // The general path evaluates the inner index `j` before the outer `i`.
+            var j = Value.null
+            if case .item(let jx, _) = last { j = try jx(rt) }
+            let i = try ix(rt)
+            let slot = rt.bp + s
+            guard case .some = slot.pointee else { throw variable.unset(rt) }
+            var container = slot.move().unsafelyUnwrapped
+            defer { slot.initialize(to: container) }
+            func update(_ item: inout Value) throws {
+                switch last {
+                case .field(let cache, let field, let at):
+                    if try Compiler.updateField(&item, cache, { $0 = v }) { return }
+                    do { try Ops.setMember(&item, field, v) } catch { throw Compiler.located(error, at) }
+                case .item(_, let at):
+                    if try Compiler.updateItem(&item, j, { $0 = v }) { return }
+                    do { try Ops.setIndex(&item, [.value(j)], v) } catch { throw Compiler.located(error, at) }
+                }
+            }
+            if try Compiler.updateItem(&container, i, update) { return .normal }
+            do { try Ops.modifyIndex(&container, [.value(i)], update) } catch { throw Compiler.located(error, location) }
+            return .normal
+        }
+    }
+
     // MARK: indexing and members
 
     /// `xs[i]` with one index: lists and strings of every program that loops over items.
     func singleIndex(_ base: Expr, _ index: Expr, _ location: SourceLocation) -> Eval {
         let b = expr(base), ie = expr(index)
-        return { rt in
+        let general: Eval = { rt in
             let v = try b(rt)
-            let i = try ie(rt)
-            if case .list(let items) = v, case .number(let n) = i {
-                let k = n < 0 ? n + Double(items.count) : n
-                if k >= 0, k < Double(items.count), k == k.rounded(.towardZero) { return items[Int(k)] }
-            }
-            // A record used as a dictionary: `counts[word]`.
-            if case .record(let r) = v, case .string(let key) = i, let j = r.keys.firstIndex(of: key) { return r.values[j] }
-            do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
+            return try Compiler.item(of: v, try ie(rt), location)
         }
+        guard case .name(let n, _) = base, case .local(let s) = resolve(n) else { return general }
+        // A list in a frame slot: read in place, without copying the list. The index cannot
+        // change a frame slot, so it may be evaluated first; an unset list keeps the general
+        // path's order of errors.
+        switch operand(index) {
+        case .local(let t, _):
+            return { rt in
+                if case .some(.number(let n)) = rt.bp[t], let v = Compiler.item(rt.bp + s, n) { return v }
+                return try general(rt)
+            }
+        case .constant(let c):
+            return { rt in
+                if let v = Compiler.item(rt.bp + s, c) { return v }
+                return try general(rt)
+            }
+        case .any(let ix):
+            // `xs[i % n]`, `row[j + 1]`.
+            return { rt in
+                guard case .some = rt.bp[s] else { return try general(rt) }
+                let i = try ix(rt)
+                if case .number(let n) = i, let item = Compiler.item(rt.bp + s, n) { return item }
+                guard case .some(let v) = rt.bp[s] else { return try general(rt) }
+                return try Compiler.item(of: v, i, location)
+            }
+        }
+    }
+
+    /// `v[i]` with one index: lists by position and records by key without an index array,
+    /// anything else the general way.
+    @inline(__always)
+    static func item(of v: Value, _ i: Value, _ location: SourceLocation) throws -> Value {
+        if case .list(let items) = v, case .number(let n) = i {
+            let k = n < 0 ? n + Double(items.count) : n
+            if k >= 0, k < Double(items.count), k == k.rounded(.towardZero) { return items[Int(k)] }
+        }
+        // A record used as a dictionary: `counts[word]`.
+        if case .record(let r) = v, case .string(let key) = i, let j = r.keys.firstIndex(of: key) { return r.values[j] }
+        do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
+    }
+
+    /// `xs[n] = v` for the list in `slot`: the list is moved out of the slot (its buffer is
+    /// then unique, so the item changes in place) and moved back. False, with the slot as it
+    /// was, when the slot holds no list or `n` is not a valid position.
+    @inline(__always)
+    static func storeItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ v: Value) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        // Not `switch slot.move()`: binding the payload of a moved-out value copies it, and
+        // the change then copies the whole list.
+        var taken = slot.move()
+        guard var items = taken?.takeList() else { slot.initialize(to: taken); return false }
+        let k = n < 0 ? n + Double(items.count) : n
+        let valid = k >= 0 && k < Double(items.count) && k == k.rounded(.towardZero)
+        if valid { items[Int(k)] = v }
+        slot.initialize(to: .list(items))
+        return valid
+    }
+
+    /// Item `n` of the list in `slot`, read without copying the list; nil when the slot holds
+    /// no list or `n` is not a valid position.
+    @inline(__always)
+    static func item(_ slot: UnsafeMutablePointer<Value?>, _ n: Double) -> Value? {
+        guard case .some(.list(let items)) = slot.pointee else { return nil }
+        let k = n < 0 ? n + Double(items.count) : n
+        guard k >= 0, k < Double(items.count), k == k.rounded(.towardZero) else { return nil }
+        return items[Int(k)]
     }
 
     /// `r.name` on records: the position of the field is remembered for records that share
@@ -191,6 +468,14 @@ extension Compiler {
     func cachedMember(_ base: Expr, _ name: String, _ location: SourceLocation) -> Eval {
         let b = expr(base)
         let cache = FieldCache(name)
+        // A record in a frame slot (`b.x` in n-body, `tree.left`): read in place.
+        if case .name(let n, _) = base, case .local(let s) = resolve(n) {
+            return { rt in
+                if case .some(.record(let r)) = rt.bp[s], let i = cache.position(in: r) { return r.values[i] }
+                let v = try b(rt)
+                do { return try Ops.member(v, name) } catch { throw Compiler.located(error, location) }
+            }
+        }
         return { rt in
             let v = try b(rt)
             if case .record(let r) = v, let i = cache.position(in: r) { return r.values[i] }
@@ -211,13 +496,34 @@ extension Compiler {
             // Errors of reading the variable point at the read, as they would without this path.
             let slot = variable(name, readPos)
             let r = expr(rhs), slow = binarySlow("+", pos), location = loc(pos)
-            return { rt in
+            let general: Exec = { rt in
                 var old = try slot.read(rt)
                 let right = try r(rt)
                 if case .number(let p) = old, case .number(let q) = right { slot.write(rt, .number(p + q)); return .normal }
                 if let grown = try Compiler.grow(slot, rt, &old, right, location) { slot.write(rt, grown); return .normal }
                 slot.write(rt, try slow(old, right))
                 return .normal
+            }
+            guard slot.kind == .local else { return general }
+            // A frame slot: numbers are added (sums, counters), lists and strings grow in place
+            // (the right side cannot change a frame slot, so the slot still holds the old value).
+            let s = slot.index
+            return { rt in
+                switch rt.bp[s] {
+                case .some(.number(let p)):
+                    let right = try r(rt)
+                    if case .number(let q) = right { rt.bp[s] = .number(p + q); return .normal }
+                    rt.bp[s] = try slow(.number(p), right)
+                    return .normal
+                case .some(.list), .some(.string):
+                    let right = try r(rt)
+                    if try Compiler.extendInPlace(rt.bp + s, right, rt, location) { return .normal }
+                    guard let old = rt.bp[s] else { return try general(rt) }
+                    rt.bp[s] = try slow(old, right)
+                    return .normal
+                default:
+                    return try general(rt)
+                }
             }
         case .call(.name("append", let calleePos), let args, let pos)
             where args.count == 2 && args.allSatisfy({ $0.name == nil }):
@@ -226,7 +532,7 @@ extension Compiler {
             let callee = expr(.name("append", calleePos)), item = expr(args[1].value)
             let location = loc(Self.start(value))
             let append = Registry.shared.function("append")
-            return { rt in
+            let general: Exec = { rt in
                 let f = try callee(rt)
                 var old = try slot.read(rt)
                 let x = try item(rt)
@@ -243,9 +549,53 @@ extension Compiler {
                 do { slot.write(rt, try fn.call([old, x], named: [], rt, at: pos)) } catch { throw Compiler.trace(error, fn, location) }
                 return .normal
             }
+            // A list in a frame slot and `append` still the builtin (a pinned global): the item
+            // is added to the list where it lies, with no reads or copies of the list.
+            guard slot.kind == .local, case .global(let g) = resolve("append"), let append else { return general }
+            let s = slot.index, appendSlot = globals.slot(g)
+            let builtin = Unmanaged.passUnretained(append).toOpaque()
+            return { rt in
+                guard rt.gfn[appendSlot] == builtin, case .some(.list) = rt.bp[s] else { return try general(rt) }
+                try Compiler.pushInPlace(rt.bp + s, try item(rt), rt, location)
+                return .normal
+            }
         default:
             return nil
         }
+    }
+
+    /// `x = x + right` for a list or string `x` in `slot`, grown where it lies: moved out of
+    /// the slot (so its buffer is unique), extended, moved back. False when `right` is not of
+    /// the same kind (the caller applies `+` the general way).
+    static func extendInPlace(_ slot: UnsafeMutablePointer<Value?>, _ right: Value, _ rt: Runtime,
+                              _ location: SourceLocation) throws -> Bool {
+        if case .some(.list) = slot.pointee, case .list(let b) = right {
+            var taken = slot.move()
+            guard var items = taken?.takeList() else { slot.initialize(to: taken); return false }
+            defer { slot.initialize(to: .list(items)) }
+            do { try rt.limits.checkLength(items.count + b.count, "list") } catch { throw Compiler.located(error, location) }
+            items.append(contentsOf: b)
+            return true
+        }
+        if case .some(.string) = slot.pointee, case .string(let b) = right {
+            var taken = slot.move()
+            guard var text = taken?.takeString() else { slot.initialize(to: taken); return false }
+            defer { slot.initialize(to: .string(text)) }
+            do { try rt.limits.checkLength(text.utf8.count + b.utf8.count, "string") } catch { throw Compiler.located(error, location) }
+            text += b
+            return true
+        }
+        return false
+    }
+
+    /// `append(x, item)` for the list in `slot`, where it lies (the caller checked it is a list).
+    static func pushInPlace(_ slot: UnsafeMutablePointer<Value?>, _ item: Value, _ rt: Runtime,
+                            _ location: SourceLocation) throws {
+        var taken = slot.move()
+        guard var items = taken?.takeList() else { slot.initialize(to: taken); return }
+        defer { slot.initialize(to: .list(items)) }
+        do { try rt.limits.checkLength(items.count + 1, "list") } catch { throw Compiler.located(error, location) }
+        items.append(item)
     }
 
     /// Takes the variable's value out of its slot when the slot still holds `old`'s buffer
@@ -318,16 +668,19 @@ extension Compiler {
     /// changed in place without building an index array. False when the container is not a
     /// list or the index not a valid position (the general path then reports the error).
     static func updateItem(_ container: inout Value, _ i: Value, _ update: Update) throws -> Bool {
+        // The container is moved out (never copied) to be looked at, and moved back when
+        // the index does not fit, so its buffer stays unique for the update.
         if case .string(let key) = i, case .record = container {
-            guard let j = field(key, of: container), var r = container.takeRecord() else { return false }
+            guard var r = container.takeRecord() else { return false }
+            guard let j = r.keys.firstIndex(of: key) else { container = .record(r); return false }
             defer { container = .record(r) }
             try update(&r.values[j])
             return true
         }
-        guard case .number(let n) = i, case .list = container else { return false }
-        let count = Double(size(of: container))
+        guard case .number(let n) = i, case .list = container, var items = container.takeList() else { return false }
+        let count = Double(items.count)
         let k = n < 0 ? n + count : n
-        guard k >= 0, k < count, k == k.rounded(.towardZero), var items = container.takeList() else { return false }
+        guard k >= 0, k < count, k == k.rounded(.towardZero) else { container = .list(items); return false }
         defer { container = .list(items) }
         try update(&items[Int(k)])
         return true
@@ -336,22 +689,11 @@ extension Compiler {
     /// `r.f = v` and `r.f` as part of a target: the field's position comes from the cache.
     /// False when the record has no such field or the value is not a record.
     static func updateField(_ record: inout Value, _ cache: FieldCache, _ update: Update) throws -> Bool {
-        guard let i = position(of: cache, in: record), var r = record.takeRecord() else { return false }
+        guard case .record = record, var r = record.takeRecord() else { return false }
+        guard let i = cache.position(in: r) else { record = .record(r); return false }
         defer { record = .record(r) }
         try update(&r.values[i])
         return true
-    }
-
-    @inline(never)
-    private static func field(_ key: String, of v: Value) -> Int? {
-        if case .record(let r) = v { return r.keys.firstIndex(of: key) }
-        return nil
-    }
-
-    @inline(never)
-    private static func position(of cache: FieldCache, in v: Value) -> Int? {
-        if case .record(let r) = v { return cache.position(in: r) }
-        return nil
     }
 
     /// A modifier with the typed paths: nil for targets without one.
@@ -517,36 +859,42 @@ extension CompareOp {
     }
 }
 
-enum AddOp: NumberOp {
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a + b) }
+/// A number operator whose result is a number, for expressions computed on doubles.
+protocol ArithmeticOp: NumberOp {
+    static func apply(_ a: Double, _ b: Double) -> Double
+}
+
+extension ArithmeticOp {
+    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(apply(a, b)) }
+}
+
+enum AddOp: ArithmeticOp {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a + b }
     static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a + b, da + db) }
 }
 
-enum SubtractOp: NumberOp {
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a - b) }
+enum SubtractOp: ArithmeticOp {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a - b }
     static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a - b, da - db) }
 }
 
-enum MultiplyOp: NumberOp {
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a * b) }
+enum MultiplyOp: ArithmeticOp {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a * b }
     static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a * b, a * db + b * da) }
 }
 
-enum DivideOp: NumberOp {
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(a / b) }
+enum DivideOp: ArithmeticOp {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a / b }
     static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? { .dual(a / b, (da * b - a * db) / (b * b)) }
 }
 
-enum RemainderOp: NumberOp {
+enum RemainderOp: ArithmeticOp {
     /// The remainder with the sign of the divisor, as in Python.
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value {
-        let m = a.truncatingRemainder(dividingBy: b)
-        return .number(m != 0 && (m < 0) != (b < 0) ? m + b : m)
-    }
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { Ops.remainder(a, b) }
 }
 
-enum PowerOp: NumberOp {
-    @inline(__always) static func value(_ a: Double, _ b: Double) -> Value { .number(b == 2 ? a * a : Foundation.pow(a, b)) }
+enum PowerOp: ArithmeticOp {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { b == 2 ? a * a : Foundation.pow(a, b) }
     static func dual(_ a: Double, _ da: Double, _ b: Double, _ db: Double) -> Value? {
         let v = b == 2 ? a * a : Foundation.pow(a, b)
         var d = da == 0 ? 0 : (b == 2 ? 2 * a * da : b * Foundation.pow(a, b - 1) * da)

@@ -125,6 +125,9 @@ final class Runtime {
     var cells = ContiguousArray<Cell>()
     var upvalues = ContiguousArray<Cell>()
     var returnValue: Value = .null
+    /// Set by a number expression compiled to doubles when one of its variables holds
+    /// something else (see `Compiler.numberExpression`); the expression then runs the general way.
+    var notNumber = false
     var depth = 0
     /// The deepest nesting of user-function calls allowed.
     var maxDepth = 5000

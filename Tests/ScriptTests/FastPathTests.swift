@@ -50,6 +50,73 @@ final class FastPathTests: XCTestCase {
         assertSameBothWays(programs, stepLimit: 20_000)
     }
 
+    /// Programs for the paths that read and change frame slots in place (locals live only
+    /// inside functions): stores, sums, item and field reads, item and nested stores, with
+    /// the cases they hand back to the general path (other types, bad indices, missing
+    /// fields, variables without a value, numbers carrying a derivative).
+    static let slotPrograms = [
+        "fn f() { x = 1\n x = x + 2\n x = x + \"a\" }\nresult = f()",
+        "fn f() { s = \"ab\"\n for i in 0..3 { s = s + str(i) }\n return s }\nresult = f()",
+        "fn f() { xs = [1, 2]\n xs = xs + [3]\n return len(xs) }\nresult = f()",
+        "fn f(x) { y = x\n y = y + x * x\n return y }\ng = grad(f)\nresult = g(3)",
+        "fn f() { xs = [1, 2, 3]\n i = 1\n return xs[i] + xs[-1] + xs[0] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 3\n return xs[i] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0.5\n return xs[i] }\nresult = f()",
+        "fn f() { xs = \"abc\"\n i = 1\n return xs[i] }\nresult = f()",
+        "fn f() { r = {a: 1}\n k = \"a\"\n return r[k] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = nil\n return xs[i] }\nresult = f()",
+        "fn f() { if false { xs = [1] }\n return xs[0] }\nresult = f()",
+        "fn f() { xs = [0] * 4\n for i in 0..4 { xs[i] = i * i }\n xs[-1] = 7\n return xs }\nresult = f()",
+        "fn f() { xs = [0] * 4\n xs[4] = 1\n return xs }\nresult = f()",
+        "fn f() { xs = [0] * 4\n ys = xs\n xs[1] = 5\n return [xs, ys] }\nresult = f()",
+        "fn f() { r = {a: 1}\n r[\"b\"] = 2\n r[\"a\"] = 3\n return r }\nresult = f()",
+        "fn f() { s = 5\n s[0] = 1\n return s }\nresult = f()",
+        "fn f() { if false { xs = [1] }\n xs[0] = 1 }\nresult = f()",
+        "fn f() { r = {a: 1, b: {c: 2}}\n r.a = 5\n r.b.c = r.a + 1\n r.d = 4\n return r }\nresult = f()",
+        "fn f() { r = {a: 1}\n q = r\n r.a = 2\n return [q.a, r.a] }\nresult = f()",
+        "fn f() { bs = [{v: 1}, {v: 2}]\n for i in 0..2 { b = bs[i]\n bs[i].v = b.v * 10 }\n return bs }\nresult = f()",
+        "fn f() { rows = [[1, 2], [3, 4]]\n rows[1][0] = 9\n rows[0][-1] = rows[1][0] + 1\n return rows }\nresult = f()",
+        "fn f() { rows = [[1, 2], [3, 4]]\n rows[2][0] = 9 }\nresult = f()",
+        "fn f() { rows = [[1, 2]]\n rows[0].x = 9 }\nresult = f()",
+        "fn f() { r = {p: [{x: 1}]}\n r.p[0].x = 3\n return r }\nresult = f()",
+        "fn f() { n = 3\n n.x = 1 }\nresult = f()",
+        "fn f() { r = {a: 1}\n return r.b }\nresult = f()",
+        "fn f() { r = 4\n return r.a }\nresult = f()",
+        "fn f() { r = {a: 1}\n s = {b: 2, a: 3}\n t = 0\n for q in [r, s, r] { t = t + q.a }\n return t }\nresult = f()",
+        "fn f() { xs = [1, 2]\n i = 0\n xs[i] = xs\n return xs }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n s = 0\n for i in 0..7 { s = s + xs[i % 3] + xs[(i + 1) % 3] }\n return s }\nresult = f()",
+        "fn f() { r = {a: 1}\n k = \"a\"\n s = \"abc\"\n return [r[k + \"\"], s[1 + 0]] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n return xs[1 + 5] }\nresult = f()",
+        "fn f() { if false { xs = [1] }\n return xs[1 + 0] }\nresult = f()",
+        "fn f() { xs = []\n for i in 0..5 { xs = append(xs, i * i) }\n return xs }\nresult = f()",
+        "fn f() { xs = []\n ys = xs\n xs = append(xs, 1)\n return [xs, ys] }\nresult = f()",
+        "fn f() { append = fn(a, b) a + [b, b]\n xs = []\n xs = append(xs, 1)\n return xs }\nresult = f()",
+        "fn f() { xs = 4\n xs = append(xs, 1) }\nresult = f()",
+        "fn f() { if false { xs = [] }\n xs = append(xs, 1) }\nresult = f()",
+        "fn f() { s = \"\"\n t = s\n for i in 0..4 { s = s + \"ab\" }\n xs = [1]\n xs = xs + [2, 3]\n return [s, t, xs] }\nresult = f()",
+        "fn f() { s = \"a\"\n s = s + 1 }\nresult = f()",
+        "fn f() { xs = [1]\n xs = xs + 2\n return xs }\nresult = f()",
+        "fn f() { r = {a: 1, b: 2}\n for i in 0..3 { r.a = r.a + i\n r.b = i }\n r.c = 3\n return r }\nresult = f()",
+        "fn f() { r = {a: 1}\n q = r\n r.a = 5\n return [q, r] }\nresult = f()",
+        "fn f() { r = [1]\n r.a = 5 }\nresult = f()",
+        "fn f() { if false { r = {} }\n r.a = 5 }\nresult = f()",
+        "fn f(x) { return x * x + 3 * x - 1 }\ng = grad(f)\nresult = [f(2), g(2), f(-0.5)]",
+        "fn f(x, y) { return (x + y) * (x - y) % 7 ^ 2 - -x / 2 }\nresult = [f(3, 1), f(-2, 5), f(0.5, 0)]",
+        "fn f(x) { return x * x + x / 2 }\nresult = f(tensor([1, 2]))",
+        "fn f(x) { return x * 2 + 1 }\nresult = f(\"a\")",
+        "fn f() { if false { a = 1 }\n return a * 2 + 1 }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n ys = [[1, 2], [3, 4]]\n ys[1][0] = 7\n ys[0][5] = 1 }\nresult = f()",
+        "fn f() { xs = [{a: 1}, 2]\n xs[0].a = 5\n xs[0].b = 6\n xs[1].a = 1 }\nresult = f()",
+        "fn f() { xs = [{a: 1}]\n xs[3].a = 5 }\nresult = f()",
+        "fn f() { if false { xs = [] }\n xs[0].a = 5 }\nresult = f()",
+        "fn f() { g = [[0] * 3] * 2\n for i in 0..2 { for j in 0..3 { g[i][j] = i * 3 + j } }\n return [g, {p: \"x{g[1][2]}y\"}] }\nresult = f()",
+        "fn f() { xs = [7] * 3\n ys = [1, 2] * 2\n return [xs, ys, [] * 4, -7 % 3, 7 % -3, 5.5 % 2, -4 % 2, 1 / (-4 % 2)] }\nresult = f()",
+    ]
+
+    func testSlotPathsRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.slotPrograms, stepLimit: 20_000)
+    }
+
     func testBenchmarkProgramsRunTheSameWithAndWithoutFastPaths() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("bench/programs")

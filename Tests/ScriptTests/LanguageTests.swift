@@ -15,6 +15,24 @@ final class LanguageTests: XCTestCase {
         XCTAssertEqual(try value("(1 + 2) * 3"), "9")
     }
 
+    /// `%` takes integer division for whole numbers: it must give what `fmod` gives (with the
+    /// sign of the divisor, as in Python), the sign of a zero included, and fall back to `fmod`
+    /// beyond 2^53 and for fractions.
+    func testRemainderOfWholeNumbersMatchesFmod() throws {
+        let lefts: [Double] = Array(-9...9).map(Double.init) + [1e15 + 3, -(1e15 + 3), 9007199254740993, 1e17, 5.5, -5.5, 0.75]
+        let rights: [Double] = [-4, -3, -1, 1, 3, 4, 1e15, 2.5]
+        var checks: [String] = []
+        for a in lefts {
+            for b in rights {
+                let f = a.truncatingRemainder(dividingBy: b)
+                let m = f != 0 && (f < 0) != (b < 0) ? f + b : f
+                // A zero's sign shows in 1 / m (inf or -inf).
+                checks.append("if not (\(a) % \(b) == \(m) and 1 / (\(a) % \(b)) == 1 / (\(m))) { bad = append(bad, \"\(a) % \(b)\") }")
+            }
+        }
+        XCTAssertEqual(try value("bad = []\n" + checks.joined(separator: "\n") + "\nbad"), "[]")
+    }
+
     func testWindowsLineEndingsReadAsNewlines() throws {
         let lf = "# a comment\nx = [1,\n  2]  # another\ny = x[0] + x[1]\nname_é2 = y * 2\nname_é2"
         XCTAssertEqual(try value(lf), "6")
