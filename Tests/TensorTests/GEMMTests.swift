@@ -65,8 +65,9 @@ final class GEMMTests: XCTestCase {
 
     func testTileEdges() {
         // Rows and columns one short of, at, and one past multiples of the 6-row tile
-        // and of every instruction set's tile width (8, 16, 32 columns).
-        for m in [5, 6, 7, 12, 13] {
+        // and of every instruction set's tile width (8, 16, 32 columns); a last tile of
+        // one to four rows runs on the two-row edge tiles.
+        for m in [5, 6, 7, 8, 9, 10, 12, 13] {
             for n in [7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65] {
                 check(m: m, n: n, k: 9, transA: false, transB: false, accumulate: false)
                 check(m: m, n: n, k: 9, transA: true, transB: true, accumulate: true)

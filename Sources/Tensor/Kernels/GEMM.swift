@@ -7,6 +7,8 @@
 /// and a 6×nr register tile (twelve accumulators, two vectors per row) runs over
 /// K with one fused multiply-add per accumulator and step, broadcasting A
 /// straight from its rows (a transposed A is packed into 6-row panels first).
+/// A last tile of four rows or fewer runs on 2×nr tiles instead, so a product
+/// of few rows (say 25) does not pay for six where one is left.
 /// The vector width, and so nr, comes from the instruction set (`Tiles`): 32 on
 /// AVX-512, 16 on AVX2 and NEON, 8 on the portable path. K is cut into blocks so
 /// a panel's block stays in L1; work is split over (row block × panel group)
@@ -18,6 +20,11 @@ public enum GEMM {
     /// one thread: a second thread gains little there, and on a busy machine a
     /// worker descheduled in the middle of its share stalls the whole product.
     static let parallelWork = 8_000_000
+    /// A job packs each panel of B just before its tiles (so the panel is still in L1
+    /// when they read it) when the rows of B it reads span at most this many floats;
+    /// past that, it packs its panels together, reading each long row front to back,
+    /// which the prefetcher and the TLB prefer to short pieces of many rows.
+    static let panelByPanelSpan = 65_536
 
     /// C (M×N, row stride `ldc`) = op(A) · op(B), plus C's old value when `accumulate`.
     /// Uses `Parallel`'s threads when the product is big enough to gain from them.
@@ -138,7 +145,8 @@ enum Tiles<V: SIMD> where V.Scalar == Float {
                     while pc < k && !Interruption.isRequested {
                         let kb = min(kc, k - pc)
                         let load = accumulate || pc > 0
-                        if !sharedB {
+                        let perPanel = !sharedB && (transB || kb * ldb <= GEMM.panelByPanelSpan)
+                        if !sharedB && !perPanel {
                             if !transB && (panelEnd - 1) * nr + nr <= n {
                                 // Whole panels from a row-major B: read each row's stretch
                                 // once, front to back (kind to the prefetcher when B is big).
@@ -159,12 +167,31 @@ enum Tiles<V: SIMD> where V.Scalar == Float {
                             }
                         }
                         for q in panelStart..<panelEnd {
+                            if perPanel {
+                                packB(b, ldb: ldb, transB: transB, k: k, n: n, panel: q, kStart: pc, kCount: kb, into: localB)
+                            }
                             let panel = sharedB ? UnsafePointer(packedB + q * nr * k + pc * nr)
-                                : UnsafePointer(localB + (q - panelStart) * nr * kb)
+                                : perPanel ? UnsafePointer(localB) : UnsafePointer(localB + (q - panelStart) * nr * kb)
                             let j0 = q * nr, cols = min(nr, n - j0)
                             for t in tileStart..<tileEnd {
                                 let i0 = t * mr, rows = min(mr, m - i0)
-                                if transA {
+                                if rows < mr - 1 {
+                                    // A short last tile: pairs of rows, not six rows of which most are dropped.
+                                    var r = 0
+                                    while r < rows {
+                                        let pair = min(2, rows - r)
+                                        if transA {
+                                            let p = UnsafePointer(packedA + t * mr * k + pc * mr + r)
+                                            microPair(kb, p, p + min(1, pair - 1), step: mr, panel,
+                                                      c + (i0 + r) * ldc + j0, ldc, rows: pair, cols: cols, load: load)
+                                        } else {
+                                            let p = a + pc + (i0 + r) * lda
+                                            microPair(kb, p, p + (pair - 1) * lda, step: 1, panel,
+                                                      c + (i0 + r) * ldc + j0, ldc, rows: pair, cols: cols, load: load)
+                                        }
+                                        r += 2
+                                    }
+                                } else if transA {
                                     let p = UnsafePointer(packedA + t * mr * k + pc * mr)
                                     micro(kb, p, p + 1, p + 2, p + 3, p + 4, p + 5, step: mr,
                                           panel, c + i0 * ldc + j0, ldc, rows: rows, cols: cols, load: load)
@@ -268,12 +295,55 @@ enum Tiles<V: SIMD> where V.Scalar == Float {
         store(c, ldc, rows: rows, cols: cols, load: load, t)
     }
 
-    /// Writes (or adds) a 6×nr tile held in twelve vectors to C, clipped to rows × cols.
+    /// One or two rows of A (`a1` may repeat `a0`) times the panel: the edge of a
+    /// product whose rows are not a multiple of six. K runs two steps at a time into
+    /// two sets of sums, so eight independent multiply-add chains hide the
+    /// instruction's latency as the full tile's twelve do.
+    @inline(__always)
+    static func microPair(
+        _ kb: Int, _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, step: Int,
+        _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
+        rows: Int, cols: Int, load: Bool
+    ) {
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V()
+        var d00 = V(), d01 = V(), d10 = V(), d11 = V()
+        var pb = UnsafeRawPointer(b)
+        var off = 0, p = 0
+        while p + 1 < kb {
+            let b0 = pb.loadUnaligned(as: V.self), b1 = pb.loadUnaligned(fromByteOffset: vectorBytes, as: V.self)
+            let e0 = pb.loadUnaligned(fromByteOffset: rowBytes, as: V.self)
+            let e1 = pb.loadUnaligned(fromByteOffset: rowBytes + vectorBytes, as: V.self)
+            var x = V(repeating: a0[off])
+            c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+            x = V(repeating: a1[off])
+            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+            x = V(repeating: a0[off + step])
+            d00 = d00.addingProduct(x, e0); d01 = d01.addingProduct(x, e1)
+            x = V(repeating: a1[off + step])
+            d10 = d10.addingProduct(x, e0); d11 = d11.addingProduct(x, e1)
+            pb += 2 * rowBytes
+            off += 2 * step
+            p += 2
+        }
+        if p < kb {
+            let b0 = pb.loadUnaligned(as: V.self), b1 = pb.loadUnaligned(fromByteOffset: vectorBytes, as: V.self)
+            var x = V(repeating: a0[off])
+            c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+            x = V(repeating: a1[off])
+            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+        }
+        var t = Tile()
+        t.c00 = c00 + d00; t.c01 = c01 + d01; t.c10 = c10 + d10; t.c11 = c11 + d11
+        store(c, ldc, rows: rows, cols: cols, load: load, t)
+    }
+
+    /// Writes (or adds) a 6×nr tile held in twelve vectors to C, clipped to rows × cols
+    /// (whole vectors when every column is in).
     @inline(__always)
     static func store(
         _ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, cols: Int, load: Bool, _ t: Tile
     ) {
-        if rows == mr && cols == nr {
+        if cols == nr {
             @inline(__always) func put(_ r: Int, _ v0: V, _ v1: V) {
                 let p = UnsafeMutableRawPointer(c + r * ldc)
                 if load {
@@ -284,8 +354,12 @@ enum Tiles<V: SIMD> where V.Scalar == Float {
                     p.storeBytes(of: v1, toByteOffset: vectorBytes, as: V.self)
                 }
             }
-            put(0, t.c00, t.c01); put(1, t.c10, t.c11); put(2, t.c20, t.c21)
-            put(3, t.c30, t.c31); put(4, t.c40, t.c41); put(5, t.c50, t.c51)
+            put(0, t.c00, t.c01)
+            if rows > 1 { put(1, t.c10, t.c11) }
+            if rows > 2 { put(2, t.c20, t.c21) }
+            if rows > 3 { put(3, t.c30, t.c31) }
+            if rows > 4 { put(4, t.c40, t.c41) }
+            if rows > 5 { put(5, t.c50, t.c51) }
         } else {
             withUnsafeTemporaryAllocation(of: V.self, capacity: 2 * mr) { tile in
                 tile[0] = t.c00; tile[1] = t.c01; tile[2] = t.c10; tile[3] = t.c11; tile[4] = t.c20; tile[5] = t.c21

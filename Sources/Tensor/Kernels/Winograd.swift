@@ -44,9 +44,14 @@ extension Tiles {
         let hp = 2 * th + 2, wp = 2 * tw + 2
         let threads = tiles * 16 * cp * fq < GEMM.parallelWork ? 1 : Parallel.threadCount
         // Tiles per chunk: V and M of a chunk within about 1 MB, a whole number of row tiles,
-        // and at least two chunks per thread.
+        // and with several threads a multiple of their count of chunks (at least two each),
+        // so no thread is left with one chunk more than the others.
         var chunk = max(mr, 262_144 / (16 * (cp + fq)) / mr * mr)
-        if threads > 1 { chunk = min(chunk, max(mr, ((tiles + 2 * threads - 1) / (2 * threads) + mr - 1) / mr * mr)) }
+        if threads > 1 {
+            let most = (tiles + chunk - 1) / chunk
+            let even = max(2 * threads, (most + threads - 1) / threads * threads)
+            chunk = max(mr, ((tiles + even - 1) / even + mr - 1) / mr * mr)
+        }
         let chunks = (tiles + chunk - 1) / chunk
         let imageSize = hp * wp * cp
         Scratch.with(n * imageSize + 16 * cp * fq + fq + 9 * c * fq) { buffer in
