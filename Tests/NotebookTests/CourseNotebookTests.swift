@@ -16,7 +16,7 @@ final class CourseNotebookTests: XCTestCase {
         "03-keypoint-data": ["n_loaded", "n_complete", "n_train", "n_test", "n_train_augmented"],
         "04-keypoints": ["rmse_px", "nme"],
         "05-emotions": ["accuracy", "macro_f1"],
-        "07-real-faces": ["synthetic_rmse_px", "real_rmse_px", "real_nme", "mean_shape_rmse_px",
+        "07-real-faces": ["synthetic_rmse_px", "real_rmse_px", "real_rmse_px_mirrored", "real_nme", "mean_shape_rmse_px",
                           "synthetic_accuracy", "real_accuracy", "real_macro_f1", "majority_accuracy"],
     ]
 
