@@ -68,38 +68,16 @@ final class Compiler {
                 if f != .normal { return f }
                 return try b(rt)
             }
-        case 3:
-            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2])
-            return { rt in
-                var f = try a(rt)
-                if f != .normal { return f }
-                f = try b(rt)
-                if f != .normal { return f }
-                return try c(rt)
-            }
         default:
-            // Four at a time: each closure in the chain costs a call, and loop bodies are long.
-            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), d = stmt(stmts[3])
-            if stmts.count == 4 {
-                return { rt in
-                    var f = try a(rt)
-                    if f != .normal { return f }
-                    f = try b(rt)
-                    if f != .normal { return f }
-                    f = try c(rt)
-                    if f != .normal { return f }
-                    return try d(rt)
-                }
-            }
-            let rest = block(Array(stmts[4...]))
+            // Three statements and the rest per closure (a rest of one is that statement):
+            // each closure in the chain costs a call, and loop bodies are long.
+            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), rest = block(Array(stmts[3...]))
             return { rt in
                 var f = try a(rt)
                 if f != .normal { return f }
                 f = try b(rt)
                 if f != .normal { return f }
                 f = try c(rt)
-                if f != .normal { return f }
-                f = try d(rt)
                 if f != .normal { return f }
                 return try rest(rt)
             }

@@ -288,15 +288,21 @@ extension Compiler {
         }
     }
 
+    /// `name[index]` with one index, where `name` is a slot of the current frame: the slot,
+    /// the index, the variable (for its errors) and the place of the brackets.
+    private func localItem(_ e: Expr) -> (Int, Expr, Variable, SourceLocation)? {
+        guard case .index(.name(let name, let namePos), let comps, let pos) = e, comps.count == 1,
+              case .index(let index) = comps[0], case .local(let s) = resolve(name) else { return nil }
+        return (s, index, variable(name, namePos), loc(pos))
+    }
+
     /// `xs[i] = v` where `xs` is a slot of the current frame (sieves, permutations, any loop
     /// that fills a list): the list is moved out of its slot, changed in place and moved back,
     /// with no closure between the statement and the slot. Other containers, other indices
     /// and errors take the general path's rules, applied to the values already computed.
     func localItemStore(_ target: Expr, _ value: Expr) -> Exec? {
-        guard case .index(.name(let name, let namePos), let comps, let pos) = target, comps.count == 1,
-              case .index(let ie) = comps[0], case .local(let s) = resolve(name) else { return nil }
+        guard let (s, ie, variable, location) = localItem(target) else { return nil }
         let val = expr(value), index = operand(ie).eval
-        let variable = self.variable(name, namePos), location = loc(pos)
         return { rt in
             let v = try val(rt)
             let i = try index(rt)
@@ -356,10 +362,8 @@ extension Compiler {
         default:
             return nil
         }
-        guard case .index(.name(let name, let namePos), let comps, let pos) = base, comps.count == 1,
-              case .index(let ie) = comps[0], case .local(let s) = resolve(name) else { return nil }
+        guard let (s, ie, variable, location) = localItem(base) else { return nil }
         let val = expr(value), ix = operand(ie).eval
-        let variable = self.variable(name, namePos), location = loc(pos)
         return { rt in
             let v = try val(rt)
             // The general path evaluates the inner index `j` before the outer `i`.
