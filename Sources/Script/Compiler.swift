@@ -9,6 +9,8 @@ final class Compiler {
     let scopes: [Int: FunctionScope]
     private var scope: FunctionScope
     private var inDefaults = false
+    /// False while compiling the general fallback of a number expression.
+    var numberTrees = true
 
     /// Whether the typed fast paths of FastPaths.swift are compiled in. Only the test that
     /// checks they change no result turns them off.
@@ -638,10 +640,14 @@ final class Compiler {
 
     private func binary(_ op: String, _ a: Expr, _ b: Expr, _ pos: Pos) -> Eval {
         let slow = binarySlow(op, pos)
-        if Compiler.fastPaths, let fast = numericBinary(op, a, b, slow: slow) {
-            if let number = numberExpression(.binary(op, a, b, pos), general: fast) { return number }
-            return fast
+        if Compiler.fastPaths, numberTrees, let tree = numberTree(.binary(op, a, b, pos)), tree.operations >= 2 {
+            // The fallback runs only when a variable is not a number, so its parts would fall
+            // back too: they are compiled without number expressions of their own.
+            numberTrees = false
+            defer { numberTrees = true }
+            if let general = numericBinary(op, a, b, slow: slow) { return numberExpression(tree, general: general) }
         }
+        if Compiler.fastPaths, let fast = numericBinary(op, a, b, slow: slow) { return fast }
         let x = expr(a), y = expr(b)
         return { rt in try slow(try x(rt), try y(rt)) }
     }

@@ -155,13 +155,13 @@ extension Compiler {
         }
     }
 
-    /// An arithmetic expression of two or more operations on locals and constants, computed
+    /// An arithmetic expression of two or more operations on locals and constants (the caller
+    /// checks), computed
     /// on doubles: no `Value` is made or looked at between the operations. A variable that
     /// holds anything but a number (a tensor, a number carrying a derivative, nothing yet)
     /// sets `rt.notNumber`, and the expression runs again the general way; it reads only
     /// variables, so running it twice changes nothing.
-    func numberExpression(_ e: Expr, general: @escaping Eval) -> Eval? {
-        guard let tree = numberTree(e), tree.operations >= 2 else { return nil }
+    func numberExpression(_ tree: NumberTree, general: @escaping Eval) -> Eval {
         let compute = numberEval(tree)
         return { rt in
             let d = compute(rt)
@@ -197,8 +197,8 @@ extension Compiler {
 
     private func numberOperand(_ t: NumberTree) -> NumberOperand {
         switch t {
-        case .constant(let c): return NumberOperand(kind: 0, constant: c, slot: 0, eval: { _ in c })
-        case .local(let s): return NumberOperand(kind: 1, constant: 0, slot: s, eval: { rt in Compiler.number(rt, s) })
+        case .constant(let c): return NumberOperand(kind: 0, constant: c, slot: 0, eval: numberEval(t))
+        case .local(let s): return NumberOperand(kind: 1, constant: 0, slot: s, eval: numberEval(t))
         default: return NumberOperand(kind: 2, constant: 0, slot: 0, eval: numberEval(t))
         }
     }
@@ -312,8 +312,7 @@ extension Compiler {
             // Moved out (no reference counting): the list's buffer is unique while it changes.
             var container = slot.move().unsafelyUnwrapped
             defer { slot.initialize(to: container) }
-            if try Compiler.updateItem(&container, i, { $0 = v }) { return .normal }
-            do { try Ops.setIndex(&container, [.value(i)], v) } catch { throw Compiler.located(error, location) }
+            try Compiler.setItem(&container, i, v, location)
             return .normal
         }
     }
@@ -331,15 +330,14 @@ extension Compiler {
             guard case .some = slot.pointee else { throw variable.unset(rt) }
             var container = slot.move().unsafelyUnwrapped
             defer { slot.initialize(to: container) }
-            if try Compiler.updateField(&container, cache, { $0 = v }) { return .normal }
-            do { try Ops.setMember(&container, field, v) } catch { throw Compiler.located(error, location) }
+            try Compiler.setField(&container, cache, v, location)
             return .normal
         }
     }
 
     /// The last step of a nested store: a field, or an item at an index evaluated first.
     enum NestedLast {
-        case field(FieldCache, String, SourceLocation)
+        case field(FieldCache, SourceLocation)
         case item(Eval, SourceLocation)
     }
 
@@ -354,7 +352,7 @@ extension Compiler {
         switch target {
         case .member(let inner, let field, let pos):
             base = inner
-            last = .field(FieldCache(field), field, loc(pos))
+            last = .field(FieldCache(field), loc(pos))
         case .index(let inner, let comps, let pos):
             guard comps.count == 1, case .index(let je) = comps[0] else { return nil }
             base = inner
@@ -376,12 +374,8 @@ extension Compiler {
             defer { slot.initialize(to: container) }
             func update(_ item: inout Value) throws {
                 switch last {
-                case .field(let cache, let field, let at):
-                    if try Compiler.updateField(&item, cache, { $0 = v }) { return }
-                    do { try Ops.setMember(&item, field, v) } catch { throw Compiler.located(error, at) }
-                case .item(_, let at):
-                    if try Compiler.updateItem(&item, j, { $0 = v }) { return }
-                    do { try Ops.setIndex(&item, [.value(j)], v) } catch { throw Compiler.located(error, at) }
+                case .field(let cache, let at): try Compiler.setField(&item, cache, v, at)
+                case .item(_, let at): try Compiler.setItem(&item, j, v, at)
                 }
             }
             if try Compiler.updateItem(&container, i, update) { return .normal }
@@ -426,14 +420,19 @@ extension Compiler {
         }
     }
 
+    /// The position `n` names in a list of `count` items (negative from the end, as in
+    /// Python), or nil when it is not a whole number inside the list.
+    @inline(__always)
+    static func position(_ n: Double, count: Int) -> Int? {
+        let k = n < 0 ? n + Double(count) : n
+        return k >= 0 && k < Double(count) && k == k.rounded(.towardZero) ? Int(k) : nil
+    }
+
     /// `v[i]` with one index: lists by position and records by key without an index array,
     /// anything else the general way.
     @inline(__always)
     static func item(of v: Value, _ i: Value, _ location: SourceLocation) throws -> Value {
-        if case .list(let items) = v, case .number(let n) = i {
-            let k = n < 0 ? n + Double(items.count) : n
-            if k >= 0, k < Double(items.count), k == k.rounded(.towardZero) { return items[Int(k)] }
-        }
+        if case .list(let items) = v, case .number(let n) = i, let k = position(n, count: items.count) { return items[k] }
         // A record used as a dictionary: `counts[word]`.
         if case .record(let r) = v, case .string(let key) = i, let j = r.keys.firstIndex(of: key) { return r.values[j] }
         do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
@@ -449,21 +448,18 @@ extension Compiler {
         // the change then copies the whole list.
         var taken = slot.move()
         guard var items = taken?.takeList() else { slot.initialize(to: taken); return false }
-        let k = n < 0 ? n + Double(items.count) : n
-        let valid = k >= 0 && k < Double(items.count) && k == k.rounded(.towardZero)
-        if valid { items[Int(k)] = v }
+        let k = position(n, count: items.count)
+        if let k { items[k] = v }
         slot.initialize(to: .list(items))
-        return valid
+        return k != nil
     }
 
     /// Item `n` of the list in `slot`, read without copying the list; nil when the slot holds
     /// no list or `n` is not a valid position.
     @inline(__always)
     static func item(_ slot: UnsafeMutablePointer<Value?>, _ n: Double) -> Value? {
-        guard case .some(.list(let items)) = slot.pointee else { return nil }
-        let k = n < 0 ? n + Double(items.count) : n
-        guard k >= 0, k < Double(items.count), k == k.rounded(.towardZero) else { return nil }
-        return items[Int(k)]
+        guard case .some(.list(let items)) = slot.pointee, let k = position(n, count: items.count) else { return nil }
+        return items[k]
     }
 
     /// `r.name` on records: the position of the field is remembered for records that share
@@ -522,8 +518,8 @@ extension Compiler {
                 case .some(.list), .some(.string):
                     let right = try r(rt)
                     if try Compiler.extendInPlace(rt.bp + s, right, rt, location) { return .normal }
-                    guard let old = rt.bp[s] else { return try general(rt) }
-                    rt.bp[s] = try slow(old, right)
+                    // The right side cannot empty a frame slot: it still holds the list or string.
+                    rt.bp[s] = try slow(rt.bp[s] ?? .null, right)
                     return .normal
                 default:
                     return try general(rt)
@@ -682,12 +678,24 @@ extension Compiler {
             return true
         }
         guard case .number(let n) = i, case .list = container, var items = container.takeList() else { return false }
-        let count = Double(items.count)
-        let k = n < 0 ? n + count : n
-        guard k >= 0, k < count, k == k.rounded(.towardZero) else { container = .list(items); return false }
+        guard let k = position(n, count: items.count) else { container = .list(items); return false }
         defer { container = .list(items) }
-        try update(&items[Int(k)])
+        try update(&items[k])
         return true
+    }
+
+    /// `container[i] = v`: through `updateItem` when it takes it, else the general way
+    /// (records by key, errors placed at `location`).
+    static func setItem(_ container: inout Value, _ i: Value, _ v: Value, _ location: SourceLocation) throws {
+        if try updateItem(&container, i, { $0 = v }) { return }
+        do { try Ops.setIndex(&container, [.value(i)], v) } catch { throw Compiler.located(error, location) }
+    }
+
+    /// `record.field = v`: through the field cache when it knows the record's keys, else
+    /// the general way (a new field, errors placed at `location`).
+    static func setField(_ record: inout Value, _ cache: FieldCache, _ v: Value, _ location: SourceLocation) throws {
+        if try updateField(&record, cache, { $0 = v }) { return }
+        do { try Ops.setMember(&record, cache.name, v) } catch { throw Compiler.located(error, location) }
     }
 
     /// `r.f = v` and `r.f` as part of a target: the field's position comes from the cache.
@@ -734,18 +742,12 @@ extension Compiler {
             let ix = expr(ie), location = loc(pos)
             return { rt, v in
                 let i = try ix(rt)
-                try place(rt) { container in
-                    if try Compiler.updateItem(&container, i, { $0 = v }) { return }
-                    do { try Ops.setIndex(&container, [.value(i)], v) } catch { throw Compiler.located(error, location) }
-                }
+                try place(rt) { container in try Compiler.setItem(&container, i, v, location) }
             }
         case .member(_, let field, let pos):
             let cache = FieldCache(field), location = loc(pos)
             return { rt, v in
-                try place(rt) { record in
-                    if try Compiler.updateField(&record, cache, { $0 = v }) { return }
-                    do { try Ops.setMember(&record, field, v) } catch { throw Compiler.located(error, location) }
-                }
+                try place(rt) { record in try Compiler.setField(&record, cache, v, location) }
             }
         default:
             return nil
