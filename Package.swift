@@ -27,7 +27,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CVectorISA", path: "Sources/CVectorISA"),
-        .target(name: "Tensor", dependencies: ["CVectorISA"], swiftSettings: native),
+        .systemLibrary(name: "CAllocator", path: "Sources/CAllocator"),
+        .target(name: "Tensor", dependencies: ["CVectorISA", "CAllocator"], swiftSettings: native),
         // Atomic file writing, below both Neural and Graphics (which stays free of Tensor).
         .target(name: "Files"),
         .target(name: "Neural", dependencies: ["Tensor", "Files"], swiftSettings: native),

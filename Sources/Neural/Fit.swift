@@ -165,7 +165,11 @@ public func fit(
     var sinceBest = 0
     let params = model.trainableParameters
     let buffers = model.namedParameters().map(\.1).filter { !$0.trainable }
-    defer { model.train() }
+    defer {
+        model.train()
+        // The steps' activations and gradients are free now: give their memory back.
+        Memory.releaseFreedBlocks()
+    }
 
     for epoch in 1...max(1, options.epochs) where options.epochs > 0 {
         let started = Date()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tensor
 
 /// The `ainb` command: runs notebooks, the REPL, data tools and benchmarks.
 @main
@@ -13,4 +14,10 @@ struct AINB: ParsableCommand {
         subcommands: [Repl.self, Run.self, Check.self, Step.self, Convert.self, CacheCommand.self, KernelCommand.self, DataCommand.self, Predict.self, Serve.self, Export.self, Bench.self, Help.self],
         defaultSubcommand: Repl.self
     )
+
+    static func main() {
+        // Training allocates the same big arrays every step: keep freed blocks for reuse.
+        Memory.keepFreedBlocks()
+        main(nil)
+    }
 }
