@@ -16,10 +16,14 @@
 public enum GEMM {
     static let mr = 6
     static let kc = 256
-    /// Products with fewer multiply-adds than this (about 60 µs on one core) run on
-    /// one thread: a second thread gains little there, and on a busy machine a
-    /// worker descheduled in the middle of its share stalls the whole product.
-    static let parallelWork = 8_000_000
+    /// Products with fewer multiply-adds than this run on one thread. On an idle
+    /// machine a second thread pays from about half a million (some 15 µs on one
+    /// core: the pool's workers spin between jobs, so handing out work costs well
+    /// under a microsecond). While another program keeps the cores busy, a worker
+    /// can be descheduled in the middle of its share and stall the whole product for
+    /// a time slice, so while the pool sees such stalls (`Parallel.isContended`)
+    /// products under 8M multiply-adds (about 250 µs) stay on the calling thread.
+    static var parallelWork: Int { Parallel.isContended ? 8_000_000 : 500_000 }
     /// A job packs each panel of B just before its tiles (so the panel is still in L1
     /// when they read it) when the rows of B it reads span at most this many floats;
     /// past that, it packs its panels together, reading each long row front to back,

@@ -38,6 +38,18 @@ public enum Parallel {
         forEach(pieces) { piece in body((count * piece / pieces)..<(count * (piece + 1) / pieces)) }
     }
 
+    /// True while other programs compete for the cores: parallel jobs keep waiting
+    /// for a worker far longer than their items take (the worker was descheduled in
+    /// the middle of one), some four times a second or more. Kernels then keep small
+    /// work on the calling thread.
+    public static var isContended: Bool {
+        #if os(Linux)
+        return WorkerPool.stalledRecently
+        #else
+        return false
+        #endif
+    }
+
     /// `forEach` with at most `threads` threads taking part (for tests and
     /// callers that know their work is small).
     public static func forEach(_ count: Int, threads: Int, _ body: (Int) -> Void) {
@@ -70,6 +82,35 @@ final class WorkerPool: @unchecked Sendable {
     static let shared: WorkerPool? = Parallel.threadCount > 1 ? WorkerPool(workers: Parallel.threadCount - 1) : nil
 
     private let workers: Int
+
+    /// Waits for a worker this much past four of the caller's items count as a stall.
+    private static let stallSlack: UInt64 = 500_000
+    /// Recent stalls, each counting 1 and halving every half second (a Double's bits),
+    /// as of `stallTime` (uptime, ns). Written by the pool's caller, one at a time;
+    /// read by any thread.
+    private static let stallScore = Atomic<Int>(0)
+    private static let stallTime = Atomic<Int>(0)
+
+    /// The stall score now: at a steady r stalls a second it settles near 0.72 r.
+    private static func stallScore(at now: UInt64) -> Double {
+        let score = Double(bitPattern: UInt64(bitPattern: Int64(stallScore.load(ordering: .relaxed))))
+        let age = Double(Int(now) - stallTime.load(ordering: .relaxed)) / 1e9
+        return score * exp2(-2 * max(age, 0))
+    }
+
+    /// Stalls at four or more a second: another program is holding a core. (One
+    /// stall now and then is a passing hiccup, say a shell command; a program that
+    /// competes for a core stalls many jobs a second.)
+    static var stalledRecently: Bool {
+        stallScore(at: DispatchTime.now().uptimeNanoseconds) >= 3
+    }
+
+    private static func noteStall(at now: UInt64) {
+        let score = stallScore(at: now) + 1
+        stallTime.store(Int(now), ordering: .relaxed)
+        stallScore.store(Int(Int64(bitPattern: score.bitPattern)), ordering: .relaxed)
+    }
+
     /// Bumped once per job; workers wait for it to change.
     private let generation = Atomic<Int>(0)
     /// True from a job's publication until its caller has taken the last item.
@@ -116,17 +157,28 @@ final class WorkerPool: @unchecked Sendable {
                 pthread_cond_broadcast(condition)
                 pthread_mutex_unlock(mutex)
             }
+            let started = DispatchTime.now().uptimeNanoseconds
+            var own = 0
             while true {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 if i >= count { break }
                 body(i)
+                own += 1
             }
             // Every item is taken; wait only for workers still running one.
             open.store(false, ordering: .sequentiallyConsistent)
-            var spins = 0
-            while active.load(ordering: .sequentiallyConsistent) > 0 {
-                spins += 1
-                if spins > 2048 { sched_yield() }
+            if active.load(ordering: .sequentiallyConsistent) > 0 {
+                let finished = DispatchTime.now().uptimeNanoseconds
+                var spins = 0
+                while active.load(ordering: .sequentiallyConsistent) > 0 {
+                    spins += 1
+                    if spins > 2048 { sched_yield() }
+                }
+                // A wait much longer than an item takes here means the worker lost its core.
+                let now = DispatchTime.now().uptimeNanoseconds
+                if own > 0 && now - finished > 4 * (finished - started) / UInt64(own) + Self.stallSlack {
+                    Self.noteStall(at: now)
+                }
             }
             self.body = nil
         }
