@@ -204,6 +204,42 @@ final class ConvKernelTests: XCTestCase {
         assertClose(try gradients(of: a, wrt: [xg], seed: seed)[0].scalars, avgGrad, "avg_pool2d gradient", c1)
     }
 
+    /// Ties (ReLU outputs are mostly zeros) and NaNs: max pooling keeps the first
+    /// largest value in row-major order, or the first NaN, as a direct scan does,
+    /// for widths that are and are not a multiple of the vector width.
+    func testMaxPoolTiesAndNaNsFollowRowMajorOrder() throws {
+        var rng = RandomGenerator(seed: 5)
+        let levels: [Float] = [-1, 0, 0, 0, 1, 1, 2, .nan]
+        for (h, w, k, s, p) in [(9, 19, 3, 2, 1), (8, 16, 2, 2, 0), (11, 37, 3, 1, 1), (7, 5, 3, 2, 0), (48, 48, 3, 2, 0)] {
+            let (n, c) = (2, 3)
+            let values = (0..<(n * c * h * w)).map { _ in levels[rng.nextInt(below: levels.count)] }
+            let x = try Tensor(shape: [n, c, h, w], scalars: values).requiringGrad()
+            let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
+            let seed = Tensor((0..<(n * c * oh * ow)).map { Float($0 + 1) })
+            var maxOut = [Float](), maxGrad = [Float](repeating: 0, count: values.count)
+            for plane in 0..<(n * c) {
+                for i in 0..<oh {
+                    for j in 0..<ow {
+                        var best = -Float.infinity, at = -1
+                        for y in (i * s - p)..<(i * s - p + k) where y >= 0 && y < h {
+                            for xx in (j * s - p)..<(j * s - p + k) where xx >= 0 && xx < w {
+                                let v = values[(plane * h + y) * w + xx]
+                                if at < 0 || v > best || (v.isNaN && !best.isNaN) { best = v; at = (plane * h + y) * w + xx }
+                            }
+                        }
+                        maxOut.append(best)
+                        maxGrad[at] += seed.scalars[(plane * oh + i) * ow + j]
+                    }
+                }
+            }
+            let m = try maxPool2d(x, kernel: (k, k), stride: (s, s), padding: (p, p))
+            let shape = "\(h)x\(w) k\(k) s\(s) p\(p)"
+            XCTAssertEqual(m.scalars.map { $0.isNaN ? 99 : $0 }, maxOut.map { $0.isNaN ? 99 : $0 }, shape)
+            let dx = try gradients(of: m, wrt: [x], seed: try seed.reshaped([n, c, oh, ow]))[0]
+            XCTAssertEqual(dx.scalars, maxGrad, shape)
+        }
+    }
+
     func testBatchNormOverManyChannelsMatchesFormula() throws {
         let (n, c, h, w) = (3, 40, 9, 7)
         let x = Tensor.randn([n, c, h, w], seed: 31)

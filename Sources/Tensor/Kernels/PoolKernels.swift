@@ -21,21 +21,76 @@ enum PoolKernels {
         }
     }
 
-    /// Max of each window (padding ignored) and the in-plane index of its first largest value.
+    /// Max of each window (padding ignored) and the in-plane index of its first
+    /// largest value in row-major order; a window with a NaN gives its first NaN.
+    ///
+    /// Each output row runs in two passes: down the window's rows for every input
+    /// column at once (whole vectors: the column's largest value and the first row
+    /// holding it), then across each window's columns, where the first row wins a
+    /// tie (row-major order), then the first column.
     static func maxForward(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>,
                            _ g: Conv2DGeometry, planes: Range<Int>) {
-        forEachWindow(g, planes: planes) { p, o, rows, columns in
-            let plane = src + p * g.height * g.width
-            var best = -Float.infinity, at = -1
-            for y in rows {
-                let row = plane + y * g.width
-                for xx in columns {
-                    let v = row[xx]
-                    if v > best || at < 0 || (v.isNaN && !best.isNaN) { best = v; at = y * g.width + xx }
+        let (w, oh, ow) = (g.width, g.outH, g.outW)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: w) { columnMax in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: w) { columnRow in
+                let columnMax = columnMax.baseAddress!, columnRow = columnRow.baseAddress!
+                for p in planes {
+                    let plane = src + p * g.height * w
+                    for i in 0..<oh {
+                        let y0 = i * g.strideH - g.padH
+                        maxDown(plane, width: w, rows: max(0, y0)..<min(g.height, y0 + g.kernelH), columnMax, columnRow)
+                        let o = (p * oh + i) * ow
+                        for j in 0..<ow {
+                            let x0 = j * g.strideW - g.padW
+                            var bx = max(0, x0)
+                            var best = columnMax[bx], by = columnRow[bx]
+                            for x in (bx + 1)..<min(w, x0 + g.kernelW) {
+                                let v = columnMax[x], y = columnRow[x]
+                                let wins = v.isNaN || best.isNaN
+                                    ? v.isNaN && (!best.isNaN || y < by)
+                                    : v > best || (v == best && y < by)
+                                if wins { best = v; by = y; bx = x }
+                            }
+                            dst[o + j] = best
+                            arg[o + j] = by * Int32(w) + Int32(bx)
+                        }
+                    }
                 }
             }
-            dst[o] = best
-            arg[o] = Int32(at)
+        }
+    }
+
+    /// For each column of `rows`: the largest value (the first NaN if there is one) and
+    /// the first row holding it.
+    @inline(__always)
+    private static func maxDown(_ plane: UnsafePointer<Float>, width w: Int, rows: Range<Int>,
+                                _ columnMax: UnsafeMutablePointer<Float>, _ columnRow: UnsafeMutablePointer<Int32>) {
+        typealias V = SIMD8<Float>
+        let top = Int32(rows.lowerBound)
+        var x = 0
+        while x + V.scalarCount <= w {
+            var best = UnsafeRawPointer(plane + rows.lowerBound * w + x).loadUnaligned(as: V.self)
+            var row = SIMD8<Int32>(repeating: top)
+            for y in (rows.lowerBound + 1)..<rows.upperBound {
+                let v = UnsafeRawPointer(plane + y * w + x).loadUnaligned(as: V.self)
+                // Greater, or the first NaN (a NaN is unequal to itself).
+                let wins = (v .> best) .| ((v .!= v) .& (best .== best))
+                best.replace(with: v, where: wins)
+                row.replace(with: Int32(y), where: wins)
+            }
+            UnsafeMutableRawPointer(columnMax + x).storeBytes(of: best, as: V.self)
+            UnsafeMutableRawPointer(columnRow + x).storeBytes(of: row, as: SIMD8<Int32>.self)
+            x += V.scalarCount
+        }
+        while x < w {
+            var best = plane[rows.lowerBound * w + x], row = top
+            for y in (rows.lowerBound + 1)..<rows.upperBound {
+                let v = plane[y * w + x]
+                if v > best || (v.isNaN && !best.isNaN) { best = v; row = Int32(y) }
+            }
+            columnMax[x] = best
+            columnRow[x] = row
+            x += 1
         }
     }
 
