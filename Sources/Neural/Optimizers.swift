@@ -218,15 +218,7 @@ func chunked(_ count: Int, _ body: (Range<Int>) -> Void) {
 /// Scales gradients so that their global L2 norm is at most `maxNorm`
 /// (as `torch.nn.utils.clip_grad_norm_`); returns them with the norm before clipping.
 public func clipGradients(_ gradients: [Tensor], maxNorm: Float) throws -> (gradients: [Tensor], norm: Float) {
-    var total: Double = 0
-    for g in gradients {
-        g.scalars.withUnsafeBufferPointer { p in
-            var s: Float = 0
-            for v in p { s += v * v }
-            total += Double(s)
-        }
-    }
-    let norm = Float(total.squareRoot())
+    let norm = globalNorm(gradients)
     let coefficient = maxNorm / (norm + 1e-6)
     guard coefficient < 1 else { return (gradients, norm) }
     return (try gradients.map { try $0 * coefficient }, norm)

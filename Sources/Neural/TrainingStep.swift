@@ -39,15 +39,7 @@ public func trainStep(
 
 /// The L2 norm of all gradients together.
 func globalNorm(_ tensors: [Tensor]) -> Float {
-    var total: Double = 0
-    for t in tensors {
-        t.scalars.withUnsafeBufferPointer { p in
-            var s: Float = 0
-            for v in p { s += v * v }
-            total += Double(s)
-        }
-    }
-    return Float(total.squareRoot())
+    Float(tensors.reduce(0) { $0 + $1.sumOfSquares }.squareRoot())
 }
 
 /// Why training stopped early.

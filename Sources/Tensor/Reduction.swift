@@ -58,6 +58,12 @@ extension Tensor {
     /// The sum of n contiguous floats: SIMD lanes within blocks of 256, blocks added in double.
     @inline(__always)
     private static func rowSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
+        blockSum(x, n, squared: false)
+    }
+
+    /// The sum of n contiguous floats, or of their squares, as `rowSum` adds.
+    @inline(__always)
+    private static func blockSum(_ x: UnsafePointer<Float>, _ n: Int, squared: Bool) -> Double {
         var total: Double = 0
         var start = 0
         while start < n {
@@ -65,15 +71,22 @@ extension Tensor {
             var lanes = SIMD16<Float>()
             var j = start
             while j + 16 <= end {
-                lanes += UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self)
+                let v = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self)
+                if squared { lanes.addProduct(v, v) } else { lanes += v }
                 j += 16
             }
             var block = Double(lanes.sum())
-            while j < end { block += Double(x[j]); j += 1 }
+            while j < end { block += squared ? Double(x[j] * x[j]) : Double(x[j]); j += 1 }
             total += block
             start = end
         }
         return total
+    }
+
+    /// The sum of the squared scalars, in double (the square of the L2 norm): SIMD
+    /// lanes within blocks of 256, blocks added in double, as `sum` adds.
+    public var sumOfSquares: Double {
+        scalars.withUnsafeBufferPointer { p in p.baseAddress.map { Self.blockSum($0, p.count, squared: true) } ?? 0 }
     }
 
     /// The sum over `axes` (nil: all axes).

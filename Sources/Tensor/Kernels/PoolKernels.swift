@@ -27,21 +27,36 @@ enum PoolKernels {
     /// Each output row runs in two passes: down the window's rows for every input
     /// column at once (whole vectors: the column's largest value and the first row
     /// holding it), then across each window's columns, where the first row wins a
-    /// tie (row-major order), then the first column.
+    /// tie (row-major order), then the first column. With a stride of 1 or 2 the
+    /// second pass also takes eight windows at a time where they lie inside the map.
     static func maxForward(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>,
                            _ g: Conv2DGeometry, planes: Range<Int>) {
-        let (w, oh, ow) = (g.width, g.outH, g.outW)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: w) { columnMax in
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: w) { columnRow in
+        let (w, oh, ow, s) = (g.width, g.outH, g.outW, g.strideW)
+        // Windows j in inner lie inside the map: no column to clip.
+        let last = w - g.kernelW + g.padW
+        let innerStart = (g.padW + s - 1) / s, innerEnd = last < 0 ? innerStart : max(innerStart, last / s + 1)
+        // Vector loads past the last column read these spare, zeroed entries (their lanes are unused).
+        let spare = 16
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: w + spare) { columnMax in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: w + spare) { columnRow in
                 let columnMax = columnMax.baseAddress!, columnRow = columnRow.baseAddress!
+                (columnMax + w).initialize(repeating: 0, count: spare)
+                (columnRow + w).initialize(repeating: 0, count: spare)
                 for p in planes {
                     let plane = src + p * g.height * w
                     for i in 0..<oh {
                         let y0 = i * g.strideH - g.padH
                         maxDown(plane, width: w, rows: max(0, y0)..<min(g.height, y0 + g.kernelH), columnMax, columnRow)
                         let o = (p * oh + i) * ow
-                        for j in 0..<ow {
-                            let x0 = j * g.strideW - g.padW
+                        var j = 0
+                        while j < ow {
+                            if (s == 1 || s == 2) && j >= innerStart && j + 8 <= innerEnd {
+                                maxAcross8(columnMax, columnRow, width: w, from: j * s - g.padW, stride: s, kernel: g.kernelW,
+                                           dst + o + j, arg + o + j)
+                                j += 8
+                                continue
+                            }
+                            let x0 = j * s - g.padW
                             var bx = max(0, x0)
                             var best = columnMax[bx], by = columnRow[bx]
                             for x in (bx + 1)..<min(w, x0 + g.kernelW) {
@@ -53,11 +68,47 @@ enum PoolKernels {
                             }
                             dst[o + j] = best
                             arg[o + j] = by * Int32(w) + Int32(bx)
+                            j += 1
                         }
                     }
                 }
             }
         }
+    }
+
+    /// Eight windows side by side, the first starting at column `x0`, the others
+    /// `stride` (1 or 2) apart, all inside the map: the second pass of `maxForward`
+    /// with the same order of preference, lane by lane.
+    @inline(__always)
+    private static func maxAcross8(_ columnMax: UnsafePointer<Float>, _ columnRow: UnsafePointer<Int32>, width w: Int,
+                                   from x0: Int, stride s: Int, kernel: Int,
+                                   _ dst: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>) {
+        typealias V = SIMD8<Float>
+        typealias I = SIMD8<Int32>
+        @inline(__always) func column(_ x: Int) -> (V, I) {
+            if s == 1 {
+                return (UnsafeRawPointer(columnMax + x).loadUnaligned(as: V.self),
+                        UnsafeRawPointer(columnRow + x).loadUnaligned(as: I.self))
+            }
+            return (UnsafeRawPointer(columnMax + x).loadUnaligned(as: SIMD16<Float>.self).evenHalf,
+                    UnsafeRawPointer(columnRow + x).loadUnaligned(as: SIMD16<Int32>.self).evenHalf)
+        }
+        let lanes = I(0, 1, 2, 3, 4, 5, 6, 7) &* Int32(s)
+        var (best, by) = column(x0)
+        var bx = lanes &+ Int32(x0)
+        for dx in 1..<kernel {
+            let (v, y) = column(x0 + dx)
+            let vNaN = v .!= v, bNaN = best .!= best
+            let earlierRow = y .< by
+            // The first NaN wins; otherwise the larger value, or the same value in an earlier row.
+            let wins = (vNaN .& (.!bNaN .| earlierRow))
+                .| (.!vNaN .& .!bNaN .& ((v .> best) .| ((v .== best) .& earlierRow)))
+            best.replace(with: v, where: wins)
+            by.replace(with: y, where: wins)
+            bx.replace(with: lanes &+ Int32(x0 + dx), where: wins)
+        }
+        UnsafeMutableRawPointer(dst).storeBytes(of: best, as: V.self)
+        UnsafeMutableRawPointer(arg).storeBytes(of: by &* Int32(w) &+ bx, as: I.self)
     }
 
     /// For each column of `rows`: the largest value (the first NaN if there is one) and
