@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Tensor
 
@@ -61,6 +62,26 @@ final class ParallelTests: XCTestCase {
             for k in 0..<(i * 100) { s += Double(k % 13) }
             XCTAssertEqual(partial[i], s)
         }
+    }
+
+    /// A worker that keeps losing its core in the middle of an item (here it sleeps in
+    /// it, while the caller has finished its share) makes the pool report contention,
+    /// so that kernels keep small work on one thread; after a quiet spell it no longer does.
+    func testStallingWorkersMarkTheMachineContendedForAWhile() {
+        guard Parallel.threadCount > 1 else {
+            XCTAssertFalse(Parallel.isContended)
+            return
+        }
+        let caller = pthread_self()
+        for _ in 0..<8 {
+            // The caller's items take some 20 µs, long enough for the worker to join.
+            Parallel.forEach(16, threads: 2) { _ in
+                if pthread_equal(pthread_self(), caller) == 0 { usleep(4_000) } else { usleep(20) }
+            }
+        }
+        XCTAssertTrue(Parallel.isContended)
+        usleep(2_500_000)
+        XCTAssertFalse(Parallel.isContended)
     }
 
     func testThreadCountIsPositive() {
