@@ -77,17 +77,21 @@ public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil
     let g = try geometry("max_pool2d", x, kernel: kernel, stride: stride ?? kernel, padding: padding)
     let (oh, ow) = (g.outH, g.outW)
     let planes = g.batch * g.channels
-    var out = [Float](repeating: 0, count: planes * oh * ow)
-    var argmax = [Int32](repeating: 0, count: planes * oh * ow)
+    let size = planes * oh * ow
     let windowCost = g.height * g.width + oh * ow * g.kernelH * g.kernelW
-    x.scalars.withUnsafeBufferPointer { src in
-        out.withUnsafeMutableBufferPointer { dst in
-            argmax.withUnsafeMutableBufferPointer { arg in
+    // The kernel writes every output and index: nothing to zero first.
+    var argmax: [Int32] = []
+    let out = [Float](unsafeUninitializedCapacity: size) { dst, initialized in
+        argmax = [Int32](unsafeUninitializedCapacity: size) { arg, argInitialized in
+            x.scalars.withUnsafeBufferPointer { src in
+                guard let src = src.baseAddress, let dst = dst.baseAddress, let arg = arg.baseAddress else { return }
                 Parallel.forEachRange(planes, cost: windowCost) { range in
-                    PoolKernels.maxForward(src.baseAddress!, dst.baseAddress!, arg.baseAddress!, g, planes: range)
+                    PoolKernels.maxForward(src, dst, arg, g, planes: range)
                 }
             }
+            argInitialized = size
         }
+        initialized = size
     }
     let result = Tensor(uncheckedShape: [g.batch, g.channels, oh, ow], scalars: out)
     return result.recording("max_pool2d", [x], secondOrder: .rawKernel(reads: [[]])) { grad, _ in

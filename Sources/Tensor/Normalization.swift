@@ -88,13 +88,13 @@ public func batchNorm(
             invStd[ch] = 1 / (statistics.variance.scalars[ch] + epsilon).squareRoot()
         }
     }
-    var normalized = [Float](repeating: 0, count: x.count)
-    var out = [Float](repeating: 0, count: x.count)
     let gammas = scale.scalars, betas = offset.scalars
-    x.scalars.withUnsafeBufferPointer { src in
-        normalized.withUnsafeMutableBufferPointer { hat in
-            out.withUnsafeMutableBufferPointer { dst in
-                let (src, hat, dst) = (src.baseAddress!, hat.baseAddress!, dst.baseAddress!)
+    // Every value of both is written below: nothing to zero first.
+    var normalized: [Float] = []
+    let out = [Float](unsafeUninitializedCapacity: x.count) { dst, outInitialized in
+        normalized = [Float](unsafeUninitializedCapacity: x.count) { hat, hatInitialized in
+            x.scalars.withUnsafeBufferPointer { src in
+                guard let src = src.baseAddress, let hat = hat.baseAddress, let dst = dst.baseAddress else { return }
                 Parallel.forEachRange(n * c, cost: 2 * spatial) { planes in
                     for plane in planes {
                         let ch = plane % c, base = plane * spatial
@@ -115,7 +115,9 @@ public func batchNorm(
                     }
                 }
             }
+            hatInitialized = x.count
         }
+        outInitialized = x.count
     }
     let result = Tensor(uncheckedShape: x.shape, scalars: out)
     // Raw kernels: the input's gradient reads the input (its statistics) and the scale,
