@@ -39,15 +39,16 @@ enum ConvKernels {
 
     /// Output = conv(x, w) (+ bias) for NCHW x and w [filters, C, KH, KW].
     static func forward(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ g: Conv2DGeometry, filters: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: g.batch * filters * g.outH * g.outW)
-        x.withUnsafeBufferPointer { px in
-            w.withUnsafeBufferPointer { pw in
-                out.withUnsafeMutableBufferPointer { po in
-                    forward(px.baseAddress!, pw.baseAddress!, bias, g, filters: filters, into: po.baseAddress!)
+        let count = g.batch * filters * g.outH * g.outW
+        // Every path writes every output (a product with accumulation off, Winograd's tiles): no zeroing first.
+        return [Float](unsafeUninitializedCapacity: count) { po, initialized in
+            x.withUnsafeBufferPointer { px in
+                w.withUnsafeBufferPointer { pw in
+                    if let o = po.baseAddress { forward(px.baseAddress!, pw.baseAddress!, bias, g, filters: filters, into: o) }
                 }
             }
+            initialized = count
         }
-        return out
     }
 
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: [Float]?, _ g: Conv2DGeometry,
