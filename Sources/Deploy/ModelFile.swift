@@ -90,6 +90,8 @@ public struct ModelFile {
             return s
         }
         var c = ResNetConfig()
+        // A Standardize layer first leaves its ε in the checkpoint.
+        c.standardizeInput = shapes["standardize.epsilon"] != nil
         let stem = try need("conv1.weight", rank: 4)
         guard stem[2] == 7, stem[3] == 7 else { throw DeployError.notACourseModel(source, "conv1 is \(stem[2])×\(stem[3]), not the 7×7 stem") }
         c.stemFilters = stem[0]

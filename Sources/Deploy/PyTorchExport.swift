@@ -36,7 +36,7 @@ public enum PyTorchExport {
         func tuple(_ xs: [String]) -> String { xs.isEmpty ? "()" : "(" + xs.joined(separator: ", ") + ",)" }
         return "course_resnet(input_size=\(c.input.height), channels=\(c.input.channels), stem=\(c.stemFilters), stages=\(stages), "
             + "average_pool=\(c.averagePool), hidden=\(tuple(c.hidden.map(String.init))), dropout=\(tuple(c.dropout.map { "\($0)" })), "
-            + "outputs=\(c.outputs), output_relu=\(c.outputReLU ? "True" : "False"))"
+            + "outputs=\(c.outputs), output_relu=\(c.outputReLU ? "True" : "False"), standardize=\(c.standardizeInput ? "True" : "False"))"
     }
 
     /// model.py: the architecture, built with the checkpoint's widths.

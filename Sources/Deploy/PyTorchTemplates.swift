@@ -84,10 +84,24 @@ class ResBlock(nn.Module):
         return self.id2(self.id1(self.conv(x)))
 
 
-def course_resnet(input_size, channels, stem, stages, average_pool, hidden, dropout, outputs, output_relu):
-    """ZeroPad 3 -> Conv 7x7/2 -> BN -> ReLU -> MaxPool 3x3/2 -> res-blocks -> AvgPool -> Flatten
-    -> [Dense -> ReLU -> Dropout]* -> Dense, with ainb's layer names."""
+class Standardize(nn.Module):
+    """Each face to zero mean and unit standard deviation: (x - mean) / sqrt(variance + epsilon)."""
+
+    def __init__(self, epsilon=1e-3):
+        super().__init__()
+        self.register_buffer("epsilon", torch.tensor([epsilon]))
+
+    def forward(self, x):
+        centered = x - x.mean(dim=(1, 2, 3), keepdim=True)
+        return centered / torch.sqrt((centered * centered).mean(dim=(1, 2, 3), keepdim=True) + self.epsilon)
+
+
+def course_resnet(input_size, channels, stem, stages, average_pool, hidden, dropout, outputs, output_relu, standardize=False):
+    """[Standardize ->] ZeroPad 3 -> Conv 7x7/2 -> BN -> ReLU -> MaxPool 3x3/2 -> res-blocks -> AvgPool
+    -> Flatten -> [Dense -> ReLU -> Dropout]* -> Dense, with ainb's layer names."""
     layers = OrderedDict()
+    if standardize:
+        layers["standardize"] = Standardize()
     layers["pad"] = nn.ZeroPad2d(3)
     layers["conv1"] = nn.Conv2d(channels, stem, 7, stride=2)
     layers["bn1"] = nn.BatchNorm2d(stem, **BN)

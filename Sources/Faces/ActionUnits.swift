@@ -16,6 +16,9 @@ struct ActionUnits {
     var upperLipRaise: Float = 0    // AU10
     var lipCornerPull: Float = 0    // AU12
     var lipCornerDepress: Float = 0 // AU15
+    /// Pulls the lower lip down and bares the lower teeth (shouting, grimaces, broad laughs).
+    /// Kept out of `paths` so that adding it left the stray-unit draws of older samples as they were.
+    var lowerLipDepress: Float = 0  // AU16
     var chinRaise: Float = 0        // AU17
     var lipStretch: Float = 0       // AU20
     var lipPress: Float = 0         // AU23/24
@@ -29,6 +32,7 @@ struct ActionUnits {
     func scaled(_ t: Float) -> ActionUnits {
         var a = self
         for k in ActionUnits.paths { a[keyPath: k] *= t }
+        a.lowerLipDepress *= t
         return a
     }
 
@@ -49,13 +53,14 @@ struct ActionUnits {
         let lift = 6 * lipCornerPull - 4.5 * lipCornerDepress + 0.8 * upperLipRaise - 1 * lipStretch * (1 - lipCornerPull)
         e.mouthLiftLeft = lift * (1 + 0.5 * asymmetry)
         e.mouthLiftRight = lift * (1 - 0.5 * asymmetry)
-        let open = 2.5 * lipsPart + 6 * jawDrop + 7 * mouthStretch + 1.5 * upperLipRaise
+        let open = 2.5 * lipsPart + 6 * jawDrop + 7 * mouthStretch + 1.5 * upperLipRaise + 2 * lowerLipDepress
         e.mouthOpen = open
         let round = max(0, jawDrop + mouthStretch - 1.5 * (lipCornerPull + lipStretch))
         e.roundness = min(1, round * 0.8)
         e.mouthWidth = 0.25 * lipCornerPull + 0.22 * lipStretch - 0.15 * lipPress - 0.25 * e.roundness - 0.05 * chinRaise
         e.lipThickness = -0.55 * lipPress + 0.1 * chinRaise - 0.2 * lipCornerPull
-        e.teeth = open > 1.5 ? min(1, 1.2 * lipCornerPull + upperLipRaise + lipStretch + 0.4 * lipsPart) : 0
+        e.teeth = open > 0.6 ? min(1, 1.2 * lipCornerPull + upperLipRaise + lipStretch + 0.4 * lipsPart) : 0
+        e.lowerTeeth = open > 0.6 ? min(1, lowerLipDepress) : 0
         e.fold = 0.8 * lipCornerPull + 1 * noseWrinkle + 0.6 * upperLipRaise + 0.4 * cheekRaise
         e.wrinkle = noseWrinkle + 0.3 * browLower
         e.cheek = cheekRaise
@@ -64,7 +69,12 @@ struct ActionUnits {
     }
 
     /// A random expression of the named emotion (course or FER2013 names; anything else neutral).
-    static func sample(_ name: String, _ r: inout RandomGenerator) -> ActionUnits {
+    ///
+    /// `posed` draws the expressions of FER2013's photographs, most of them posed or strong:
+    /// angry faces shout more often, smiles and grimaces part the lips and bare the teeth
+    /// (upper, and with AU16 the lower ones), crying opens the mouth. Without it the draws are
+    /// the everyday mix the keypoint faces use (and the same random numbers as before AU16).
+    static func sample(_ name: String, _ r: inout RandomGenerator, posed: Bool = false) -> ActionUnits {
         var a = ActionUnits()
         func maybe(_ p: Float, _ lo: Float, _ hi: Float) -> Float { r.nextFloat() < p ? r.nextFloat(in: lo, hi) : 0 }
         switch name.lowercased() {
@@ -75,9 +85,10 @@ struct ActionUnits {
             a.lipPress = maybe(0.55, 0.2, 1)
             a.chinRaise = maybe(0.35, 0.2, 0.8)
             a.lipCornerDepress = maybe(0.3, 0.1, 0.5)
-            if r.nextFloat() < 0.35 {  // shouting, teeth bared
+            if r.nextFloat() < (posed ? 0.55 : 0.35) {  // shouting, teeth bared
                 a.upperLipRaise = r.nextFloat(in: 0.3, 1); a.lipsPart = 1; a.jawDrop = r.nextFloat(in: 0.2, 0.9)
                 a.lipStretch = r.nextFloat(in: 0.2, 0.8); a.lipPress = 0
+                if posed { a.lowerLipDepress = maybe(0.7, 0.4, 1) }
             }
         case "disgust":
             a.noseWrinkle = maybe(0.8, 0.3, 1)
@@ -87,8 +98,9 @@ struct ActionUnits {
             a.cheekRaise = maybe(0.3, 0.2, 0.6)
             a.lipCornerDepress = maybe(0.4, 0.2, 0.8)
             a.chinRaise = maybe(0.35, 0.2, 0.8)
-            a.lipsPart = maybe(0.45, 0.3, 1)
+            a.lipsPart = maybe(posed ? 0.6 : 0.45, 0.3, 1)
             a.asymmetry = maybe(0.35, -1, 1)
+            if posed && a.lipsPart > 0 { a.lowerLipDepress = maybe(0.5, 0.3, 1) }  // a grimace
         case "sad":
             a.innerBrowRaise = maybe(0.8, 0.3, 1)
             a.browLower = maybe(0.55, 0.2, 0.7)
@@ -99,12 +111,14 @@ struct ActionUnits {
             if r.nextFloat() < 0.2 {  // crying
                 a.lipsPart = 1; a.jawDrop = r.nextFloat(in: 0.2, 0.8); a.lipStretch = r.nextFloat(in: 0.3, 1)
                 a.cheekRaise = r.nextFloat(in: 0.2, 0.8); a.lidTighten = r.nextFloat(in: 0.4, 1)
+                if posed { a.lowerLipDepress = maybe(0.5, 0.3, 1) }
             }
         case "happy", "happiness":
             a.lipCornerPull = r.nextFloat(in: 0.3, 1)
             a.cheekRaise = maybe(0.7, 0.2, 1)
-            a.lipsPart = maybe(0.65, 0.3, 1)
-            a.jawDrop = maybe(0.3, 0.1, 0.7)
+            a.lipsPart = posed ? maybe(0.85, 0.6, 1) : maybe(0.65, 0.3, 1)
+            a.jawDrop = posed ? maybe(0.6, 0.2, 0.8) : maybe(0.3, 0.1, 0.7)
+            if posed && a.lipsPart > 0 { a.lowerLipDepress = maybe(0.5, 0.3, 1) }  // a broad grin, laughing
             a.innerBrowRaise = maybe(0.15, 0.1, 0.4)
         case "surprise":
             a.innerBrowRaise = maybe(0.9, 0.4, 1)

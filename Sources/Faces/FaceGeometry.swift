@@ -16,6 +16,7 @@ struct Expression {
     var roundness: Float = 0       // 0 = lens-shaped mouth, 1 = round (an O)
     var lipThickness: Float = 0    // relative change of lip thickness
     var teeth: Float = 0           // 1 shows teeth in the opening
+    var lowerTeeth: Float = 0      // 1 shows the lower teeth too (AU16)
     var fold: Float = 0            // nose-to-mouth folds (smiles, disgust)
     var wrinkle: Float = 0         // wrinkles on the nose bridge
     var cheek: Float = 0           // raised cheeks (narrows the eyes from below)
@@ -26,7 +27,7 @@ struct Expression {
         Expression(browInnerDY: browInnerDY * k, browOuterDY: browOuterDY * k, browInnerDX: browInnerDX * k,
                    browArch: browArch * k, eyeOpen: eyeOpen * k, mouthLiftLeft: mouthLiftLeft * k,
                    mouthLiftRight: mouthLiftRight * k, mouthOpen: mouthOpen * k, mouthWidth: mouthWidth * k,
-                   roundness: roundness, lipThickness: lipThickness, teeth: teeth, fold: fold * k,
+                   roundness: roundness, lipThickness: lipThickness, teeth: teeth, lowerTeeth: lowerTeeth, fold: fold * k,
                    wrinkle: wrinkle * k, cheek: cheek * k, chin: chin * k)
     }
 }
@@ -55,7 +56,7 @@ struct FaceGeometry {
     // Mouth.
     var mouthY: Float = 25.5, mouthHalfWidth: Float = 15, liftLeft: Float = 0, liftRight: Float = 0
     var upperLip: Float = 2.6, lowerLip: Float = 3.2, mouthOpen: Float = 0, roundness: Float = 0
-    var teeth: Float = 0, lipTone: Float = 0.7, fold: Float = 0, wrinkle: Float = 0, cheek: Float = 0, chin: Float = 0
+    var teeth: Float = 0, lowerTeeth: Float = 0, lipTone: Float = 0.7, fold: Float = 0, wrinkle: Float = 0, cheek: Float = 0, chin: Float = 0
     // Texture, extras and occluders.
     var skinTexture: Float = 0.05, hairTexture: Float = 0.2, hairAngle: Float = 0, age: Float = 0
     var glasses = false, glassesTone: Float = 0.1, lensTone: Float = 0.5, lensOpacity: Float = 0
@@ -149,7 +150,7 @@ struct FaceGeometry {
         mouthOpen += e.mouthOpen; mouthHalfWidth *= 1 + e.mouthWidth
         roundness = min(1, max(0, roundness + e.roundness))
         upperLip *= 1 + e.lipThickness; lowerLip *= 1 + e.lipThickness
-        teeth = min(1, teeth + e.teeth); fold += e.fold; wrinkle += e.wrinkle
+        teeth = min(1, teeth + e.teeth); lowerTeeth = min(1, lowerTeeth + e.lowerTeeth); fold += e.fold; wrinkle += e.wrinkle
         cheek += e.cheek; chin += e.chin
     }
 

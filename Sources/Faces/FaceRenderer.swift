@@ -357,9 +357,17 @@ enum FaceRenderer {
             }
             c.paint(-w, top, w, bottom, soft: 0.3, tone: 0.07, sdf: cavity)
             if f.teeth > 0.3 {
-                c.paint(-w, top, w, bottom, opacity: min(1, f.teeth), soft: 0.3, tone: 0.88) { u, v in
+                // Bared teeth (a broad smile, a snarl) fill more of the opening than a glimpse does.
+                let band = min(open * (0.35 + 0.3 * f.teeth), 2 + 3 * f.teeth)
+                c.paint(-w, top, w, bottom, opacity: min(1, f.teeth), soft: 0.3, tone: 0.9) { u, v in
                     let m = mid(u), p = prof(u) * open / 2
-                    return max(cavity(u, v), v - (m - p + min(open * 0.55, 3.5)), abs(u) - w * 0.75)
+                    return max(cavity(u, v), v - (m - p + band), abs(u) - w * 0.75)
+                }
+            }
+            if f.lowerTeeth > 0.3 {
+                c.paint(-w, top, w, bottom, opacity: min(1, f.lowerTeeth), soft: 0.3, tone: 0.82) { u, v in
+                    let m = mid(u), p = prof(u) * open / 2
+                    return max(cavity(u, v), (m + p - min(open * 0.3, 3)) - v, abs(u) - w * 0.65)
                 }
             }
         }

@@ -102,7 +102,7 @@ public enum SyntheticFaces {
         // A fifth of the faces show a weak expression, close to neutral and to each other.
         let intensity: Float = rng.nextFloat() < 0.2 ? rng.nextFloat(in: 0.15, 0.5) : rng.nextFloat(in: 0.5, 1.0)
         // FER2013's faces are mostly posed or strong expressions: larger than everyday ones.
-        model.apply(ActionUnits.sample(name, &rng).scaled(intensity).expression.amplified(2.2))
+        model.apply(ActionUnits.sample(name, &rng, posed: true).scaled(intensity).expression.amplified(2.2))
         return FaceRenderer.render(model, size: 48, rng: &rng).pixels
     }
 }

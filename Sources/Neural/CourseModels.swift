@@ -21,6 +21,9 @@ public struct ResNetConfig: Sendable {
     public var outputReLU = false
     /// Batch norm settings.
     public var batchNorm = BatchNormOptions.keras
+    /// Standardise each image (zero mean, unit deviation) before the stem: a `Standardize`
+    /// layer named `standardize` (off in the course's models; see `Standardize` for why).
+    public var standardizeInput = false
 
     public init() {}
 
@@ -42,10 +45,10 @@ public struct ResNetConfig: Sendable {
     }
 }
 
-/// Builds a course ResNet: ZeroPad 3 → Conv 7×7/2 → BN → ReLU → MaxPool 3×3/2 →
+/// Builds a course ResNet: [Standardize →] ZeroPad 3 → Conv 7×7/2 → BN → ReLU → MaxPool 3×3/2 →
 /// res-blocks → AvgPool → Flatten → [Dense → ReLU → Dropout]* → Dense.
 ///
-/// Names: `pad, conv1, bn1, relu, pool, res1, res2, …, avgpool, flatten,
+/// Names: `[standardize,] pad, conv1, bn1, relu, pool, res1, res2, …, avgpool, flatten,
 /// fc1, relu1, drop1, …, out` (and `out_relu`), which the PyTorch copy in
 /// `bench/torch_models.py` mirrors.
 public func courseResNet(_ config: ResNetConfig, seed: UInt64 = 0) throws -> Sequential {
@@ -57,7 +60,8 @@ public func courseResNet(_ config: ResNetConfig, seed: UInt64 = 0) throws -> Seq
         throw TensorError.invalidArgument("ResNetConfig: each res-block needs three filter counts")
     }
     var rng = RandomGenerator(seed: seed)
-    var layers: [(String, Layer)] = [
+    var layers: [(String, Layer)] = config.standardizeInput ? [("standardize", Standardize())] : []
+    layers += [
         ("pad", ZeroPad2D((3, 3))),
         ("conv1", Conv2D(config.input.channels, config.stemFilters, kernel: (7, 7), stride: (2, 2), rng: &rng)),
         ("bn1", config.batchNorm.make(config.stemFilters)),

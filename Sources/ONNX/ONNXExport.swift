@@ -98,6 +98,14 @@ public struct ONNXExport {
                 ints("kernel_shape", [k[2], k[3]]), ints("strides", [c.stride.0, c.stride.1]),
                 ints("pads", [c.padding.0, c.padding.1, c.padding.0, c.padding.1]), ints("dilations", [1, 1]), int("group", 1),
             ])
+        case let s as Standardize:
+            // (x − mean) / √(variance + ε) over every axis after the batch, as ReduceMean
+            // (axes an attribute in opset 17), Sub, Mul, Add, Sqrt and Div.
+            let axes = ints("axes", [1, 2, 3])
+            let centered = node("Sub", [x, node("ReduceMean", [x], attributes: [axes, int("keepdims", 1)])])
+            let variance = node("ReduceMean", [node("Mul", [centered, centered])], attributes: [axes, int("keepdims", 1)])
+            let deviation = node("Sqrt", [node("Add", [variance, initializer(prefix + "epsilon", s.epsilon.value)])])
+            return node("Div", [centered, deviation])
         case let b as BatchNorm:
             return node("BatchNormalization", [x, initializer(prefix + "weight", b.weight.value), initializer(prefix + "bias", b.bias.value),
                                               initializer(prefix + "running_mean", b.runningMean.value),

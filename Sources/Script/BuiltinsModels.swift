@@ -58,14 +58,15 @@ extension Registry {
             return .host(ModelObject(try courseResNet(config, seed: try a.seed("seed")), input: [1, 1, 96, 96]))
         }
         r.add("emotion_resnet", "neural", [.optional("classes", "number", .number(5)), .optional("seed", "number", .number(0)),
-                                           .optional("bn_momentum", "number", .null)],
+                                           .optional("bn_momentum", "number", .null), .optional("standardize", "bool", .bool(false))],
               returns: "model", summary: "The course's emotion ResNet: 96×96 gray faces in (resize 48×48 sets first), class scores out.",
-              details: "1,174,021 parameters for 5 classes. `bn_momentum` as for keypoint_resnet.",
+              details: "1,174,021 parameters for 5 classes. `bn_momentum` as for keypoint_resnet. `standardize: true` puts a Standardize layer first: each face is brought to zero mean and unit standard deviation before the network sees it, in training, evaluation, predict, fused models and exports alike (one more value in the checkpoint, its ε), so that exposure and contrast, which differ between synthetic faces and photographs, carry no class.",
               example: "model = emotion_resnet(classes: 5)") { a in
             let classes = try a.int("classes")
             guard (2...100).contains(classes) else { throw ScriptError("argument 'classes' of emotion_resnet must be between 2 and 100") }
             var config = ResNetConfig.emotions(classes: classes)
             config.batchNorm = try batchNormOptions(a, "bn_momentum")
+            config.standardizeInput = try a.bool("standardize")
             return .host(ModelObject(try courseResNet(config, seed: try a.seed("seed")), input: [1, 1, 96, 96]))
         }
         r.add("mlp", "neural", [.required("inputs", "number or shape [C, H, W]"), .required("outputs", "number"),
@@ -109,7 +110,7 @@ extension Registry {
                                 .optional("validation_data", "dataset", .null), .optional("checkpoint", "string", .null),
                                 .optional("restore_best", "bool", .bool(false))],
               returns: "history", summary: "Trains a model on a dataset and returns the history of losses per epoch.",
-              details: "The loss defaults to mse_loss for keypoints and cross_entropy for emotions; the optimizer to adam(). `validation` holds out that fraction of the data, or `validation_data` gives a dataset. Images are scaled to 0–1. Each epoch prints its loss and validation loss unless verbose is false (a terminal also shows how long the epoch took, and a live bar with the batch, running loss, images/s and ETA; reports keep only the losses). `augment: {rotation: 15, shift: 0.1, zoom: 0.1, shear: 0.1, flip: true, vflip: false}` transforms each batch of images on the fly, freshly drawn every epoch (for class labels only: keypoints would not move with the pixels). `class_weights` weighs each class in the cross-entropy (see class_weights). `checkpoint` saves the weights at each best epoch (lowest validation loss, else training loss) to that path (relative: under the run's output directory); `restore_best` puts the best epoch's weights back at the end.",
+              details: "The loss defaults to mse_loss for keypoints and cross_entropy for emotions; the optimizer to adam(). `validation` holds out that fraction of the data, or `validation_data` gives a dataset. Images are scaled to 0–1. Each epoch prints its loss and validation loss unless verbose is false (a terminal also shows how long the epoch took, and a live bar with the batch, running loss, images/s and ETA; reports keep only the losses). `augment: {rotation: 15, shift: 0.1, zoom: 0.1, shear: 0.1, flip: true, vflip: false}` transforms each batch of images on the fly, freshly drawn every epoch (for class labels only: keypoints would not move with the pixels); `gamma: 0.4` (levels to a power e^±0.4), `blur: 1.5` (Gaussian σ up to 1.5 pixels), `noise: 0.05` (Gaussian, σ up to 5% of white) and `erase: 0.3` (a random rectangle painted over with a flat tone, in 30% of the images) vary the look as well, for synthetic images that must read photographs. `class_weights` weighs each class in the cross-entropy (see class_weights). `checkpoint` saves the weights at each best epoch (lowest validation loss, else training loss) to that path (relative: under the run's output directory); `restore_best` puts the best epoch's weights back at the end.",
               example: "data = keypoint_faces(n: 8, seed: 1)\nmodel = mlp([1, 96, 96], 30, hidden: [8])\nhistory = fit(model, data, epochs: 2, batch: 4)\nhistory.loss") { a in
             let m = try model(a, "model")
             let (images, targets) = try trainingData(a, "data")
@@ -253,7 +254,7 @@ extension Registry {
     /// The batch transform described by an `augment` record of fit.
     static func augmentation(_ v: Value) throws -> RandomAffine {
         guard case .record(let r) = v else { throw ScriptError("argument 'augment' of fit must be a record like {rotation: 15, shift: 0.1, zoom: 0.1, flip: true}, got \(Format.article(v))") }
-        let known = ["rotation", "shift", "zoom", "shear", "flip", "vflip"]
+        let known = ["rotation", "shift", "zoom", "shear", "flip", "vflip", "gamma", "blur", "noise", "erase"]
         for k in r.keys where !known.contains(k) {
             throw ScriptError("augment: unknown field '\(k)' (known: \(known.joined(separator: ", ")))")
         }
@@ -269,8 +270,16 @@ extension Registry {
         }
         let shift = try number("shift"), zoom = try number("zoom"), shear = try number("shear")
         guard shift < 1, zoom < 1, shear < 1 else { throw ScriptError("augment: shift, zoom and shear must be below 1") }
-        return RandomAffine(rotation: try number("rotation"), widthShift: shift, heightShift: shift, shear: shear, zoom: zoom,
-                            horizontalFlip: try flag("flip"), verticalFlip: try flag("vflip"), maxValue: 1)
+        var transform = RandomAffine(rotation: try number("rotation"), widthShift: shift, heightShift: shift, shear: shear, zoom: zoom,
+                                     horizontalFlip: try flag("flip"), verticalFlip: try flag("vflip"), maxValue: 1)
+        transform.gamma = try number("gamma")
+        transform.blur = try number("blur")
+        transform.noise = try number("noise")
+        transform.erase = try number("erase")
+        guard transform.gamma <= 2, transform.blur <= 10, transform.noise < 1, transform.erase <= 1 else {
+            throw ScriptError("augment: gamma must be at most 2, blur at most 10 (pixels), noise below 1 and erase (a probability) at most 1")
+        }
+        return transform
     }
 
     static func registerModelEvaluation(_ r: Registry) {

@@ -86,6 +86,30 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(Double(answer.probabilities.reduce(0, +)), 1, accuracy: 1e-5)
     }
 
+    func testAStandardizingEmotionModelIsRebuiltWithItsStandardizeLayer() throws {
+        var config = TinyModels.emotions()
+        config.standardizeInput = true
+        let model = try courseResNet(config, seed: 2)
+        XCTAssertEqual(model.layers.first?.0, "standardize")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ainb-deploy-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try model.save(to: URL(fileURLWithPath: path))
+        let file = try ModelFile(path: path)
+        XCTAssertTrue(file.configs[0].standardizeInput)
+        let (_, plainPath) = try TinyModels.savedFused()
+        defer { try? FileManager.default.removeItem(atPath: plainPath) }
+        XCTAssertFalse(try ModelFile(path: plainPath).configs[1].standardizeInput)
+        // The same answers as the original, and nearly the same for a brighter, flatter copy of
+        // the faces (ε keeps them from being exactly the same).
+        let faces = try TinyModels.faces(2)
+        let dim = try Tensor(shape: faces.shape, scalars: faces.scalars.map { 10 + 0.9 * $0 })
+        model.eval()
+        let expected = try softmax(try model(try Tensor(shape: faces.shape, scalars: faces.scalars.map { $0 / 255 })), axis: 1).scalars
+        let predictor = FacePredictor(file)
+        XCTAssertEqual(try predictor.predict(faces).flatMap(\.probabilities), expected)
+        for (a, b) in zip(try predictor.predict(dim).flatMap(\.probabilities), expected) { XCTAssertEqual(a, b, accuracy: 1e-3) }
+    }
+
     func testWrongFaceShapesAreRefused() throws {
         let (_, path) = try TinyModels.savedFused()
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -161,6 +161,44 @@ final class AugmentationTests: XCTestCase {
         }
     }
 
+    func testErasePaintsOneFlatRectangleOfTheStatedSize() throws {
+        let flat = try Tensor(shape: [8, 1, 20, 20], scalars: [Float](repeating: 0.5, count: 8 * 400))
+        var erase = RandomAffine(rotation: 0, widthShift: 0, heightShift: 0, shear: 0, zoom: 0, horizontalFlip: false)
+        erase.erase = 1
+        let out = try erase(flat, seed: 4).scalars
+        for i in 0..<8 {
+            let changed = (0..<400).filter { out[i * 400 + $0] != 0.5 }
+            // 2–20% of 400 pixels, rounded down on each side: at most 80.
+            XCTAssertGreaterThan(changed.count, 0)
+            XCTAssertLessThanOrEqual(changed.count, 80)
+            XCTAssertEqual(Set(changed.map { out[i * 400 + $0] }).count, 1, "one flat tone")
+            let rows = changed.map { $0 / 20 }, cols = changed.map { $0 % 20 }
+            let box = (rows.max()! - rows.min()! + 1) * (cols.max()! - cols.min()! + 1)
+            XCTAssertEqual(box, changed.count, "a filled rectangle")
+        }
+    }
+
+    func testGammaBlurAndNoiseChangeTheLookButNotTheGeometry() throws {
+        let faces = try SyntheticFaces.emotions(count: 4, seed: 5).normalized()
+        let course = RandomAffine()
+        var look = course
+        look.gamma = 0.5
+        look.blur = 1.5
+        look.noise = 0.05
+        let plain = try course(faces.images, seed: 9), varied = try look(faces.images, seed: 9)
+        XCTAssertEqual(try look(faces.images, seed: 9).scalars, varied.scalars, "seeded")
+        XCTAssertNotEqual(plain.scalars, varied.scalars)
+        XCTAssertTrue(varied.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
+        // The same warp underneath: each varied image still follows its plain one closely.
+        for i in 0..<4 {
+            let a = Array(plain.scalars[i * 2304..<(i + 1) * 2304]), b = Array(varied.scalars[i * 2304..<(i + 1) * 2304])
+            let ma = a.reduce(0, +) / 2304, mb = b.reduce(0, +) / 2304
+            var cov: Float = 0, va: Float = 0, vb: Float = 0
+            for k in 0..<2304 { cov += (a[k] - ma) * (b[k] - mb); va += (a[k] - ma) * (a[k] - ma); vb += (b[k] - mb) * (b[k] - mb) }
+            XCTAssertGreaterThan(cov / (va * vb).squareRoot(), 0.8)
+        }
+    }
+
     func testConcatenationOfAugmentedCopies() throws {
         let train = try SyntheticFaces.keypoints(count: 3, seed: 12)
         let both = try train + Augment.flipHorizontal(train)

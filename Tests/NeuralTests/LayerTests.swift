@@ -47,4 +47,30 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(bn.runningVar.value.scalars[1], 0.99 + 0.5, accuracy: 1e-5)
         XCTAssertEqual(bn.namedParameters().map(\.0), ["weight", "bias", "running_mean", "running_var"])
     }
+
+    func testStandardizeBringsEachSampleToZeroMeanAndUnitDeviation() throws {
+        // Two samples of 4 values: 1, 2, 3, 4 and a flat one.
+        let x = try Tensor(shape: [2, 1, 2, 2], scalars: [1, 2, 3, 4, 7, 7, 7, 7])
+        let y = try Standardize(epsilon: 1e-3)(x).scalars
+        // Mean 2.5, variance 1.25: (v − 2.5) / √1.251.
+        let sd = Float(1.251).squareRoot()
+        for (k, v) in [Float(1), 2, 3, 4].enumerated() { XCTAssertEqual(y[k], (v - 2.5) / sd, accuracy: 1e-5) }
+        // A flat sample becomes zeros, not NaN.
+        XCTAssertEqual(Array(y[4...]), [0, 0, 0, 0])
+    }
+
+    func testStandardizeIgnoresExposureAndContrast() throws {
+        var rng = RandomGenerator(seed: 5)
+        let x = try Tensor(shape: [1, 1, 6, 6], scalars: (0..<36).map { _ in rng.nextFloat(in: 0.2, 0.6) })
+        let brighter = try Tensor(shape: x.shape, scalars: x.scalars.map { 0.1 + 1.5 * $0 })
+        let layer = Standardize(epsilon: 1e-6)
+        for (a, b) in zip(try layer(x).scalars, try layer(brighter).scalars) { XCTAssertEqual(a, b, accuracy: 1e-3) }
+    }
+
+    func testStandardizeKeepsItsEpsilonInTheCheckpoint() throws {
+        let layer = Standardize(epsilon: 0.01)
+        XCTAssertEqual(layer.stateDict().map(\.0), ["epsilon"])
+        XCTAssertEqual(layer.stateDict()[0].1.scalars, [0.01])
+        XCTAssertEqual(layer.trainableParameterCount, 0)
+    }
 }

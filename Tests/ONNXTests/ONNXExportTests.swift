@@ -55,6 +55,25 @@ final class ONNXExportTests: XCTestCase {
         XCTAssertEqual(gemm.attribute.first { $0.name == "transB" }?.i, 1)
     }
 
+    func testAStandardizeLayerBecomesMeanAndDeviationOps() throws {
+        var c = ResNetConfig.emotions(classes: 5)
+        c.stemFilters = 3
+        c.stages = [[2, 2, 4], [2, 2, 5]]
+        c.standardizeInput = true
+        let graph = try ONNXExport.model(try courseResNet(c, seed: 2), input: [1, 96, 96]).graph
+        XCTAssertEqual(Array(graph.node.prefix(8).map(\.opType)), ["ReduceMean", "Sub", "Mul", "ReduceMean", "Add", "Sqrt", "Div", "Pad"])
+        let mean = graph.node[0]
+        XCTAssertEqual(mean.input, ["image"])
+        XCTAssertEqual(mean.attribute.first { $0.name == "axes" }?.ints, [1, 2, 3])
+        XCTAssertEqual(mean.attribute.first { $0.name == "keepdims" }?.i, 1)
+        // The division reads the centred image and the deviation; the stem pads its result.
+        XCTAssertEqual(graph.node[6].input, [graph.node[1].output[0], graph.node[5].output[0]])
+        XCTAssertEqual(graph.node[7].input.first, graph.node[6].output[0])
+        let epsilon = try XCTUnwrap(graph.initializer.first { $0.name == "standardize.epsilon" })
+        XCTAssertEqual(epsilon.dims, [1])
+        XCTAssertEqual(epsilon.rawData.withUnsafeBytes { $0.load(as: Float.self) }, 1e-3)
+    }
+
     func testInitialisersAreTheStateDictWithItsValues() throws {
         let net = try tinyResNet()
         let graph = try ONNXExport.model(net, input: [1, 96, 96]).graph

@@ -107,12 +107,13 @@ final class BuiltinTests: XCTestCase {
         "descend": [("descend(fn(x) x * x, from: 1, lr: 0.25, steps: 2)", "[1, 0.5, 0.25]")],
         // neural
         "keypoint_resnet": [("keypoint_resnet().parameters", "18016286")],
-        "emotion_resnet": [("m = emotion_resnet(classes: 5)\n[m.parameters > 1000000, predict(m, zeros([2, 1, 96, 96])).shape]", "[true, [2, 5]]")],
+        "emotion_resnet": [("m = emotion_resnet(classes: 5)\n[m.parameters > 1000000, predict(m, zeros([2, 1, 96, 96])).shape]", "[true, [2, 5]]"),
+                           ("[emotion_resnet().parameters, emotion_resnet(standardize: true).parameters]", "[1174021, 1174022]")],   // + ε
         "mlp": [("m = mlp([1, 2, 2], 3)\n[m.parameters, predict(m, zeros([4, 1, 2, 2])).shape]", "[515, [4, 3]]")],   // (4·64 + 64) + (64·3 + 3)
         "adam": [("adam(lr: 0.5).lr", "0.5")],
         "sgd": [("sgd(lr: 0.25, momentum: 0.9).lr", "0.25")],
         "fit": [("d = keypoint_faces(n: 8, seed: 1)\nm = mlp([1, 96, 96], 30, hidden: [8])\nh = fit(m, d, loss: mse_loss, optimizer: adam(lr: 1e-3), epochs: 2, batch: 4, verbose: false)\n[h.epochs, len(h.loss), h.loss[1] < h.loss[0]]", "[2, 2, true]"),
-                ("e = emotion_faces(n: 12, seed: 1)\nm = mlp([1, 48, 48], 5, hidden: [8])\nh = fit(m, e, epochs: 2, batch: 4, verbose: false, augment: {rotation: 10, shift: 0.1, flip: true}, class_weights: class_weights(e), validation_data: e, checkpoint: \"/tmp/ainb-test-fit.safetensors\", restore_best: true)\n[len(h.val_loss), exists(\"/tmp/ainb-test-fit.safetensors\")]", "[2, true]")],
+                ("e = emotion_faces(n: 12, seed: 1)\nm = mlp([1, 48, 48], 5, hidden: [8])\nh = fit(m, e, epochs: 2, batch: 4, verbose: false, augment: {rotation: 10, shift: 0.1, flip: true, gamma: 0.4, blur: 1, noise: 0.05, erase: 0.5}, class_weights: class_weights(e), validation_data: e, checkpoint: \"/tmp/ainb-test-fit.safetensors\", restore_best: true)\n[len(h.val_loss), exists(\"/tmp/ainb-test-fit.safetensors\")]", "[2, true]")],
         "predict": [("predict(mlp([1, 2, 2], 3, hidden: []), ones([1, 1, 2, 2])).shape", "[1, 3]")],
         "evaluate": [("r = evaluate(mlp([1, 96, 96], 30, hidden: [4]), keypoint_faces(n: 4, seed: 2))\n[keys(r), abs(r.rmse - sqrt(r.loss)) < 1e-3]", "[[\"loss\", \"rmse\"], true]")],
         "rmse": [("m = mlp([1, 96, 96], 30, hidden: [4])\nd = keypoint_faces(n: 4, seed: 2)\nabs(rmse(m, d) - evaluate(m, d).rmse) < 1e-3", "true")],
