@@ -55,15 +55,10 @@ extension Tensor {
         return acc.map { Float($0) }
     }
 
-    /// The sum of n contiguous floats: SIMD lanes within blocks of 256, blocks added in double.
+    /// The sum of n contiguous floats (or of their squares): SIMD lanes within blocks of 256,
+    /// blocks added in double.
     @inline(__always)
-    private static func rowSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
-        blockSum(x, n, squared: false)
-    }
-
-    /// The sum of n contiguous floats, or of their squares, as `rowSum` adds.
-    @inline(__always)
-    private static func blockSum(_ x: UnsafePointer<Float>, _ n: Int, squared: Bool) -> Double {
+    private static func rowSum(_ x: UnsafePointer<Float>, _ n: Int, squared: Bool = false) -> Double {
         var total: Double = 0
         var start = 0
         while start < n {
@@ -86,7 +81,7 @@ extension Tensor {
     /// The sum of the squared scalars, in double (the square of the L2 norm): SIMD
     /// lanes within blocks of 256, blocks added in double, as `sum` adds.
     public var sumOfSquares: Double {
-        scalars.withUnsafeBufferPointer { p in p.baseAddress.map { Self.blockSum($0, p.count, squared: true) } ?? 0 }
+        scalars.withUnsafeBufferPointer { p in p.baseAddress.map { Self.rowSum($0, p.count, squared: true) } ?? 0 }
     }
 
     /// The sum over `axes` (nil: all axes).

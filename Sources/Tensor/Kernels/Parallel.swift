@@ -102,7 +102,9 @@ final class WorkerPool: @unchecked Sendable {
     /// stall now and then is a passing hiccup, say a shell command; a program that
     /// competes for a core stalls many jobs a second.)
     static var stalledRecently: Bool {
-        stallScore(at: DispatchTime.now().uptimeNanoseconds) >= 3
+        // The stored score only decays: below the threshold, no need to read the clock.
+        guard stallScore.load(ordering: .relaxed) >= Int(Int64(bitPattern: Double(3).bitPattern)) else { return false }
+        return stallScore(at: DispatchTime.now().uptimeNanoseconds) >= 3
     }
 
     private static func noteStall(at now: UInt64) {

@@ -56,24 +56,31 @@ enum PoolKernels {
                                 j += 8
                                 continue
                             }
-                            let x0 = j * s - g.padW
-                            var bx = max(0, x0)
-                            var best = columnMax[bx], by = columnRow[bx]
-                            for x in (bx + 1)..<min(w, x0 + g.kernelW) {
-                                let v = columnMax[x], y = columnRow[x]
-                                let wins = v.isNaN || best.isNaN
-                                    ? v.isNaN && (!best.isNaN || y < by)
-                                    : v > best || (v == best && y < by)
-                                if wins { best = v; by = y; bx = x }
-                            }
-                            dst[o + j] = best
-                            arg[o + j] = by * Int32(w) + Int32(bx)
+                            maxAcross(columnMax, columnRow, width: w, from: j * s - g.padW, kernel: g.kernelW,
+                                      dst + o + j, arg + o + j)
                             j += 1
                         }
                     }
                 }
             }
         }
+    }
+
+    /// One window starting at column `x0` (clipped to the map): the second pass of `maxForward`.
+    @inline(__always)
+    private static func maxAcross(_ columnMax: UnsafePointer<Float>, _ columnRow: UnsafePointer<Int32>, width w: Int,
+                                  from x0: Int, kernel: Int,
+                                  _ dst: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>) {
+        var bx = max(0, x0)
+        var best = columnMax[bx], by = columnRow[bx]
+        for x in (bx + 1)..<min(w, x0 + kernel) {
+            let v = columnMax[x], y = columnRow[x]
+            // The first NaN wins; otherwise the larger value, or the same value in an earlier row.
+            let wins = v.isNaN || best.isNaN ? v.isNaN && (!best.isNaN || y < by) : v > best || (v == best && y < by)
+            if wins { best = v; by = y; bx = x }
+        }
+        dst.pointee = best
+        arg.pointee = by * Int32(w) + Int32(bx)
     }
 
     /// Eight windows side by side, the first starting at column `x0`, the others
