@@ -314,11 +314,14 @@ final class UserFunction: Function {
     let proto: Prototype
     let captured: ContiguousArray<Cell>
     let hasCaptured: Bool
+    /// Neither cells nor captured variables: entering only switches frames.
+    let isPlain: Bool
 
     init(proto: Prototype, captured: ContiguousArray<Cell>) {
         self.proto = proto
         self.captured = captured
         self.hasCaptured = !captured.isEmpty
+        self.isPlain = captured.isEmpty && !proto.hasCells
         super.init(name: proto.name, isUser: true)
     }
 
@@ -326,6 +329,26 @@ final class UserFunction: Function {
     /// The caller has reserved the frame (rt.sp moved past it).
     @inline(__always)
     func enter(frame: UnsafeMutablePointer<Value?>, argc: Int, _ rt: Runtime) throws -> Value {
+        // Most functions take all their arguments and neither capture variables nor have
+        // variables captured: they only switch frames. The rest go through `enterFull`.
+        guard isPlain, argc == proto.paramCount else { return try enterFull(frame: frame, argc: argc, rt) }
+        let savedBp = rt.bp
+        rt.bp = frame
+        rt.depth += 1
+        defer {
+            rt.bp = savedBp
+            rt.depth -= 1
+        }
+        do {
+            return try proto.body(rt)
+        } catch let signal as ControlSignal where signal.flow == .returned {
+            return rt.returnValue
+        }
+    }
+
+    /// `enter` for a function with defaults to fill, cells to make or captured variables.
+    @inline(never)
+    private func enterFull(frame: UnsafeMutablePointer<Value?>, argc: Int, _ rt: Runtime) throws -> Value {
         let proto = self.proto
         let savedBp = rt.bp
         rt.bp = frame
@@ -396,7 +419,16 @@ final class UserFunction: Function {
     @inline(__always)
     static func freeFrame(_ frame: UnsafeMutablePointer<Value?>, _ rt: Runtime) {
         var p = frame
-        while p < rt.sp { p.pointee = nil; p += 1 }
+        let end = rt.sp
+        while p < end {
+            // Numbers, booleans and nothing hold no reference: overwritten without the
+            // general destroy (a call per slot).
+            switch p.pointee {
+            case .none, .some(.number), .some(.bool), .some(.null): p.initialize(to: nil)
+            default: p.pointee = nil
+            }
+            p += 1
+        }
         rt.sp = frame
     }
 
