@@ -274,13 +274,68 @@ extension Compiler {
         }
     }
 
+    // MARK: variables in slots
+
+    /// A variable held in a slot array: the current frame's (a local) or the globals' (top-level
+    /// code, which notebooks are full of). Items and fields of the value in the slot are read
+    /// and changed where they lie, as for locals. A global's slot may change during any call,
+    /// so the paths below look at it only after evaluating everything else, or when what they
+    /// evaluate first cannot assign (`changesNothing`).
+    struct SlotPlace {
+        let global: Bool
+        let index: Int
+
+        @inline(__always)
+        func pointer(_ rt: Runtime) -> UnsafeMutablePointer<Value?> {
+            (global ? rt.gp : rt.bp) + index
+        }
+    }
+
+    /// The slot of a local or global variable (nil for cells and captured variables).
+    func slotPlace(_ name: String) -> SlotPlace? {
+        switch resolve(name) {
+        case .local(let s): return SlotPlace(global: false, index: s)
+        case .global(let n): return SlotPlace(global: true, index: globals.slot(n))
+        default: return nil
+        }
+    }
+
+    /// Whether evaluating `e` can assign to no variable in `place`: an `if` used as a value
+    /// runs statements, and a call can assign to globals (never to a frame's slots: locals a
+    /// function shares are cells).
+    static func changesNothing(_ e: Expr, in place: SlotPlace) -> Bool {
+        func check(_ e: Expr) -> Bool {
+            switch e {
+            case .number, .bool, .nilLiteral, .name, .function: return true
+            case .string(let segments, _):
+                return segments.allSatisfy { if case .code(let c) = $0 { return check(c) }; return true }
+            case .list(let items, _), .tuple(let items, _): return items.allSatisfy(check)
+            case .record(let fields, _): return fields.allSatisfy { check($0.1) }
+            case .unary(_, let a, _), .member(let a, _, _): return check(a)
+            case .binary(_, let a, let b, _), .logical(_, let a, let b, _), .range(let a, let b, _):
+                return check(a) && check(b)
+            case .index(let b, let comps, _):
+                return check(b) && comps.allSatisfy { c in
+                    switch c {
+                    case .index(let i): return check(i)
+                    case .slice(let x, let y, let z): return [x, y, z].allSatisfy { $0.map(check) ?? true }
+                    }
+                }
+            case .call(let f, let args, _):
+                return !place.global && check(f) && args.allSatisfy { check($0.value) }
+            case .ifExpr: return false
+            }
+        }
+        return check(e)
+    }
+
     // MARK: local variables
 
     /// `x = e` into a slot of the current frame, the commonest statement of every loop:
     /// stored straight into the slot, without a general setter in between.
     func localStore(_ target: Expr, _ value: Expr) -> Exec? {
         guard case .name(let name, _) = target, case .local(let s) = resolve(name) else { return nil }
-        let v = expr(value)
+        let v = argumentRead(value)
         return { rt in
             let x = try v(rt)
             rt.bp[s] = x
@@ -288,12 +343,12 @@ extension Compiler {
         }
     }
 
-    /// `name[index]` with one index, where `name` is a slot of the current frame: the slot,
-    /// the index, the variable (for its errors) and the place of the brackets.
-    private func localItem(_ e: Expr) -> (Int, Expr, Variable, SourceLocation)? {
+    /// `name[index]` with one index, where `name` is a local or global: the slot, the index,
+    /// the variable (for its errors) and the place of the brackets.
+    private func localItem(_ e: Expr) -> (SlotPlace, Expr, Variable, SourceLocation)? {
         guard case .index(.name(let name, let namePos), let comps, let pos) = e, comps.count == 1,
-              case .index(let index) = comps[0], case .local(let s) = resolve(name) else { return nil }
-        return (s, index, variable(name, namePos), loc(pos))
+              case .index(let index) = comps[0], let place = slotPlace(name) else { return nil }
+        return (place, index, variable(name, namePos), loc(pos))
     }
 
     /// `xs[i] = v` where `xs` is a slot of the current frame (sieves, permutations, any loop
@@ -301,12 +356,12 @@ extension Compiler {
     /// with no closure between the statement and the slot. Other containers, other indices
     /// and errors take the general path's rules, applied to the values already computed.
     func localItemStore(_ target: Expr, _ value: Expr) -> Exec? {
-        guard let (s, ie, variable, location) = localItem(target) else { return nil }
-        let val = expr(value), index = operand(ie).eval
+        guard let (place, ie, variable, location) = localItem(target) else { return nil }
+        let val = argumentRead(value), index = argumentRead(ie)
         return { rt in
             let v = try val(rt)
             let i = try index(rt)
-            let slot = rt.bp + s
+            let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
             if case .number(let n) = i, Compiler.storeItem(slot, n, v) { return .normal }
             // Moved out (no reference counting): the list's buffer is unique while it changes.
@@ -321,12 +376,12 @@ extension Compiler {
     /// record is moved out of its slot, its field set in place and the record moved back.
     func localFieldStore(_ target: Expr, _ value: Expr) -> Exec? {
         guard case .member(.name(let name, let namePos), let field, let pos) = target,
-              case .local(let s) = resolve(name) else { return nil }
-        let val = expr(value), cache = FieldCache(field)
+              let place = slotPlace(name) else { return nil }
+        let val = argumentRead(value), cache = FieldCache(field)
         let variable = self.variable(name, namePos), location = loc(pos)
         return { rt in
             let v = try val(rt)
-            let slot = rt.bp + s
+            let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
             var container = slot.move().unsafelyUnwrapped
             defer { slot.initialize(to: container) }
@@ -338,7 +393,7 @@ extension Compiler {
     /// The last step of a nested store: a field, or an item at an index evaluated first.
     enum NestedLast {
         case field(FieldCache, SourceLocation)
-        case item(Eval, SourceLocation)
+        case item(ArgumentRead, SourceLocation)
     }
 
     /// `xs[i].f = v` and `rows[i][j] = v` where `xs`/`rows` is a slot of the current frame
@@ -356,32 +411,74 @@ extension Compiler {
         case .index(let inner, let comps, let pos):
             guard comps.count == 1, case .index(let je) = comps[0] else { return nil }
             base = inner
-            last = .item(operand(je).eval, loc(pos))
+            last = .item(argumentRead(je), loc(pos))
         default:
             return nil
         }
-        guard let (s, ie, variable, location) = localItem(base) else { return nil }
-        let val = expr(value), ix = operand(ie).eval
-        return { rt in
-            let v = try val(rt)
-            // The general path evaluates the inner index `j` before the outer `i`.
-            var j = Value.null
-            if case .item(let jx, _) = last { j = try jx(rt) }
-            let i = try ix(rt)
-            let slot = rt.bp + s
+        guard let (place, ie, variable, location) = localItem(base) else { return nil }
+        let val = argumentRead(value), ix = argumentRead(ie)
+        /// Every case the direct stores below do not take, with the values already computed.
+        func general(_ rt: Runtime, _ i: Value, _ update: Update) throws -> Flow {
+            let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
             var container = slot.move().unsafelyUnwrapped
             defer { slot.initialize(to: container) }
-            func update(_ item: inout Value) throws {
-                switch last {
-                case .field(let cache, let at): try Compiler.setField(&item, cache, v, at)
-                case .item(_, let at): try Compiler.setItem(&item, j, v, at)
-                }
-            }
             if try Compiler.updateItem(&container, i, update) { return .normal }
             do { try Ops.modifyIndex(&container, [.value(i)], update) } catch { throw Compiler.located(error, location) }
             return .normal
         }
+        // One closure per kind of last step, so that running it looks at no `NestedLast`.
+        switch last {
+        case .field(let cache, let at):
+            return { rt in
+                let v = try val(rt)
+                let i = try ix(rt)
+                if case .number(let n) = i, Compiler.storeField(place.pointer(rt), n, cache, v) { return .normal }
+                return try general(rt, i) { item in try Compiler.setField(&item, cache, v, at) }
+            }
+        case .item(let jx, let at):
+            return { rt in
+                let v = try val(rt)
+                // The general path evaluates the inner index `j` before the outer `i`.
+                let j = try jx(rt)
+                let i = try ix(rt)
+                if case .number(let n) = i, case .number(let m) = j, Compiler.storeItem(place.pointer(rt), n, m, v) { return .normal }
+                return try general(rt, i) { item in try Compiler.setItem(&item, j, v, at) }
+            }
+        }
+    }
+
+    /// `xs[n].f = v` for the list of records in `slot`: the list and the record are moved out,
+    /// the field set where it lies, and both moved back. False, with everything as it was,
+    /// when the slot holds no list, `n` is not a valid position or the item has no such field.
+    @inline(__always)
+    static func storeField(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ cache: FieldCache, _ v: Value) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        var taken = slot.move().unsafelyUnwrapped
+        var items = taken.takeList().unsafelyUnwrapped
+        defer { slot.initialize(to: .list(items)) }
+        guard let k = position(n, count: items.count), case .record = items[k] else { return false }
+        var r = items[k].takeRecord().unsafelyUnwrapped
+        defer { items[k] = .record(r) }
+        guard let f = cache.position(in: r) else { return false }
+        r.values[f] = v
+        return true
+    }
+
+    /// `rows[n][m] = v` for the list of lists in `slot`, changed where it lies as `storeField`
+    /// does; false, with everything as it was, when either position is not valid.
+    @inline(__always)
+    static func storeItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ m: Double, _ v: Value) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        var taken = slot.move().unsafelyUnwrapped
+        var items = taken.takeList().unsafelyUnwrapped
+        defer { slot.initialize(to: .list(items)) }
+        guard let k = position(n, count: items.count), case .list = items[k] else { return false }
+        var row = items[k].takeList().unsafelyUnwrapped
+        defer { items[k] = .list(row) }
+        guard let l = position(m, count: row.count) else { return false }
+        row[l] = v
+        return true
     }
 
     // MARK: indexing and members
@@ -393,28 +490,28 @@ extension Compiler {
             let v = try b(rt)
             return try Compiler.item(of: v, try ie(rt), location)
         }
-        guard case .name(let n, _) = base, case .local(let s) = resolve(n) else { return general }
-        // A list in a frame slot: read in place, without copying the list. The index cannot
-        // change a frame slot, so it may be evaluated first; an unset list keeps the general
-        // path's order of errors.
+        guard case .name(let n, _) = base, let place = slotPlace(n) else { return general }
+        // A list in a slot: read in place, without copying the list. An index that changes no
+        // variable may be evaluated first; an unset list keeps the general path's order of errors.
         switch operand(index) {
         case .local(let t, _):
             return { rt in
-                if case .some(.number(let n)) = rt.bp[t], let v = Compiler.item(rt.bp + s, n) { return v }
+                if case .some(.number(let n)) = rt.bp[t], let v = Compiler.item(place.pointer(rt), n) { return v }
                 return try general(rt)
             }
         case .constant(let c):
             return { rt in
-                if let v = Compiler.item(rt.bp + s, c) { return v }
+                if let v = Compiler.item(place.pointer(rt), c) { return v }
                 return try general(rt)
             }
         case .any(let ix):
             // `xs[i % n]`, `row[j + 1]`.
+            guard Compiler.changesNothing(index, in: place) else { return general }
             return { rt in
-                guard case .some = rt.bp[s] else { return try general(rt) }
+                guard case .some = place.pointer(rt).pointee else { return try general(rt) }
                 let i = try ix(rt)
-                if case .number(let n) = i, let item = Compiler.item(rt.bp + s, n) { return item }
-                guard case .some(let v) = rt.bp[s] else { return try general(rt) }
+                if case .number(let n) = i, let item = Compiler.item(place.pointer(rt), n) { return item }
+                guard case .some(let v) = place.pointer(rt).pointee else { return try general(rt) }
                 return try Compiler.item(of: v, i, location)
             }
         }
@@ -458,8 +555,35 @@ extension Compiler {
     /// no list or `n` is not a valid position.
     @inline(__always)
     static func item(_ slot: UnsafeMutablePointer<Value?>, _ n: Double) -> Value? {
-        guard case .some(.list(let items)) = slot.pointee, let k = position(n, count: items.count) else { return nil }
-        return items[k]
+        guard case .some(.list) = slot.pointee else { return nil }
+        // Moved out and back instead of bound in place: binding the list retains and
+        // releases its buffer on every read.
+        var taken = slot.move().unsafelyUnwrapped
+        let items = taken.takeList().unsafelyUnwrapped
+        let k = position(n, count: items.count)
+        let item = k.map { Compiler.element(items, $0) }
+        slot.initialize(to: .list(items))
+        return item
+    }
+
+    /// `values[i]`, with numbers copied without the general copy of a value (a call).
+    @inline(__always)
+    static func element(_ values: [Value], _ i: Int) -> Value {
+        if case .number(let d) = values[i] { return .number(d) }
+        return values[i]
+    }
+
+    /// The field `cache` names of the record in `slot`, read without retaining the record;
+    /// nil when the slot holds no record or the record has no such field.
+    @inline(__always)
+    static func field(_ slot: UnsafeMutablePointer<Value?>, _ cache: FieldCache) -> Value? {
+        guard case .some(.record) = slot.pointee else { return nil }
+        var taken = slot.move().unsafelyUnwrapped
+        let r = taken.takeRecord().unsafelyUnwrapped
+        let i = cache.position(in: r)
+        let field = i.map { Compiler.element(r.values, $0) }
+        slot.initialize(to: .record(r))
+        return field
     }
 
     /// `r.name` on records: the position of the field is remembered for records that share
@@ -469,9 +593,9 @@ extension Compiler {
         let b = expr(base)
         let cache = FieldCache(name)
         // A record in a frame slot (`b.x` in n-body, `tree.left`): read in place.
-        if case .name(let n, _) = base, case .local(let s) = resolve(n) {
+        if case .name(let n, _) = base, let place = slotPlace(n) {
             return { rt in
-                if case .some(.record(let r)) = rt.bp[s], let i = cache.position(in: r) { return r.values[i] }
+                if let v = Compiler.field(place.pointer(rt), cache) { return v }
                 let v = try b(rt)
                 do { return try Ops.member(v, name) } catch { throw Compiler.located(error, location) }
             }
@@ -495,7 +619,7 @@ extension Compiler {
         case .binary("+", .name(let n, let readPos), let rhs, let pos) where n == name:
             // Errors of reading the variable point at the read, as they would without this path.
             let slot = variable(name, readPos)
-            let r = expr(rhs), slow = binarySlow("+", pos), location = loc(pos)
+            let r = argumentRead(rhs), slow = binarySlow("+", pos), location = loc(pos)
             let general: Exec = { rt in
                 var old = try slot.read(rt)
                 let right = try r(rt)
@@ -756,10 +880,10 @@ extension Compiler {
 
     // MARK: arguments
 
-    /// An argument read without a closure call when it is a local variable or a constant
-    /// (most arguments of most calls), else evaluated.
+    /// An argument read without a closure call when it is a variable or a constant (most
+    /// arguments of most calls), else evaluated.
     struct ArgumentRead {
-        /// 0: a frame slot, 1: a constant, 2: any expression.
+        /// 0: a frame slot, 1: a constant, 2: any expression, 3: a global slot.
         let kind: UInt8
         let slot: Int
         let constant: Value
@@ -769,6 +893,7 @@ extension Compiler {
         func callAsFunction(_ rt: Runtime) throws -> Value {
             if kind == 0, let v = rt.bp[slot] { return v }
             if kind == 1 { return constant }
+            if kind == 3, let v = rt.gp[slot] { return v }
             return try eval(rt)
         }
     }
@@ -780,7 +905,11 @@ extension Compiler {
         switch o {
         case .local(let s, let eval): return ArgumentRead(kind: 0, slot: s, constant: .null, eval: eval)
         case .constant(let c): return ArgumentRead(kind: 1, slot: 0, constant: .number(c), eval: o.eval)
-        case .any(let eval): return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: eval)
+        case .any(let eval):
+            if case .name(let n, _) = e, case .global(let g) = resolve(n) {
+                return ArgumentRead(kind: 3, slot: globals.slot(g), constant: .null, eval: eval)
+            }
+            return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: eval)
         }
     }
 
