@@ -338,6 +338,7 @@ final class Compiler {
         switch resolve(name) {
         case .local(let s):
             return { rt in
+                if case .some(.number(let d)) = rt.bp[s] { return .number(d) }
                 guard let v = rt.bp[s] else { throw ScriptError("'\(name)' is used before it is given a value", at: location) }
                 return v
             }
@@ -544,12 +545,7 @@ final class Compiler {
         case .record(let fields, _):
             // Every record this literal makes shares one key list (the field caches compare it).
             let keys = fields.map(\.0), evals = compiledArguments(fields.map(\.1))
-            return { rt in
-                var r = Record()
-                r.keys = keys
-                r.values = try Compiler.values(evals, rt)
-                return .record(r)
-            }
+            return { rt in .record(Record(keys: keys, values: try Compiler.values(evals, rt))) }
         case .unary(let op, let a, let pos):
             if op == "not" {
                 let cond = condition(a)
@@ -737,10 +733,13 @@ final class Compiler {
     /// The values of `evals`, in order.
     @inline(__always)
     static func values(_ evals: ContiguousArray<CompiledArgument>, _ rt: Runtime) throws -> [Value] {
-        var out: [Value] = []
-        out.reserveCapacity(evals.count)
-        for e in evals { out.append(try e.eval(rt)) }
-        return out
+        // Written straight into the new array's memory (appending checks the capacity each time).
+        try [Value](unsafeUninitializedCapacity: evals.count) { buffer, count in
+            for e in evals {
+                (buffer.baseAddress.unsafelyUnwrapped + count).initialize(to: try e.eval(rt))
+                count += 1
+            }
+        }
     }
 
     /// Calls a user function with `argc` positional arguments, evaluated straight into

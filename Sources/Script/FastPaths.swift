@@ -10,10 +10,11 @@ extension Compiler {
     // MARK: number operands
 
     /// Where an operand of a number operation comes from, so that reading it needs no
-    /// closure call: a constant, a slot of the current frame, or any other expression.
+    /// closure call: a constant, a variable's slot, or any other expression.
     enum Operand {
         case constant(Double)
-        /// A frame slot, and the general read (which reports a variable used before it has a value).
+        /// A variable's slot (see `variableSlot`), and the general read (which reports a
+        /// variable used before it has a value).
         case local(Int, Eval)
         case any(Eval)
 
@@ -30,10 +31,27 @@ extension Compiler {
         switch e {
         case .number(let c, _): return .constant(c)
         case .name(let n, _):
-            if case .local(let slot) = resolve(n) { return .local(slot, expr(e)) }
+            if let slot = variableSlot(n) { return .local(slot, expr(e)) }
         default: break
         }
         return .any(expr(e))
+    }
+
+    /// A local's frame slot, or a global's slot as its complement (a negative number): number
+    /// operands, conditions and arguments read both kinds in place (top-level loops use
+    /// globals). Reading a variable has no effects, so when it is read makes no difference.
+    func variableSlot(_ name: String) -> Int? {
+        switch resolve(name) {
+        case .local(let s): return s
+        case .global(let n): return ~globals.slot(n)
+        default: return nil
+        }
+    }
+
+    /// The place of a slot made by `variableSlot`.
+    @inline(__always)
+    static func slot(_ rt: Runtime, _ s: Int) -> UnsafeMutablePointer<Value?> {
+        s >= 0 ? rt.bp + s : rt.gp + ~s
     }
 
     /// Arithmetic and comparison on two operands: every program that computes with numbers.
@@ -51,17 +69,17 @@ extension Compiler {
         switch (a, b) {
         case (.local(let s, _), .constant(let c)):
             return { rt in
-                if case .some(.number(let p)) = rt.bp[s] { return Op.value(p, c) }
+                if case .some(.number(let p)) = Compiler.slot(rt, s).pointee { return Op.value(p, c) }
                 return try fallback(rt)
             }
         case (.constant(let c), .local(let s, _)):
             return { rt in
-                if case .some(.number(let q)) = rt.bp[s] { return Op.value(c, q) }
+                if case .some(.number(let q)) = Compiler.slot(rt, s).pointee { return Op.value(c, q) }
                 return try fallback(rt)
             }
         case (.local(let s, _), .local(let t, _)):
             return { rt in
-                if case .some(.number(let p)) = rt.bp[s], case .some(.number(let q)) = rt.bp[t] { return Op.value(p, q) }
+                if case .some(.number(let p)) = Compiler.slot(rt, s).pointee, case .some(.number(let q)) = Compiler.slot(rt, t).pointee { return Op.value(p, q) }
                 return try fallback(rt)
             }
         case (.any(let f), .constant(let c)):
@@ -78,7 +96,7 @@ extension Compiler {
             }
         case (.local(let s, _), .any(let g)):
             return { rt in
-                if case .some(.number(let p)) = rt.bp[s] {
+                if case .some(.number(let p)) = Compiler.slot(rt, s).pointee {
                     let r = try g(rt)
                     if case .number(let q) = r { return Op.value(p, q) }
                     return try general(.number(p), r)
@@ -88,7 +106,7 @@ extension Compiler {
         case (.any(let f), .local(let t, _)):
             return { rt in
                 let l = try f(rt)
-                if case .number(let p) = l, case .some(.number(let q)) = rt.bp[t] { return Op.value(p, q) }
+                if case .number(let p) = l, case .some(.number(let q)) = Compiler.slot(rt, t).pointee { return Op.value(p, q) }
                 return try general(l, try y(rt))
             }
         default:
@@ -122,7 +140,7 @@ extension Compiler {
 
     // MARK: number expressions
 
-    /// Arithmetic on local variables and constants, such as `(i + j) * (i + j + 1) / 2 + i + 1`
+    /// Arithmetic on variables and constants, such as `(i + j) * (i + j + 1) / 2 + i + 1`
     /// or `x * x + y * y`: what numeric inner loops compute.
     indirect enum NumberTree {
         case constant(Double)
@@ -143,8 +161,7 @@ extension Compiler {
         switch e {
         case .number(let c, _): return .constant(c)
         case .name(let n, _):
-            if case .local(let s) = resolve(n) { return .local(s) }
-            return nil
+            return variableSlot(n).map { .local($0) }
         case .unary("-", let a, _):
             return numberTree(a).map { .negate($0) }
         case .binary(let op, let a, let b, _) where ["+", "-", "*", "/", "%", "^"].contains(op):
@@ -187,10 +204,10 @@ extension Compiler {
         }
     }
 
-    /// The number in a frame slot, or 0 with `rt.notNumber` set.
+    /// The number in a variable's slot (see `variableSlot`), or 0 with `rt.notNumber` set.
     @inline(__always)
     static func number(_ rt: Runtime, _ slot: Int) -> Double {
-        if case .some(.number(let d)) = rt.bp[slot] { return d }
+        if case .some(.number(let d)) = Compiler.slot(rt, slot).pointee { return d }
         rt.notNumber = true
         return 0
     }
@@ -256,12 +273,12 @@ extension Compiler {
         switch (l, r) {
         case (.local(let s, _), .constant(let c)):
             return { rt in
-                if case .some(.number(let p)) = rt.bp[s] { return Op.test(p, c) }
+                if case .some(.number(let p)) = Compiler.slot(rt, s).pointee { return Op.test(p, c) }
                 return try apply(try x(rt), try y(rt))
             }
         case (.local(let s, _), .local(let t, _)):
             return { rt in
-                if case .some(.number(let p)) = rt.bp[s], case .some(.number(let q)) = rt.bp[t] { return Op.test(p, q) }
+                if case .some(.number(let p)) = Compiler.slot(rt, s).pointee, case .some(.number(let q)) = Compiler.slot(rt, t).pointee { return Op.test(p, q) }
                 return try apply(try x(rt), try y(rt))
             }
         default:
@@ -496,7 +513,7 @@ extension Compiler {
         switch operand(index) {
         case .local(let t, _):
             return { rt in
-                if case .some(.number(let n)) = rt.bp[t], let v = Compiler.item(place.pointer(rt), n) { return v }
+                if case .some(.number(let n)) = Compiler.slot(rt, t).pointee, let v = Compiler.item(place.pointer(rt), n) { return v }
                 return try general(rt)
             }
         case .constant(let c):
@@ -891,7 +908,11 @@ extension Compiler {
 
         @inline(__always)
         func callAsFunction(_ rt: Runtime) throws -> Value {
-            if kind == 0, let v = rt.bp[slot] { return v }
+            if kind == 0 {
+                // A number is copied without the general copy of a value (a call).
+                if case .some(.number(let d)) = rt.bp[slot] { return .number(d) }
+                if let v = rt.bp[slot] { return v }
+            }
             if kind == 1 { return constant }
             if kind == 3, let v = rt.gp[slot] { return v }
             return try eval(rt)
@@ -903,13 +924,10 @@ extension Compiler {
         guard Compiler.fastPaths else { return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: expr(e)) }
         let o = operand(e)
         switch o {
-        case .local(let s, let eval): return ArgumentRead(kind: 0, slot: s, constant: .null, eval: eval)
+        case .local(let s, let eval):
+            return s >= 0 ? ArgumentRead(kind: 0, slot: s, constant: .null, eval: eval) : ArgumentRead(kind: 3, slot: ~s, constant: .null, eval: eval)
         case .constant(let c): return ArgumentRead(kind: 1, slot: 0, constant: .number(c), eval: o.eval)
-        case .any(let eval):
-            if case .name(let n, _) = e, case .global(let g) = resolve(n) {
-                return ArgumentRead(kind: 3, slot: globals.slot(g), constant: .null, eval: eval)
-            }
-            return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: eval)
+        case .any(let eval): return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: eval)
         }
     }
 
