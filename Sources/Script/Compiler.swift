@@ -636,7 +636,8 @@ final class Compiler {
 
     private func binary(_ op: String, _ a: Expr, _ b: Expr, _ pos: Pos) -> Eval {
         let slow = binarySlow(op, pos)
-        if Compiler.fastPaths, numberTrees, let tree = numberTree(.binary(op, a, b, pos)), tree.operations >= 2 {
+        if Compiler.fastPaths, numberTrees, let tree = numberTree(.binary(op, a, b, pos)),
+           tree.operations >= 2 || tree.readsFields {
             // The fallback runs only when a variable is not a number, so its parts would fall
             // back too: they are compiled without number expressions of their own.
             numberTrees = false

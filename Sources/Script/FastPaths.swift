@@ -140,19 +140,33 @@ extension Compiler {
 
     // MARK: number expressions
 
-    /// Arithmetic on variables and constants, such as `(i + j) * (i + j + 1) / 2 + i + 1`
-    /// or `x * x + y * y`: what numeric inner loops compute.
+    /// Arithmetic on variables, fields of records in variables and constants, such as
+    /// `(i + j) * (i + j + 1) / 2 + i + 1`, `x * x + y * y` or `b.vx - dx * c.m`: what
+    /// numeric inner loops compute.
     indirect enum NumberTree {
         case constant(Double)
         case local(Int)
+        /// `r.f` for a record in a variable's slot.
+        case field(Int, FieldCache)
         case negate(NumberTree)
         case operation(String, NumberTree, NumberTree)
 
         var operations: Int {
             switch self {
-            case .constant, .local: return 0
+            case .constant, .local, .field: return 0
             case .negate(let a): return 1 + a.operations
             case .operation(_, let a, let b): return 1 + a.operations + b.operations
+            }
+        }
+
+        /// Whether it reads a field (then one operation is worth computing on doubles: the
+        /// general path would make a value for each field read).
+        var readsFields: Bool {
+            switch self {
+            case .constant, .local: return false
+            case .field: return true
+            case .negate(let a): return a.readsFields
+            case .operation(_, let a, let b): return a.readsFields || b.readsFields
             }
         }
     }
@@ -162,6 +176,8 @@ extension Compiler {
         case .number(let c, _): return .constant(c)
         case .name(let n, _):
             return variableSlot(n).map { .local($0) }
+        case .member(.name(let n, _), let f, _):
+            return variableSlot(n).map { .field($0, FieldCache(f)) }
         case .unary("-", let a, _):
             return numberTree(a).map { .negate($0) }
         case .binary(let op, let a, let b, _) where ["+", "-", "*", "/", "%", "^"].contains(op):
@@ -172,12 +188,12 @@ extension Compiler {
         }
     }
 
-    /// An arithmetic expression of two or more operations on locals and constants (the caller
-    /// checks), computed
-    /// on doubles: no `Value` is made or looked at between the operations. A variable that
-    /// holds anything but a number (a tensor, a number carrying a derivative, nothing yet)
-    /// sets `rt.notNumber`, and the expression runs again the general way; it reads only
-    /// variables, so running it twice changes nothing.
+    /// An arithmetic expression of two or more operations, or of one that reads a field (the
+    /// caller checks), computed on doubles: no `Value` is made or looked at between the
+    /// operations. A variable or field that holds anything but a number (a tensor, a number
+    /// carrying a derivative, nothing yet, not a record) sets `rt.notNumber`, and the
+    /// expression runs again the general way; it only reads variables and fields of records,
+    /// so running it twice changes nothing.
     func numberExpression(_ tree: NumberTree, general: @escaping Eval) -> Eval {
         let compute = numberEval(tree)
         return { rt in
@@ -188,20 +204,37 @@ extension Compiler {
         }
     }
 
-    /// An operand of a number operation: read in place when it is a constant or a local.
+    /// An operand of a number operation: read in place when it is a constant, a variable or
+    /// a field of a record in a variable.
     struct NumberOperand {
-        /// 0: a constant, 1: a frame slot, 2: a subexpression.
+        /// 0: a constant, 1: a variable's slot, 2: a subexpression, 3: a field.
         let kind: UInt8
         let constant: Double
         let slot: Int
+        let cache: FieldCache?
         let eval: (Runtime) -> Double
 
         @inline(__always)
         func callAsFunction(_ rt: Runtime) -> Double {
             if kind == 0 { return constant }
             if kind == 1 { return Compiler.number(rt, slot) }
+            if kind == 3 { return Compiler.numberField(rt, slot, cache.unsafelyUnwrapped) }
             return eval(rt)
         }
+    }
+
+    /// The number in field `cache` of the record in a variable's slot, read without retaining
+    /// the record (moved out and back); 0 with `rt.notNumber` set for anything else.
+    @inline(__always)
+    static func numberField(_ rt: Runtime, _ s: Int, _ cache: FieldCache) -> Double {
+        let slot = Compiler.slot(rt, s)
+        guard case .some(.record) = slot.pointee else { rt.notNumber = true; return 0 }
+        var taken = slot.move().unsafelyUnwrapped
+        let r = taken.takeRecord().unsafelyUnwrapped
+        var d = 0.0
+        if let i = cache.position(in: r), case .number(let x) = r.values[i] { d = x } else { rt.notNumber = true }
+        slot.initialize(to: .record(r))
+        return d
     }
 
     /// The number in a variable's slot (see `variableSlot`), or 0 with `rt.notNumber` set.
@@ -214,9 +247,10 @@ extension Compiler {
 
     private func numberOperand(_ t: NumberTree) -> NumberOperand {
         switch t {
-        case .constant(let c): return NumberOperand(kind: 0, constant: c, slot: 0, eval: numberEval(t))
-        case .local(let s): return NumberOperand(kind: 1, constant: 0, slot: s, eval: numberEval(t))
-        default: return NumberOperand(kind: 2, constant: 0, slot: 0, eval: numberEval(t))
+        case .constant(let c): return NumberOperand(kind: 0, constant: c, slot: 0, cache: nil, eval: numberEval(t))
+        case .local(let s): return NumberOperand(kind: 1, constant: 0, slot: s, cache: nil, eval: numberEval(t))
+        case .field(let s, let cache): return NumberOperand(kind: 3, constant: 0, slot: s, cache: cache, eval: numberEval(t))
+        default: return NumberOperand(kind: 2, constant: 0, slot: 0, cache: nil, eval: numberEval(t))
         }
     }
 
@@ -224,6 +258,7 @@ extension Compiler {
         switch t {
         case .constant(let c): return { _ in c }
         case .local(let s): return { rt in Compiler.number(rt, s) }
+        case .field(let s, let cache): return { rt in Compiler.numberField(rt, s, cache) }
         case .negate(let a):
             let x = numberOperand(a)
             return { rt in -x(rt) }

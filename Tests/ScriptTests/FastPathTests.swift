@@ -142,6 +142,13 @@ final class FastPathTests: XCTestCase {
         "fn f(xs) { ys = xs[:]\n ys[0] = 9\n return [xs, ys, xs[1:], xs[:-1], xs[5:], xs[2:1], xs[::2], xs[::-1], xs[-2:]] }\nresult = f([1, 2, 3])",
         "xs = [1, 2, 3]\nresult = [xs[0.5:], xs[:\"a\"]]",
         "fn f(a, b = a + 1) = a * b\nfn g(n) { k = n\n h = fn() k + 1\n return h() }\nfn c(x) { c2 = fn(y) x + y\n return c2(1) }\nresult = [f(2), f(2, 5), g(3), c(4)]",
+        "fn f() { b = {x: 1, y: 2}\n c = {y: 5, x: 3}\n return [b.x - c.x, b.y * c.y + 1, -b.x * 2, c.x - b.x] }\nresult = f()",
+        "fn f() { b = {x: 1}\n return b.y - 1 }\nresult = f()",
+        "fn f() { b = 3\n return b.x - 1 }\nresult = f()",
+        "fn f() { if false { b = {x: 1} }\n return b.x - 1 }\nresult = f()",
+        "fn f(x) { r = {v: x}\n return r.v * r.v - r.v }\ng = grad(f)\nresult = [f(3), g(3)]",
+        "b = {x: tensor([1, 2]), y: \"a\"}\nresult = [b.x - 1, b.y + \"b\"]",
+        "p = {x: 2}\nq = [p, {x: 4}]\nt = 0\nfor r in q { t = t + r.x * r.x - p.x }\nresult = t",
         "fn f(a, b) = a + b\nresult = f(1)",
         "fn f(a) = a\nresult = f(1, 2)",
     ]
