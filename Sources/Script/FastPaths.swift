@@ -140,31 +140,33 @@ extension Compiler {
 
     // MARK: number expressions
 
-    /// Arithmetic on variables, fields of records in variables and constants, such as
-    /// `(i + j) * (i + j + 1) / 2 + i + 1`, `x * x + y * y` or `b.vx - dx * c.m`: what
-    /// numeric inner loops compute.
+    /// Arithmetic on variables, fields of records in variables, items of lists in variables
+    /// and constants, such as `(i + j) * (i + j + 1) / 2 + i + 1`, `x * x + y * y`,
+    /// `b.vx - dx * c.m` or `row[j] + a * col[j]`: what numeric inner loops compute.
     indirect enum NumberTree {
         case constant(Double)
         case local(Int)
         /// `r.f` for a record in a variable's slot.
         case field(Int, FieldCache)
+        /// `xs[i]` for a list in a variable's slot, with an index that is a number tree.
+        case item(Int, NumberTree)
         case negate(NumberTree)
         case operation(String, NumberTree, NumberTree)
 
         var operations: Int {
             switch self {
-            case .constant, .local, .field: return 0
+            case .constant, .local, .field, .item: return 0
             case .negate(let a): return 1 + a.operations
             case .operation(_, let a, let b): return 1 + a.operations + b.operations
             }
         }
 
-        /// Whether it reads a field (then one operation is worth computing on doubles: the
-        /// general path would make a value for each field read).
+        /// Whether it reads a field or an item (then one operation is worth computing on
+        /// doubles: the general path would make a value for each read).
         var readsFields: Bool {
             switch self {
             case .constant, .local: return false
-            case .field: return true
+            case .field, .item: return true
             case .negate(let a): return a.readsFields
             case .operation(_, let a, let b): return a.readsFields || b.readsFields
             }
@@ -178,6 +180,10 @@ extension Compiler {
             return variableSlot(n).map { .local($0) }
         case .member(.name(let n, _), let f, _):
             return variableSlot(n).map { .field($0, FieldCache(f)) }
+        case .index(.name(let n, _), let comps, _):
+            guard comps.count == 1, case .index(let ie) = comps[0], let s = variableSlot(n),
+                  let index = numberTree(ie) else { return nil }
+            return .item(s, index)
         case .unary("-", let a, _):
             return numberTree(a).map { .negate($0) }
         case .binary(let op, let a, let b, _) where ["+", "-", "*", "/", "%", "^"].contains(op):
@@ -223,6 +229,20 @@ extension Compiler {
         }
     }
 
+    /// The number at position `n` of the list in a variable's slot, read without retaining
+    /// the list (moved out and back); 0 with `rt.notNumber` set for anything else.
+    @inline(__always)
+    static func numberItem(_ rt: Runtime, _ s: Int, _ n: Double) -> Double {
+        let slot = Compiler.slot(rt, s)
+        guard case .some(.list) = slot.pointee else { rt.notNumber = true; return 0 }
+        var taken = slot.move().unsafelyUnwrapped
+        let items = taken.takeList().unsafelyUnwrapped
+        var d = 0.0
+        if let k = position(n, count: items.count), case .number(let x) = items[k] { d = x } else { rt.notNumber = true }
+        slot.initialize(to: .list(items))
+        return d
+    }
+
     /// The number in field `cache` of the record in a variable's slot, read without retaining
     /// the record (moved out and back); 0 with `rt.notNumber` set for anything else.
     @inline(__always)
@@ -259,6 +279,9 @@ extension Compiler {
         case .constant(let c): return { _ in c }
         case .local(let s): return { rt in Compiler.number(rt, s) }
         case .field(let s, let cache): return { rt in Compiler.numberField(rt, s, cache) }
+        case .item(let s, let index):
+            let i = numberOperand(index)
+            return { rt in Compiler.numberItem(rt, s, i(rt)) }
         case .negate(let a):
             let x = numberOperand(a)
             return { rt in -x(rt) }
