@@ -790,6 +790,7 @@ final class Compiler {
             self.direct = direct; self.anyCallee = anyCallee
         }
 
+        @inline(__always)
         func call(_ rt: Runtime) throws -> Value {
             guard let raw = rt.gfn[slot] else { return try anyCallee(rt) }
             return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in
