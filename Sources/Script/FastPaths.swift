@@ -325,6 +325,7 @@ extension Compiler {
 
     private func compare<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
                                         _ apply: @escaping (Value, Value) throws -> Bool) -> (Runtime) throws -> Bool {
+        if let test = nilComparison(Op.self, a, b, apply) { return test }
         let l = operand(a), r = operand(b)
         let x = l.eval, y = r.eval
         // Slots are only peeked at: the fallback evaluates each operand once.
@@ -347,6 +348,58 @@ extension Compiler {
                 return try apply(l, r)
             }
         }
+    }
+
+    /// `x == nil`, `node.next != nil` for a variable or a field of a record in a variable
+    /// (linked structures: trees, chains of nodes): the value's kind is looked at where it
+    /// lies, without copying the value. A number carrying a derivative, a variable without a
+    /// value, a missing field or anything but a record take the general path.
+    private func nilComparison<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
+                                              _ apply: @escaping (Value, Value) throws -> Bool) -> ((Runtime) throws -> Bool)? {
+        guard Op.self == EqualOp.self || Op.self == NotEqualOp.self else { return nil }
+        let other: Expr
+        if case .nilLiteral = b { other = a } else if case .nilLiteral = a { other = b } else { return nil }
+        let equal = Op.self == EqualOp.self
+        let x = expr(a), y = expr(b)
+        switch other {
+        case .name(let n, _):
+            guard let s = variableSlot(n) else { return nil }
+            return { rt in
+                switch Compiler.slot(rt, s).pointee {
+                case .some(.null): return equal
+                case .none, .some(.dual): return try apply(try x(rt), try y(rt))
+                default: return !equal
+                }
+            }
+        case .member(.name(let n, _), let f, _):
+            guard let s = variableSlot(n) else { return nil }
+            let cache = FieldCache(f)
+            return { rt in
+                if let isNil = Compiler.fieldIsNil(Compiler.slot(rt, s), cache) { return isNil == equal }
+                return try apply(try x(rt), try y(rt))
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Whether field `cache` of the record in `slot` is nil, looked at without copying the
+    /// record or the field; nil when that needs the general path (see `nilComparison`).
+    @inline(__always)
+    static func fieldIsNil(_ slot: UnsafeMutablePointer<Value?>, _ cache: FieldCache) -> Bool? {
+        guard case .some(.record) = slot.pointee else { return nil }
+        var taken = slot.move().unsafelyUnwrapped
+        let r = taken.takeRecord().unsafelyUnwrapped
+        var result: Bool?
+        if let i = cache.position(in: r) {
+            switch r.values[i] {
+            case .null: result = true
+            case .dual: result = nil
+            default: result = false
+            }
+        }
+        slot.initialize(to: .record(r))
+        return result
     }
 
     // MARK: variables in slots

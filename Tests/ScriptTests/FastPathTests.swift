@@ -157,6 +157,12 @@ final class FastPathTests: XCTestCase {
         "fn f() { r = {a: 2}\n k = \"a\"\n return r[k] * 3 }\nresult = f()",
         "fn f(x) { xs = [x, 2 * x]\n return xs[0] * xs[1] + xs[1] }\ng = grad(f)\nresult = [f(3), g(3)]",
         "rows = [[1, 2], [3, 4]]\nc = 0\nfor i in 0..2 { row = rows[i]\n for j in 0..2 { c = c + row[j] * row[1 - j] } }\nresult = c",
+        "fn f() { t = {l: nil, r: {l: nil, r: nil}}\n u = nil\n v = 3\n return [t.l == nil, t.r == nil, nil != t.r, t.l != nil, u == nil, v == nil, nil == v, u != nil] }\nresult = f()",
+        "fn f() { t = {l: 1}\n return t.m == nil }\nresult = f()",
+        "fn f() { t = 4\n return t.m == nil }\nresult = f()",
+        "fn f() { if false { u = 1 }\n return u == nil }\nresult = f()",
+        "fn f(x) { r = {v: x}\n return if r.v == nil { 0 } else { x * x } }\ng = grad(f)\nresult = [f(3), g(3)]",
+        "t = {l: nil, r: tensor([1])}\nresult = [t.l == nil, t.r != nil, t == nil]",
         "fn f(a, b) = a + b\nresult = f(1)",
         "fn f(a) = a\nresult = f(1, 2)",
     ]
