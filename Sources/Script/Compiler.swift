@@ -300,8 +300,8 @@ final class Compiler {
                 while i < n {
                     try rt.tick()
                     let v = Value.number(r.value(at: i))
-                    if let s = localSlot { rt.bp[s] = v }
-                    else if let g = globalSlot { rt.gp[g] = v; rt.gfn[g] = nil }
+                    if let s = localSlot { Compiler.assign(rt.bp + s, v) }
+                    else if let g = globalSlot { Compiler.assign(rt.gp + g, v); rt.gfn[g] = nil }
                     else { try store(rt, v) }
                     let f: Flow
                     do { f = try run(rt) } catch let s as ControlSignal { f = s.flow }

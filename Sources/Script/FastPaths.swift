@@ -257,6 +257,16 @@ extension Compiler {
         return d
     }
 
+    /// Stores `v` in a slot, overwriting a number, a boolean or nothing without the general
+    /// destroy of a value (a call): most stores replace a number.
+    @inline(__always)
+    static func assign(_ slot: UnsafeMutablePointer<Value?>, _ v: Value) {
+        switch slot.pointee {
+        case .none, .some(.number), .some(.bool), .some(.null): slot.initialize(to: v)
+        default: slot.pointee = v
+        }
+    }
+
     /// The number in a variable's slot (see `variableSlot`), or 0 with `rt.notNumber` set.
     @inline(__always)
     static func number(_ rt: Runtime, _ slot: Int) -> Double {
@@ -466,7 +476,7 @@ extension Compiler {
         let v = argumentRead(value)
         return { rt in
             let x = try v(rt)
-            rt.bp[s] = x
+            Compiler.assign(rt.bp + s, x)
             return .normal
         }
     }
@@ -764,7 +774,8 @@ extension Compiler {
                 switch rt.bp[s] {
                 case .some(.number(let p)):
                     let right = try r(rt)
-                    if case .number(let q) = right { rt.bp[s] = .number(p + q); return .normal }
+                    // The slot holds a number: nothing to destroy before writing the sum.
+                    if case .number(let q) = right { (rt.bp + s).initialize(to: .number(p + q)); return .normal }
                     rt.bp[s] = try slow(.number(p), right)
                     return .normal
                 case .some(.list), .some(.string):
