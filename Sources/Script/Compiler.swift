@@ -300,8 +300,8 @@ final class Compiler {
                 while i < n {
                     try rt.tick()
                     let v = Value.number(r.value(at: i))
-                    if let s = localSlot { rt.bp[s] = v }
-                    else if let g = globalSlot { rt.gp[g] = v; rt.gfn[g] = nil }
+                    if let s = localSlot { Compiler.assign(rt.bp + s, v) }
+                    else if let g = globalSlot { Compiler.assign(rt.gp + g, v); rt.gfn[g] = nil }
                     else { try store(rt, v) }
                     let f: Flow
                     do { f = try run(rt) } catch let s as ControlSignal { f = s.flow }
@@ -338,6 +338,7 @@ final class Compiler {
         switch resolve(name) {
         case .local(let s):
             return { rt in
+                if case .some(.number(let d)) = rt.bp[s] { return .number(d) }
                 guard let v = rt.bp[s] else { throw ScriptError("'\(name)' is used before it is given a value", at: location) }
                 return v
             }
@@ -544,12 +545,7 @@ final class Compiler {
         case .record(let fields, _):
             // Every record this literal makes shares one key list (the field caches compare it).
             let keys = fields.map(\.0), evals = compiledArguments(fields.map(\.1))
-            return { rt in
-                var r = Record()
-                r.keys = keys
-                r.values = try Compiler.values(evals, rt)
-                return .record(r)
-            }
+            return { rt in .record(Record(keys: keys, values: try Compiler.values(evals, rt))) }
         case .unary(let op, let a, let pos):
             if op == "not" {
                 let cond = condition(a)
@@ -640,7 +636,8 @@ final class Compiler {
 
     private func binary(_ op: String, _ a: Expr, _ b: Expr, _ pos: Pos) -> Eval {
         let slow = binarySlow(op, pos)
-        if Compiler.fastPaths, numberTrees, let tree = numberTree(.binary(op, a, b, pos)), tree.operations >= 2 {
+        if Compiler.fastPaths, numberTrees, let tree = numberTree(.binary(op, a, b, pos)),
+           tree.operations >= 2 || tree.readsFields {
             // The fallback runs only when a variable is not a number, so its parts would fall
             // back too: they are compiled without number expressions of their own.
             numberTrees = false
@@ -737,10 +734,13 @@ final class Compiler {
     /// The values of `evals`, in order.
     @inline(__always)
     static func values(_ evals: ContiguousArray<CompiledArgument>, _ rt: Runtime) throws -> [Value] {
-        var out: [Value] = []
-        out.reserveCapacity(evals.count)
-        for e in evals { out.append(try e.eval(rt)) }
-        return out
+        // Written straight into the new array's memory (appending checks the capacity each time).
+        try [Value](unsafeUninitializedCapacity: evals.count) { buffer, count in
+            for e in evals {
+                (buffer.baseAddress.unsafelyUnwrapped + count).initialize(to: try e.eval(rt))
+                count += 1
+            }
+        }
     }
 
     /// Calls a user function with `argc` positional arguments, evaluated straight into
@@ -790,6 +790,7 @@ final class Compiler {
             self.direct = direct; self.anyCallee = anyCallee
         }
 
+        @inline(__always)
         func call(_ rt: Runtime) throws -> Value {
             guard let raw = rt.gfn[slot] else { return try anyCallee(rt) }
             return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in

@@ -10,10 +10,11 @@ extension Compiler {
     // MARK: number operands
 
     /// Where an operand of a number operation comes from, so that reading it needs no
-    /// closure call: a constant, a slot of the current frame, or any other expression.
+    /// closure call: a constant, a variable's slot, or any other expression.
     enum Operand {
         case constant(Double)
-        /// A frame slot, and the general read (which reports a variable used before it has a value).
+        /// A variable's slot (see `variableSlot`), and the general read (which reports a
+        /// variable used before it has a value).
         case local(Int, Eval)
         case any(Eval)
 
@@ -30,10 +31,27 @@ extension Compiler {
         switch e {
         case .number(let c, _): return .constant(c)
         case .name(let n, _):
-            if case .local(let slot) = resolve(n) { return .local(slot, expr(e)) }
+            if let slot = variableSlot(n) { return .local(slot, expr(e)) }
         default: break
         }
         return .any(expr(e))
+    }
+
+    /// A local's frame slot, or a global's slot as its complement (a negative number): number
+    /// operands, conditions and arguments read both kinds in place (top-level loops use
+    /// globals). Reading a variable has no effects, so when it is read makes no difference.
+    func variableSlot(_ name: String) -> Int? {
+        switch resolve(name) {
+        case .local(let s): return s
+        case .global(let n): return ~globals.slot(n)
+        default: return nil
+        }
+    }
+
+    /// The place of a slot made by `variableSlot`.
+    @inline(__always)
+    static func slot(_ rt: Runtime, _ s: Int) -> UnsafeMutablePointer<Value?> {
+        s >= 0 ? rt.bp + s : rt.gp + ~s
     }
 
     /// Arithmetic and comparison on two operands: every program that computes with numbers.
@@ -51,17 +69,17 @@ extension Compiler {
         switch (a, b) {
         case (.local(let s, _), .constant(let c)):
             return { rt in
-                if case .some(.number(let p)) = rt.bp[s] { return Op.value(p, c) }
+                if case .some(.number(let p)) = Compiler.slot(rt, s).pointee { return Op.value(p, c) }
                 return try fallback(rt)
             }
         case (.constant(let c), .local(let s, _)):
             return { rt in
-                if case .some(.number(let q)) = rt.bp[s] { return Op.value(c, q) }
+                if case .some(.number(let q)) = Compiler.slot(rt, s).pointee { return Op.value(c, q) }
                 return try fallback(rt)
             }
         case (.local(let s, _), .local(let t, _)):
             return { rt in
-                if case .some(.number(let p)) = rt.bp[s], case .some(.number(let q)) = rt.bp[t] { return Op.value(p, q) }
+                if case .some(.number(let p)) = Compiler.slot(rt, s).pointee, case .some(.number(let q)) = Compiler.slot(rt, t).pointee { return Op.value(p, q) }
                 return try fallback(rt)
             }
         case (.any(let f), .constant(let c)):
@@ -78,7 +96,7 @@ extension Compiler {
             }
         case (.local(let s, _), .any(let g)):
             return { rt in
-                if case .some(.number(let p)) = rt.bp[s] {
+                if case .some(.number(let p)) = Compiler.slot(rt, s).pointee {
                     let r = try g(rt)
                     if case .number(let q) = r { return Op.value(p, q) }
                     return try general(.number(p), r)
@@ -88,7 +106,7 @@ extension Compiler {
         case (.any(let f), .local(let t, _)):
             return { rt in
                 let l = try f(rt)
-                if case .number(let p) = l, case .some(.number(let q)) = rt.bp[t] { return Op.value(p, q) }
+                if case .number(let p) = l, case .some(.number(let q)) = Compiler.slot(rt, t).pointee { return Op.value(p, q) }
                 return try general(l, try y(rt))
             }
         default:
@@ -122,19 +140,35 @@ extension Compiler {
 
     // MARK: number expressions
 
-    /// Arithmetic on local variables and constants, such as `(i + j) * (i + j + 1) / 2 + i + 1`
-    /// or `x * x + y * y`: what numeric inner loops compute.
+    /// Arithmetic on variables, fields of records in variables, items of lists in variables
+    /// and constants, such as `(i + j) * (i + j + 1) / 2 + i + 1`, `x * x + y * y`,
+    /// `b.vx - dx * c.m` or `row[j] + a * col[j]`: what numeric inner loops compute.
     indirect enum NumberTree {
         case constant(Double)
         case local(Int)
+        /// `r.f` for a record in a variable's slot.
+        case field(Int, FieldCache)
+        /// `xs[i]` for a list in a variable's slot, with an index that is a number tree.
+        case item(Int, NumberTree)
         case negate(NumberTree)
         case operation(String, NumberTree, NumberTree)
 
         var operations: Int {
             switch self {
-            case .constant, .local: return 0
+            case .constant, .local, .field, .item: return 0
             case .negate(let a): return 1 + a.operations
             case .operation(_, let a, let b): return 1 + a.operations + b.operations
+            }
+        }
+
+        /// Whether it reads a field or an item (then one operation is worth computing on
+        /// doubles: the general path would make a value for each read).
+        var readsFields: Bool {
+            switch self {
+            case .constant, .local: return false
+            case .field, .item: return true
+            case .negate(let a): return a.readsFields
+            case .operation(_, let a, let b): return a.readsFields || b.readsFields
             }
         }
     }
@@ -143,8 +177,13 @@ extension Compiler {
         switch e {
         case .number(let c, _): return .constant(c)
         case .name(let n, _):
-            if case .local(let s) = resolve(n) { return .local(s) }
-            return nil
+            return variableSlot(n).map { .local($0) }
+        case .member(.name(let n, _), let f, _):
+            return variableSlot(n).map { .field($0, FieldCache(f)) }
+        case .index(.name(let n, _), let comps, _):
+            guard comps.count == 1, case .index(let ie) = comps[0], let s = variableSlot(n),
+                  let index = numberTree(ie) else { return nil }
+            return .item(s, index)
         case .unary("-", let a, _):
             return numberTree(a).map { .negate($0) }
         case .binary(let op, let a, let b, _) where ["+", "-", "*", "/", "%", "^"].contains(op):
@@ -155,12 +194,12 @@ extension Compiler {
         }
     }
 
-    /// An arithmetic expression of two or more operations on locals and constants (the caller
-    /// checks), computed
-    /// on doubles: no `Value` is made or looked at between the operations. A variable that
-    /// holds anything but a number (a tensor, a number carrying a derivative, nothing yet)
-    /// sets `rt.notNumber`, and the expression runs again the general way; it reads only
-    /// variables, so running it twice changes nothing.
+    /// An arithmetic expression of two or more operations, or of one that reads a field (the
+    /// caller checks), computed on doubles: no `Value` is made or looked at between the
+    /// operations. A variable or field that holds anything but a number (a tensor, a number
+    /// carrying a derivative, nothing yet, not a record) sets `rt.notNumber`, and the
+    /// expression runs again the general way; it only reads variables and fields of records,
+    /// so running it twice changes nothing.
     func numberExpression(_ tree: NumberTree, general: @escaping Eval) -> Eval {
         let compute = numberEval(tree)
         return { rt in
@@ -171,35 +210,77 @@ extension Compiler {
         }
     }
 
-    /// An operand of a number operation: read in place when it is a constant or a local.
+    /// An operand of a number operation: read in place when it is a constant, a variable or
+    /// a field of a record in a variable.
     struct NumberOperand {
-        /// 0: a constant, 1: a frame slot, 2: a subexpression.
+        /// 0: a constant, 1: a variable's slot, 2: a subexpression, 3: a field.
         let kind: UInt8
         let constant: Double
         let slot: Int
+        let cache: FieldCache?
         let eval: (Runtime) -> Double
 
         @inline(__always)
         func callAsFunction(_ rt: Runtime) -> Double {
             if kind == 0 { return constant }
             if kind == 1 { return Compiler.number(rt, slot) }
+            if kind == 3 { return Compiler.numberField(rt, slot, cache.unsafelyUnwrapped) }
             return eval(rt)
         }
     }
 
-    /// The number in a frame slot, or 0 with `rt.notNumber` set.
+    /// The number at position `n` of the list in a variable's slot, read without retaining
+    /// the list (moved out and back); 0 with `rt.notNumber` set for anything else.
+    @inline(__always)
+    static func numberItem(_ rt: Runtime, _ s: Int, _ n: Double) -> Double {
+        let slot = Compiler.slot(rt, s)
+        guard case .some(.list) = slot.pointee else { rt.notNumber = true; return 0 }
+        var taken = slot.move().unsafelyUnwrapped
+        let items = taken.takeList().unsafelyUnwrapped
+        var d = 0.0
+        if let k = position(n, count: items.count), case .number(let x) = items[k] { d = x } else { rt.notNumber = true }
+        slot.initialize(to: .list(items))
+        return d
+    }
+
+    /// The number in field `cache` of the record in a variable's slot, read without retaining
+    /// the record (moved out and back); 0 with `rt.notNumber` set for anything else.
+    @inline(__always)
+    static func numberField(_ rt: Runtime, _ s: Int, _ cache: FieldCache) -> Double {
+        let slot = Compiler.slot(rt, s)
+        guard case .some(.record) = slot.pointee else { rt.notNumber = true; return 0 }
+        var taken = slot.move().unsafelyUnwrapped
+        let r = taken.takeRecord().unsafelyUnwrapped
+        var d = 0.0
+        if let i = cache.position(in: r), case .number(let x) = r.values[i] { d = x } else { rt.notNumber = true }
+        slot.initialize(to: .record(r))
+        return d
+    }
+
+    /// Stores `v` in a slot, overwriting a number, a boolean or nothing without the general
+    /// destroy of a value (a call): most stores replace a number.
+    @inline(__always)
+    static func assign(_ slot: UnsafeMutablePointer<Value?>, _ v: Value) {
+        switch slot.pointee {
+        case .none, .some(.number), .some(.bool), .some(.null): slot.initialize(to: v)
+        default: slot.pointee = v
+        }
+    }
+
+    /// The number in a variable's slot (see `variableSlot`), or 0 with `rt.notNumber` set.
     @inline(__always)
     static func number(_ rt: Runtime, _ slot: Int) -> Double {
-        if case .some(.number(let d)) = rt.bp[slot] { return d }
+        if case .some(.number(let d)) = Compiler.slot(rt, slot).pointee { return d }
         rt.notNumber = true
         return 0
     }
 
     private func numberOperand(_ t: NumberTree) -> NumberOperand {
         switch t {
-        case .constant(let c): return NumberOperand(kind: 0, constant: c, slot: 0, eval: numberEval(t))
-        case .local(let s): return NumberOperand(kind: 1, constant: 0, slot: s, eval: numberEval(t))
-        default: return NumberOperand(kind: 2, constant: 0, slot: 0, eval: numberEval(t))
+        case .constant(let c): return NumberOperand(kind: 0, constant: c, slot: 0, cache: nil, eval: numberEval(t))
+        case .local(let s): return NumberOperand(kind: 1, constant: 0, slot: s, cache: nil, eval: numberEval(t))
+        case .field(let s, let cache): return NumberOperand(kind: 3, constant: 0, slot: s, cache: cache, eval: numberEval(t))
+        default: return NumberOperand(kind: 2, constant: 0, slot: 0, cache: nil, eval: numberEval(t))
         }
     }
 
@@ -207,6 +288,10 @@ extension Compiler {
         switch t {
         case .constant(let c): return { _ in c }
         case .local(let s): return { rt in Compiler.number(rt, s) }
+        case .field(let s, let cache): return { rt in Compiler.numberField(rt, s, cache) }
+        case .item(let s, let index):
+            let i = numberOperand(index)
+            return { rt in Compiler.numberItem(rt, s, i(rt)) }
         case .negate(let a):
             let x = numberOperand(a)
             return { rt in -x(rt) }
@@ -250,18 +335,19 @@ extension Compiler {
 
     private func compare<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
                                         _ apply: @escaping (Value, Value) throws -> Bool) -> (Runtime) throws -> Bool {
+        if let test = nilComparison(Op.self, a, b, apply) { return test }
         let l = operand(a), r = operand(b)
         let x = l.eval, y = r.eval
         // Slots are only peeked at: the fallback evaluates each operand once.
         switch (l, r) {
         case (.local(let s, _), .constant(let c)):
             return { rt in
-                if case .some(.number(let p)) = rt.bp[s] { return Op.test(p, c) }
+                if case .some(.number(let p)) = Compiler.slot(rt, s).pointee { return Op.test(p, c) }
                 return try apply(try x(rt), try y(rt))
             }
         case (.local(let s, _), .local(let t, _)):
             return { rt in
-                if case .some(.number(let p)) = rt.bp[s], case .some(.number(let q)) = rt.bp[t] { return Op.test(p, q) }
+                if case .some(.number(let p)) = Compiler.slot(rt, s).pointee, case .some(.number(let q)) = Compiler.slot(rt, t).pointee { return Op.test(p, q) }
                 return try apply(try x(rt), try y(rt))
             }
         default:
@@ -274,26 +360,133 @@ extension Compiler {
         }
     }
 
+    /// `x == nil`, `node.next != nil` for a variable or a field of a record in a variable
+    /// (linked structures: trees, chains of nodes): the value's kind is looked at where it
+    /// lies, without copying the value. A number carrying a derivative, a variable without a
+    /// value, a missing field or anything but a record take the general path.
+    private func nilComparison<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
+                                              _ apply: @escaping (Value, Value) throws -> Bool) -> ((Runtime) throws -> Bool)? {
+        guard Op.self == EqualOp.self || Op.self == NotEqualOp.self else { return nil }
+        let other: Expr
+        if case .nilLiteral = b { other = a } else if case .nilLiteral = a { other = b } else { return nil }
+        let equal = Op.self == EqualOp.self
+        let x = expr(a), y = expr(b)
+        switch other {
+        case .name(let n, _):
+            guard let s = variableSlot(n) else { return nil }
+            return { rt in
+                switch Compiler.slot(rt, s).pointee {
+                case .some(.null): return equal
+                case .none, .some(.dual): return try apply(try x(rt), try y(rt))
+                default: return !equal
+                }
+            }
+        case .member(.name(let n, _), let f, _):
+            guard let s = variableSlot(n) else { return nil }
+            let cache = FieldCache(f)
+            return { rt in
+                if let isNil = Compiler.fieldIsNil(Compiler.slot(rt, s), cache) { return isNil == equal }
+                return try apply(try x(rt), try y(rt))
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Whether field `cache` of the record in `slot` is nil, looked at without copying the
+    /// record or the field; nil when that needs the general path (see `nilComparison`).
+    @inline(__always)
+    static func fieldIsNil(_ slot: UnsafeMutablePointer<Value?>, _ cache: FieldCache) -> Bool? {
+        guard case .some(.record) = slot.pointee else { return nil }
+        var taken = slot.move().unsafelyUnwrapped
+        let r = taken.takeRecord().unsafelyUnwrapped
+        var result: Bool?
+        if let i = cache.position(in: r) {
+            switch r.values[i] {
+            case .null: result = true
+            case .dual: result = nil
+            default: result = false
+            }
+        }
+        slot.initialize(to: .record(r))
+        return result
+    }
+
+    // MARK: variables in slots
+
+    /// A variable held in a slot array: the current frame's (a local) or the globals' (top-level
+    /// code, which notebooks are full of). Items and fields of the value in the slot are read
+    /// and changed where they lie, as for locals. A global's slot may change during any call,
+    /// so the paths below look at it only after evaluating everything else, or when what they
+    /// evaluate first cannot assign (`changesNothing`).
+    struct SlotPlace {
+        let global: Bool
+        let index: Int
+
+        @inline(__always)
+        func pointer(_ rt: Runtime) -> UnsafeMutablePointer<Value?> {
+            (global ? rt.gp : rt.bp) + index
+        }
+    }
+
+    /// The slot of a local or global variable (nil for cells and captured variables).
+    func slotPlace(_ name: String) -> SlotPlace? {
+        switch resolve(name) {
+        case .local(let s): return SlotPlace(global: false, index: s)
+        case .global(let n): return SlotPlace(global: true, index: globals.slot(n))
+        default: return nil
+        }
+    }
+
+    /// Whether evaluating `e` can assign to no variable in `place`: an `if` used as a value
+    /// runs statements, and a call can assign to globals (never to a frame's slots: locals a
+    /// function shares are cells).
+    static func changesNothing(_ e: Expr, in place: SlotPlace) -> Bool {
+        func check(_ e: Expr) -> Bool {
+            switch e {
+            case .number, .bool, .nilLiteral, .name, .function: return true
+            case .string(let segments, _):
+                return segments.allSatisfy { if case .code(let c) = $0 { return check(c) }; return true }
+            case .list(let items, _), .tuple(let items, _): return items.allSatisfy(check)
+            case .record(let fields, _): return fields.allSatisfy { check($0.1) }
+            case .unary(_, let a, _), .member(let a, _, _): return check(a)
+            case .binary(_, let a, let b, _), .logical(_, let a, let b, _), .range(let a, let b, _):
+                return check(a) && check(b)
+            case .index(let b, let comps, _):
+                return check(b) && comps.allSatisfy { c in
+                    switch c {
+                    case .index(let i): return check(i)
+                    case .slice(let x, let y, let z): return [x, y, z].allSatisfy { $0.map(check) ?? true }
+                    }
+                }
+            case .call(let f, let args, _):
+                return !place.global && check(f) && args.allSatisfy { check($0.value) }
+            case .ifExpr: return false
+            }
+        }
+        return check(e)
+    }
+
     // MARK: local variables
 
     /// `x = e` into a slot of the current frame, the commonest statement of every loop:
     /// stored straight into the slot, without a general setter in between.
     func localStore(_ target: Expr, _ value: Expr) -> Exec? {
         guard case .name(let name, _) = target, case .local(let s) = resolve(name) else { return nil }
-        let v = expr(value)
+        let v = argumentRead(value)
         return { rt in
             let x = try v(rt)
-            rt.bp[s] = x
+            Compiler.assign(rt.bp + s, x)
             return .normal
         }
     }
 
-    /// `name[index]` with one index, where `name` is a slot of the current frame: the slot,
-    /// the index, the variable (for its errors) and the place of the brackets.
-    private func localItem(_ e: Expr) -> (Int, Expr, Variable, SourceLocation)? {
+    /// `name[index]` with one index, where `name` is a local or global: the slot, the index,
+    /// the variable (for its errors) and the place of the brackets.
+    private func localItem(_ e: Expr) -> (SlotPlace, Expr, Variable, SourceLocation)? {
         guard case .index(.name(let name, let namePos), let comps, let pos) = e, comps.count == 1,
-              case .index(let index) = comps[0], case .local(let s) = resolve(name) else { return nil }
-        return (s, index, variable(name, namePos), loc(pos))
+              case .index(let index) = comps[0], let place = slotPlace(name) else { return nil }
+        return (place, index, variable(name, namePos), loc(pos))
     }
 
     /// `xs[i] = v` where `xs` is a slot of the current frame (sieves, permutations, any loop
@@ -301,12 +494,12 @@ extension Compiler {
     /// with no closure between the statement and the slot. Other containers, other indices
     /// and errors take the general path's rules, applied to the values already computed.
     func localItemStore(_ target: Expr, _ value: Expr) -> Exec? {
-        guard let (s, ie, variable, location) = localItem(target) else { return nil }
-        let val = expr(value), index = operand(ie).eval
+        guard let (place, ie, variable, location) = localItem(target) else { return nil }
+        let val = argumentRead(value), index = argumentRead(ie)
         return { rt in
             let v = try val(rt)
             let i = try index(rt)
-            let slot = rt.bp + s
+            let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
             if case .number(let n) = i, Compiler.storeItem(slot, n, v) { return .normal }
             // Moved out (no reference counting): the list's buffer is unique while it changes.
@@ -321,12 +514,12 @@ extension Compiler {
     /// record is moved out of its slot, its field set in place and the record moved back.
     func localFieldStore(_ target: Expr, _ value: Expr) -> Exec? {
         guard case .member(.name(let name, let namePos), let field, let pos) = target,
-              case .local(let s) = resolve(name) else { return nil }
-        let val = expr(value), cache = FieldCache(field)
+              let place = slotPlace(name) else { return nil }
+        let val = argumentRead(value), cache = FieldCache(field)
         let variable = self.variable(name, namePos), location = loc(pos)
         return { rt in
             let v = try val(rt)
-            let slot = rt.bp + s
+            let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
             var container = slot.move().unsafelyUnwrapped
             defer { slot.initialize(to: container) }
@@ -338,7 +531,7 @@ extension Compiler {
     /// The last step of a nested store: a field, or an item at an index evaluated first.
     enum NestedLast {
         case field(FieldCache, SourceLocation)
-        case item(Eval, SourceLocation)
+        case item(ArgumentRead, SourceLocation)
     }
 
     /// `xs[i].f = v` and `rows[i][j] = v` where `xs`/`rows` is a slot of the current frame
@@ -356,32 +549,74 @@ extension Compiler {
         case .index(let inner, let comps, let pos):
             guard comps.count == 1, case .index(let je) = comps[0] else { return nil }
             base = inner
-            last = .item(operand(je).eval, loc(pos))
+            last = .item(argumentRead(je), loc(pos))
         default:
             return nil
         }
-        guard let (s, ie, variable, location) = localItem(base) else { return nil }
-        let val = expr(value), ix = operand(ie).eval
-        return { rt in
-            let v = try val(rt)
-            // The general path evaluates the inner index `j` before the outer `i`.
-            var j = Value.null
-            if case .item(let jx, _) = last { j = try jx(rt) }
-            let i = try ix(rt)
-            let slot = rt.bp + s
+        guard let (place, ie, variable, location) = localItem(base) else { return nil }
+        let val = argumentRead(value), ix = argumentRead(ie)
+        /// Every case the direct stores below do not take, with the values already computed.
+        func general(_ rt: Runtime, _ i: Value, _ update: Update) throws -> Flow {
+            let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
             var container = slot.move().unsafelyUnwrapped
             defer { slot.initialize(to: container) }
-            func update(_ item: inout Value) throws {
-                switch last {
-                case .field(let cache, let at): try Compiler.setField(&item, cache, v, at)
-                case .item(_, let at): try Compiler.setItem(&item, j, v, at)
-                }
-            }
             if try Compiler.updateItem(&container, i, update) { return .normal }
             do { try Ops.modifyIndex(&container, [.value(i)], update) } catch { throw Compiler.located(error, location) }
             return .normal
         }
+        // One closure per kind of last step, so that running it looks at no `NestedLast`.
+        switch last {
+        case .field(let cache, let at):
+            return { rt in
+                let v = try val(rt)
+                let i = try ix(rt)
+                if case .number(let n) = i, Compiler.storeField(place.pointer(rt), n, cache, v) { return .normal }
+                return try general(rt, i) { item in try Compiler.setField(&item, cache, v, at) }
+            }
+        case .item(let jx, let at):
+            return { rt in
+                let v = try val(rt)
+                // The general path evaluates the inner index `j` before the outer `i`.
+                let j = try jx(rt)
+                let i = try ix(rt)
+                if case .number(let n) = i, case .number(let m) = j, Compiler.storeItem(place.pointer(rt), n, m, v) { return .normal }
+                return try general(rt, i) { item in try Compiler.setItem(&item, j, v, at) }
+            }
+        }
+    }
+
+    /// `xs[n].f = v` for the list of records in `slot`: the list and the record are moved out,
+    /// the field set where it lies, and both moved back. False, with everything as it was,
+    /// when the slot holds no list, `n` is not a valid position or the item has no such field.
+    @inline(__always)
+    static func storeField(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ cache: FieldCache, _ v: Value) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        var taken = slot.move().unsafelyUnwrapped
+        var items = taken.takeList().unsafelyUnwrapped
+        defer { slot.initialize(to: .list(items)) }
+        guard let k = position(n, count: items.count), case .record = items[k] else { return false }
+        var r = items[k].takeRecord().unsafelyUnwrapped
+        defer { items[k] = .record(r) }
+        guard let f = cache.position(in: r) else { return false }
+        r.values[f] = v
+        return true
+    }
+
+    /// `rows[n][m] = v` for the list of lists in `slot`, changed where it lies as `storeField`
+    /// does; false, with everything as it was, when either position is not valid.
+    @inline(__always)
+    static func storeItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ m: Double, _ v: Value) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        var taken = slot.move().unsafelyUnwrapped
+        var items = taken.takeList().unsafelyUnwrapped
+        defer { slot.initialize(to: .list(items)) }
+        guard let k = position(n, count: items.count), case .list = items[k] else { return false }
+        var row = items[k].takeList().unsafelyUnwrapped
+        defer { items[k] = .list(row) }
+        guard let l = position(m, count: row.count) else { return false }
+        row[l] = v
+        return true
     }
 
     // MARK: indexing and members
@@ -393,28 +628,28 @@ extension Compiler {
             let v = try b(rt)
             return try Compiler.item(of: v, try ie(rt), location)
         }
-        guard case .name(let n, _) = base, case .local(let s) = resolve(n) else { return general }
-        // A list in a frame slot: read in place, without copying the list. The index cannot
-        // change a frame slot, so it may be evaluated first; an unset list keeps the general
-        // path's order of errors.
+        guard case .name(let n, _) = base, let place = slotPlace(n) else { return general }
+        // A list in a slot: read in place, without copying the list. An index that changes no
+        // variable may be evaluated first; an unset list keeps the general path's order of errors.
         switch operand(index) {
         case .local(let t, _):
             return { rt in
-                if case .some(.number(let n)) = rt.bp[t], let v = Compiler.item(rt.bp + s, n) { return v }
+                if case .some(.number(let n)) = Compiler.slot(rt, t).pointee, let v = Compiler.item(place.pointer(rt), n) { return v }
                 return try general(rt)
             }
         case .constant(let c):
             return { rt in
-                if let v = Compiler.item(rt.bp + s, c) { return v }
+                if let v = Compiler.item(place.pointer(rt), c) { return v }
                 return try general(rt)
             }
         case .any(let ix):
             // `xs[i % n]`, `row[j + 1]`.
+            guard Compiler.changesNothing(index, in: place) else { return general }
             return { rt in
-                guard case .some = rt.bp[s] else { return try general(rt) }
+                guard case .some = place.pointer(rt).pointee else { return try general(rt) }
                 let i = try ix(rt)
-                if case .number(let n) = i, let item = Compiler.item(rt.bp + s, n) { return item }
-                guard case .some(let v) = rt.bp[s] else { return try general(rt) }
+                if case .number(let n) = i, let item = Compiler.item(place.pointer(rt), n) { return item }
+                guard case .some(let v) = place.pointer(rt).pointee else { return try general(rt) }
                 return try Compiler.item(of: v, i, location)
             }
         }
@@ -458,8 +693,35 @@ extension Compiler {
     /// no list or `n` is not a valid position.
     @inline(__always)
     static func item(_ slot: UnsafeMutablePointer<Value?>, _ n: Double) -> Value? {
-        guard case .some(.list(let items)) = slot.pointee, let k = position(n, count: items.count) else { return nil }
-        return items[k]
+        guard case .some(.list) = slot.pointee else { return nil }
+        // Moved out and back instead of bound in place: binding the list retains and
+        // releases its buffer on every read.
+        var taken = slot.move().unsafelyUnwrapped
+        let items = taken.takeList().unsafelyUnwrapped
+        let k = position(n, count: items.count)
+        let item = k.map { Compiler.element(items, $0) }
+        slot.initialize(to: .list(items))
+        return item
+    }
+
+    /// `values[i]`, with numbers copied without the general copy of a value (a call).
+    @inline(__always)
+    static func element(_ values: [Value], _ i: Int) -> Value {
+        if case .number(let d) = values[i] { return .number(d) }
+        return values[i]
+    }
+
+    /// The field `cache` names of the record in `slot`, read without retaining the record;
+    /// nil when the slot holds no record or the record has no such field.
+    @inline(__always)
+    static func field(_ slot: UnsafeMutablePointer<Value?>, _ cache: FieldCache) -> Value? {
+        guard case .some(.record) = slot.pointee else { return nil }
+        var taken = slot.move().unsafelyUnwrapped
+        let r = taken.takeRecord().unsafelyUnwrapped
+        let i = cache.position(in: r)
+        let field = i.map { Compiler.element(r.values, $0) }
+        slot.initialize(to: .record(r))
+        return field
     }
 
     /// `r.name` on records: the position of the field is remembered for records that share
@@ -469,9 +731,9 @@ extension Compiler {
         let b = expr(base)
         let cache = FieldCache(name)
         // A record in a frame slot (`b.x` in n-body, `tree.left`): read in place.
-        if case .name(let n, _) = base, case .local(let s) = resolve(n) {
+        if case .name(let n, _) = base, let place = slotPlace(n) {
             return { rt in
-                if case .some(.record(let r)) = rt.bp[s], let i = cache.position(in: r) { return r.values[i] }
+                if let v = Compiler.field(place.pointer(rt), cache) { return v }
                 let v = try b(rt)
                 do { return try Ops.member(v, name) } catch { throw Compiler.located(error, location) }
             }
@@ -495,7 +757,7 @@ extension Compiler {
         case .binary("+", .name(let n, let readPos), let rhs, let pos) where n == name:
             // Errors of reading the variable point at the read, as they would without this path.
             let slot = variable(name, readPos)
-            let r = expr(rhs), slow = binarySlow("+", pos), location = loc(pos)
+            let r = argumentRead(rhs), slow = binarySlow("+", pos), location = loc(pos)
             let general: Exec = { rt in
                 var old = try slot.read(rt)
                 let right = try r(rt)
@@ -512,7 +774,8 @@ extension Compiler {
                 switch rt.bp[s] {
                 case .some(.number(let p)):
                     let right = try r(rt)
-                    if case .number(let q) = right { rt.bp[s] = .number(p + q); return .normal }
+                    // The slot holds a number: nothing to destroy before writing the sum.
+                    if case .number(let q) = right { (rt.bp + s).initialize(to: .number(p + q)); return .normal }
                     rt.bp[s] = try slow(.number(p), right)
                     return .normal
                 case .some(.list), .some(.string):
@@ -756,10 +1019,10 @@ extension Compiler {
 
     // MARK: arguments
 
-    /// An argument read without a closure call when it is a local variable or a constant
-    /// (most arguments of most calls), else evaluated.
+    /// An argument read without a closure call when it is a variable or a constant (most
+    /// arguments of most calls), else evaluated.
     struct ArgumentRead {
-        /// 0: a frame slot, 1: a constant, 2: any expression.
+        /// 0: a frame slot, 1: a constant, 2: any expression, 3: a global slot.
         let kind: UInt8
         let slot: Int
         let constant: Value
@@ -767,8 +1030,13 @@ extension Compiler {
 
         @inline(__always)
         func callAsFunction(_ rt: Runtime) throws -> Value {
-            if kind == 0, let v = rt.bp[slot] { return v }
+            if kind == 0 {
+                // A number is copied without the general copy of a value (a call).
+                if case .some(.number(let d)) = rt.bp[slot] { return .number(d) }
+                if let v = rt.bp[slot] { return v }
+            }
             if kind == 1 { return constant }
+            if kind == 3, let v = rt.gp[slot] { return v }
             return try eval(rt)
         }
     }
@@ -778,7 +1046,8 @@ extension Compiler {
         guard Compiler.fastPaths else { return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: expr(e)) }
         let o = operand(e)
         switch o {
-        case .local(let s, let eval): return ArgumentRead(kind: 0, slot: s, constant: .null, eval: eval)
+        case .local(let s, let eval):
+            return s >= 0 ? ArgumentRead(kind: 0, slot: s, constant: .null, eval: eval) : ArgumentRead(kind: 3, slot: ~s, constant: .null, eval: eval)
         case .constant(let c): return ArgumentRead(kind: 1, slot: 0, constant: .number(c), eval: o.eval)
         case .any(let eval): return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: eval)
         }

@@ -23,6 +23,12 @@ extension Ops {
 
     /// The positions a slice selects from `count` items (Python semantics, negative steps included).
     static func slicePositions(_ a: Value?, _ b: Value?, _ s: Value?, count: Int) throws -> [Int] {
+        let (start, end, step) = try sliceBounds(a, b, s, count: count)
+        return Array(stride(from: start, to: end, by: step))
+    }
+
+    /// Where a slice starts, where it stops (not included) and its step, all checked.
+    static func sliceBounds(_ a: Value?, _ b: Value?, _ s: Value?, count: Int) throws -> (Int, Int, Int) {
         let step = try s.map { try integer($0, "a slice step") } ?? 1
         guard step != 0 else { throw ScriptError("a slice step cannot be 0") }
         func bound(_ v: Value?, _ dflt: Int) throws -> Int {
@@ -33,7 +39,7 @@ extension Ops {
         }
         let start = try bound(a, step > 0 ? 0 : count - 1)
         let end = try bound(b, step > 0 ? count : -1)
-        return Array(stride(from: start, to: end, by: step))
+        return (start, end, step)
     }
 
     static func isNil(_ v: Value) -> Bool { if case .null = v { return true }; return false }
@@ -60,7 +66,13 @@ extension Ops {
             if case .list(let picks) = i { return .list(try picks.map { items[try position($0, count: items.count)] }) }
             return items[try position(i, count: items.count)]
         case (.list(let items), .slice(let a, let b, let s)):
-            return .list(try slicePositions(a, b, s, count: items.count).map { items[$0] })
+            let (start, end, step) = try sliceBounds(a, b, s, count: items.count)
+            if step == 1 {
+                // A run of items: copied in one go (`xs[:]` shares the buffer until either changes).
+                if start >= end { return .list([]) }
+                return .list(start == 0 && end == items.count ? items : Array(items[start..<end]))
+            }
+            return .list(Array(stride(from: start, to: end, by: step)).map { items[$0] })
         case (.string(let str), .value(let i)):
             let chars = Array(str)
             return .string(String(chars[try position(i, count: chars.count)]))

@@ -73,6 +73,12 @@ public struct Record {
         values = fields.map(\.1)
     }
 
+    /// A record from its key list (shared by every record a literal makes) and its values.
+    init(keys: [String], values: [Value]) {
+        self.keys = keys
+        self.values = values
+    }
+
     /// The value of a field, if present.
     public subscript(key: String) -> Value? {
         get { keys.firstIndex(of: key).map { values[$0] } }

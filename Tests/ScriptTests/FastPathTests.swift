@@ -117,6 +117,60 @@ final class FastPathTests: XCTestCase {
         assertSameBothWays(Self.slotPrograms, stepLimit: 20_000)
     }
 
+    /// The same paths on globals (top-level code), where an index or value that calls a
+    /// function may reassign the variable being read or changed; slices; and calls entered
+    /// with and without defaults, cells and captured variables.
+    static let globalPrograms = [
+        "xs = [1, 2, 3]\ni = 1\nresult = xs[i] + xs[-1] + xs[0] + xs[i + 1]",
+        "xs = [1, 2, 3]\nresult = xs[3]",
+        "r = {a: 1}\nresult = [r.a, r[\"a\"]]",
+        "r = {a: 1}\nresult = r.b",
+        "xs = [0] * 4\nfor i in 0..4 { xs[i] = i * i }\nys = xs\nxs[-1] = 7\nresult = [xs, ys]",
+        "xs = [0] * 4\nxs[4] = 1",
+        "counts = {}\nfor w in [\"a\", \"b\", \"a\"] { if contains(counts, w) { counts[w] = counts[w] + 1 } else { counts[w] = 1 } }\nresult = counts",
+        "r = {a: 1, b: 2}\nq = r\nfor i in 0..3 { r.a = r.a + i }\nr.c = 3\nresult = [q, r]",
+        "bs = [{v: 1}, {v: 2}]\nc = bs\nfor i in 0..2 { b = bs[i]\n bs[i].v = b.v * 10 }\nbs[0].w = 1\nresult = [bs, c]",
+        "rows = [[1, 2], [3, 4]]\nold = rows\nrows[1][0] = 9\nrows[0][-1] = rows[1][0] + 1\nresult = [rows, old]",
+        "rows = [[1, 2]]\nrows[0][2] = 1",
+        "xs = [{a: 1}]\nxs[3].a = 5",
+        "xs = [1, 2, 3]\nfn f() { xs = [7, 8, 9]\n return 0 }\nresult = [xs[f()], xs]",
+        "xs = [1, 2, 3]\nfn f() { xs = [7, 8, 9]\n return 1 }\nxs[f()] = 5\nresult = xs",
+        "xs = [1, 2, 3]\nfn f() { xs = [7, 8, 9]\n return 4 }\nxs[0] = f()\nresult = xs",
+        "r = {a: 1}\nfn f() { r = {a: 2, b: 3}\n return 4 }\nr.a = f()\nresult = r",
+        "fn g() { xs = [1, 2, 3]\n return xs[if true { xs = [4, 5, 6]\n 0 } else { 1 }] }\nresult = g()",
+        "xs = [1, 2, 3]\nresult = xs[if true { xs = [4, 5, 6]\n 0 } else { 1 }]",
+        "fn f(xs) { ys = xs[:]\n ys[0] = 9\n return [xs, ys, xs[1:], xs[:-1], xs[5:], xs[2:1], xs[::2], xs[::-1], xs[-2:]] }\nresult = f([1, 2, 3])",
+        "xs = [1, 2, 3]\nresult = [xs[0.5:], xs[:\"a\"]]",
+        "fn f(a, b = a + 1) = a * b\nfn g(n) { k = n\n h = fn() k + 1\n return h() }\nfn c(x) { c2 = fn(y) x + y\n return c2(1) }\nresult = [f(2), f(2, 5), g(3), c(4)]",
+        "fn f() { b = {x: 1, y: 2}\n c = {y: 5, x: 3}\n return [b.x - c.x, b.y * c.y + 1, -b.x * 2, c.x - b.x] }\nresult = f()",
+        "fn f() { b = {x: 1}\n return b.y - 1 }\nresult = f()",
+        "fn f() { b = 3\n return b.x - 1 }\nresult = f()",
+        "fn f() { if false { b = {x: 1} }\n return b.x - 1 }\nresult = f()",
+        "fn f(x) { r = {v: x}\n return r.v * r.v - r.v }\ng = grad(f)\nresult = [f(3), g(3)]",
+        "b = {x: tensor([1, 2]), y: \"a\"}\nresult = [b.x - 1, b.y + \"b\"]",
+        "p = {x: 2}\nq = [p, {x: 4}]\nt = 0\nfor r in q { t = t + r.x * r.x - p.x }\nresult = t",
+        "fn f() { xs = [1, 2, 3]\n ys = [4, 5]\n i = 1\n return [xs[i] + ys[i] * 2, xs[i + 1] - xs[0], xs[-1] * ys[i - 1] + 1] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 3\n return xs[i] + 1 }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0.5\n return xs[i] * 2 }\nresult = f()",
+        "fn f() { xs = \"abc\"\n return xs[1] + \"d\" }\nresult = f()",
+        "fn f() { xs = [1, \"a\"]\n return xs[1] + 1 }\nresult = f()",
+        "fn f() { r = {a: 2}\n k = \"a\"\n return r[k] * 3 }\nresult = f()",
+        "fn f(x) { xs = [x, 2 * x]\n return xs[0] * xs[1] + xs[1] }\ng = grad(f)\nresult = [f(3), g(3)]",
+        "rows = [[1, 2], [3, 4]]\nc = 0\nfor i in 0..2 { row = rows[i]\n for j in 0..2 { c = c + row[j] * row[1 - j] } }\nresult = c",
+        "fn f() { t = {l: nil, r: {l: nil, r: nil}}\n u = nil\n v = 3\n return [t.l == nil, t.r == nil, nil != t.r, t.l != nil, u == nil, v == nil, nil == v, u != nil] }\nresult = f()",
+        "fn f() { t = {l: 1}\n return t.m == nil }\nresult = f()",
+        "fn f() { t = 4\n return t.m == nil }\nresult = f()",
+        "fn f() { if false { u = 1 }\n return u == nil }\nresult = f()",
+        "fn f(x) { r = {v: x}\n return if r.v == nil { 0 } else { x * x } }\ng = grad(f)\nresult = [f(3), g(3)]",
+        "t = {l: nil, r: tensor([1])}\nresult = [t.l == nil, t.r != nil, t == nil]",
+        "fn f(a, b) = a + b\nresult = f(1)",
+        "fn f(a) = a\nresult = f(1, 2)",
+    ]
+
+    func testGlobalSlotPathsRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.globalPrograms, stepLimit: 20_000)
+    }
+
     func testBenchmarkProgramsRunTheSameWithAndWithoutFastPaths() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("bench/programs")
