@@ -63,7 +63,11 @@ extension Registry {
               summary: "The items in increasing order (numbers or strings), optionally by key(item).",
               example: "sort([3, 1, 2])") { a in
             let items = try a.list("items")
-            let keys: [Value] = try a.isNil("key") ? items : try items.map { try a.rt.call(try a.value("key"), [$0], at: Pos(line: 0, column: 0)) }
+            let keys: [Value]
+            if try a.isNil("key") { keys = items } else {
+                let key = try a.value("key")
+                keys = try items.map { try a.rt.call(key, $0) }
+            }
             var failure: Error?
             let order = Array(items.indices).sorted { i, j in
                 do { return try Ops.binary("<", keys[i], keys[j]).truthy() } catch { failure = error; return false }
@@ -85,13 +89,13 @@ extension Registry {
               summary: "f applied to each item.",
               example: "map([1, 2, 3], fn(x) x * x)") { a in
             let f = try a.function("f")
-            return .list(try Ops.elements(try a.value("items")).map { try a.rt.call(f, [$0], at: Pos(line: 0, column: 0)) })
+            return .list(try Ops.elements(try a.value("items")).map { try a.rt.call(f, $0) })
         }
         r.add("filter", "core", [.required("items", "list, range or tensor"), .required("keep", "function")], returns: "list",
               summary: "The items for which keep(item) is true.",
               example: "filter(0..10, fn(x) x % 2 == 0)") { a in
             let f = try a.function("keep")
-            return .list(try Ops.elements(try a.value("items")).filter { try a.rt.call(f, [$0], at: Pos(line: 0, column: 0)).truthy() })
+            return .list(try Ops.elements(try a.value("items")).filter { try a.rt.call(f, $0).truthy() })
         }
         r.add("reduce", "core", [.required("items", "list, range or tensor"), .required("f", "function"), .required("initial", "any")],
               returns: "any",
@@ -99,7 +103,7 @@ extension Registry {
               example: "reduce([1, 2, 3], fn(total, x) total + x, 0)   # 6") { a in
             let f = try a.function("f")
             var acc = try a.value("initial")
-            for x in try Ops.elements(try a.value("items")) { acc = try a.rt.call(f, [acc, x], at: Pos(line: 0, column: 0)) }
+            for x in try Ops.elements(try a.value("items")) { acc = try a.rt.call(f, acc, x) }
             return acc
         }
         r.add("str", "core", [.required("x", "any")], returns: "string",

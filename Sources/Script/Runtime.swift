@@ -281,6 +281,27 @@ final class Runtime {
         }
         return try f.call(args, named: named, self, at: pos)
     }
+
+    /// Calls a function value with one positional argument, as `map`, `filter` and `sort`'s
+    /// key call theirs once per item: a user function gets the value straight in its
+    /// frame, with no argument array.
+    func call(_ callee: Value, _ x: Value) throws -> Value {
+        guard case .function(let f) = callee else { return try call(callee, [x], at: Pos(line: 0, column: 0)) }
+        guard f.isUser else { return try f.call([x], named: [], self, at: Pos(line: 0, column: 0)) }
+        return try unsafeDowncast(f, to: UserFunction.self).invoke(argc: 1, self, at: Pos(line: 0, column: 0)) { frame in
+            frame.initialize(to: x)
+        }
+    }
+
+    /// `call(_:_:)` with two positional arguments (`reduce`'s function).
+    func call(_ callee: Value, _ x: Value, _ y: Value) throws -> Value {
+        guard case .function(let f) = callee else { return try call(callee, [x, y], at: Pos(line: 0, column: 0)) }
+        guard f.isUser else { return try f.call([x, y], named: [], self, at: Pos(line: 0, column: 0)) }
+        return try unsafeDowncast(f, to: UserFunction.self).invoke(argc: 2, self, at: Pos(line: 0, column: 0)) { frame in
+            frame.initialize(to: x)
+            (frame + 1).initialize(to: y)
+        }
+    }
 }
 
 /// What a user function is, independent of the closure's captured variables.
