@@ -147,7 +147,7 @@ extension Registry {
                 let item = try a.value("item")
                 return .bool(xs.contains { Ops.equal($0, item) })
             case .string(let s): return .bool(s.contains(try a.string("item")))
-            case .record(let r): return .bool(r.keys.contains(try a.string("item")))
+            case .record(let r): return .bool(r.index(of: try a.string("item")) != nil)
             default: throw ScriptError("argument 'container' of contains must be a list, string or record, got \(Format.article(try a.value("container")))")
             }
         }
@@ -174,7 +174,7 @@ extension Registry {
         r.direct("contains", two: { container, item in
             switch (container, item) {
             case (.list(let xs), _): return .bool(xs.contains { Ops.equal($0, item) })
-            case (.record(let r), .string(let key)): return .bool(r.keys.contains(key))
+            case (.record(let r), .string(let key)): return .bool(r.index(of: key) != nil)
             case (.string(let s), .string(let t)): return .bool(s.contains(t))
             default: return nil
             }

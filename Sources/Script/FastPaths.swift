@@ -669,7 +669,7 @@ extension Compiler {
     static func item(of v: Value, _ i: Value, _ location: SourceLocation) throws -> Value {
         if case .list(let items) = v, case .number(let n) = i, let k = position(n, count: items.count) { return items[k] }
         // A record used as a dictionary: `counts[word]`.
-        if case .record(let r) = v, case .string(let key) = i, let j = r.keys.firstIndex(of: key) { return r.values[j] }
+        if case .record(let r) = v, case .string(let key) = i, let j = r.index(of: key) { return r.values[j] }
         do { return try Ops.index(v, [.value(i)]) } catch { throw Compiler.located(error, location) }
     }
 
@@ -935,7 +935,7 @@ extension Compiler {
         // the index does not fit, so its buffer stays unique for the update.
         if case .string(let key) = i, case .record = container {
             guard var r = container.takeRecord() else { return false }
-            guard let j = r.keys.firstIndex(of: key) else { container = .record(r); return false }
+            guard let j = r.index(of: key) else { container = .record(r); return false }
             defer { container = .record(r) }
             try update(&r.values[j])
             return true
@@ -1079,7 +1079,7 @@ final class FieldCache {
         if !keys.isEmpty, r.keys.withUnsafeBufferPointer({ $0.baseAddress }) == keys.withUnsafeBufferPointer({ $0.baseAddress }) {
             return index
         }
-        guard let i = r.keys.firstIndex(of: name) else { return nil }
+        guard let i = r.index(of: name) else { return nil }
         keys = r.keys
         index = i
         return i

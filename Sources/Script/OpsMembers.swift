@@ -76,7 +76,7 @@ extension Ops {
             _ = try member(v, name)
             throw ScriptError("cannot set a field of a \(v.typeName)")
         }
-        let found = r.keys.firstIndex(of: name)
+        let found = r.index(of: name)
         if found == nil && !insert {
             throw ScriptError("the record has no field '\(name)'" + Suggest.didYouMean(name, r.keys))
         }

@@ -79,11 +79,31 @@ public struct Record {
         self.values = values
     }
 
+    /// Where a field is, if present.
+    ///
+    /// String's `==` compares two unequal strings the slow way (it allows for Unicode
+    /// canonical equivalence), and a record's keys are mostly unequal to the one looked
+    /// for. Two strings whose first bytes are different ASCII characters are never equal:
+    /// an ASCII character is its own canonical decomposition, and starts it. So those are
+    /// told apart by one byte, and only the rest go to `==`.
+    @inline(__always)
+    public func index(of key: String) -> Int? {
+        guard !key.isEmpty, case let first = Record.firstByte(key), first < 0x80 else { return keys.firstIndex(of: key) }
+        return keys.firstIndex { k in
+            if !k.isEmpty, case let b = Record.firstByte(k), b != first, b < 0x80 { return false }
+            return k == key
+        }
+    }
+
+    /// The first UTF-8 byte of a string that is not empty.
+    @inline(__always)
+    private static func firstByte(_ s: String) -> UInt8 { s.utf8[s.utf8.startIndex] }
+
     /// The value of a field, if present.
     public subscript(key: String) -> Value? {
-        get { keys.firstIndex(of: key).map { values[$0] } }
+        get { index(of: key).map { values[$0] } }
         set {
-            if let i = keys.firstIndex(of: key) {
+            if let i = index(of: key) {
                 if let newValue { values[i] = newValue } else { keys.remove(at: i); values.remove(at: i) }
             } else if let newValue {
                 keys.append(key); values.append(newValue)

@@ -71,6 +71,20 @@ final class LanguageTests: XCTestCase {
         XCTAssertEqual(try value("{\n  a: 1,\n  b: [2,\n 3]\n}"), "{a: 1, b: [2, 3]}")
     }
 
+    /// Keys looked up by string: told apart by their first byte when both start with
+    /// different ASCII characters, otherwise compared as Swift compares strings (a key
+    /// written with a combining accent finds the same key written precomposed).
+    func testRecordKeysLookedUpByString() throws {
+        let program = """
+        counts = {}
+        for w in ["eta", "epsilon", "beta", "eta", "", "e\u{301}t\u{e9}", "\u{e9}t\u{e9}"] {
+          if contains(counts, w) { counts[w] = counts[w] + 1 } else { counts[w] = 1 }
+        }
+        [counts["eta"], counts["epsilon"], counts["beta"], counts[""], counts["\u{e9}t\u{e9}"], len(keys(counts)), contains(counts, "zeta")]
+        """
+        XCTAssertEqual(try value(program), "[2, 1, 1, 1, 2, 5, false]")
+    }
+
     func testRanges() throws {
         XCTAssertEqual(try value("list(0..5)"), "[0, 1, 2, 3, 4]")
         XCTAssertEqual(try value("r = 1.5..2.0\n[r.start, r.end]"), "[1.5, 2]")
