@@ -19,6 +19,11 @@ struct ActionUnits {
     /// Pulls the lower lip down and bares the lower teeth (shouting, grimaces, broad laughs).
     /// Kept out of `paths` so that adding it left the stray-unit draws of older samples as they were.
     var lowerLipDepress: Float = 0  // AU16
+    /// Upper lids lowered over the eyes (AU41/43), the head bowed (AU54) and the eyes cast down
+    /// (AU64), as in sad faces; kept out of `paths` for the same reason.
+    var lidDroop: Float = 0         // AU41/43
+    var headDown: Float = 0         // AU54
+    var eyesDown: Float = 0         // AU64
     var chinRaise: Float = 0        // AU17
     var lipStretch: Float = 0       // AU20
     var lipPress: Float = 0         // AU23/24
@@ -33,6 +38,7 @@ struct ActionUnits {
         var a = self
         for k in ActionUnits.paths { a[keyPath: k] *= t }
         a.lowerLipDepress *= t
+        a.lidDroop *= t; a.headDown *= t; a.eyesDown *= t
         return a
     }
 
@@ -49,7 +55,9 @@ struct ActionUnits {
         e.browOuterDY = -4.5 * outerBrowRaise + 1.5 * browLower - 1 * innerBrowRaise * (1 - outerBrowRaise)
         e.browInnerDX = -2.5 * browLower - 0.8 * noseWrinkle
         e.browArch = 1.8 * outerBrowRaise - 1 * browLower - 0.8 * innerBrowRaise
-        e.eyeOpen = 0.55 * upperLidRaise - 0.4 * lidTighten - 0.3 * cheekRaise - 0.25 * noseWrinkle
+        e.eyeOpen = 0.55 * upperLidRaise - 0.4 * lidTighten - 0.3 * cheekRaise - 0.25 * noseWrinkle - 0.2 * lidDroop
+        e.pitch = -0.25 * headDown
+        e.gazeDY = 1.5 * eyesDown
         let lift = 6 * lipCornerPull - 4.5 * lipCornerDepress + 0.8 * upperLipRaise - 1 * lipStretch * (1 - lipCornerPull)
         e.mouthLiftLeft = lift * (1 + 0.5 * asymmetry)
         e.mouthLiftRight = lift * (1 - 0.5 * asymmetry)
@@ -74,6 +82,7 @@ struct ActionUnits {
     /// angry faces shout more often, smiles and grimaces part the lips and bare the teeth
     /// (upper, and with AU16 the lower ones), crying opens the mouth. Without it the draws are
     /// the everyday mix the keypoint faces use (and the same random numbers as before AU16).
+    /// Posed sad faces are stronger (inner brows up, lip corners down) and often downcast.
     static func sample(_ name: String, _ r: inout RandomGenerator, posed: Bool = false) -> ActionUnits {
         var a = ActionUnits()
         func maybe(_ p: Float, _ lo: Float, _ hi: Float) -> Float { r.nextFloat() < p ? r.nextFloat(in: lo, hi) : 0 }
@@ -102,9 +111,9 @@ struct ActionUnits {
             a.asymmetry = maybe(0.35, -1, 1)
             if posed && a.lipsPart > 0 { a.lowerLipDepress = maybe(0.5, 0.3, 1) }  // a grimace
         case "sad":
-            a.innerBrowRaise = maybe(0.8, 0.3, 1)
+            a.innerBrowRaise = maybe(posed ? 0.9 : 0.8, posed ? 0.4 : 0.3, 1)
             a.browLower = maybe(0.55, 0.2, 0.7)
-            a.lipCornerDepress = maybe(0.8, 0.3, 1)
+            a.lipCornerDepress = maybe(posed ? 0.9 : 0.8, posed ? 0.4 : 0.3, 1)
             a.chinRaise = maybe(0.5, 0.2, 1)
             a.lidTighten = maybe(0.3, 0.1, 0.6)
             a.upperLidRaise = 0
@@ -112,6 +121,11 @@ struct ActionUnits {
                 a.lipsPart = 1; a.jawDrop = r.nextFloat(in: 0.2, 0.8); a.lipStretch = r.nextFloat(in: 0.3, 1)
                 a.cheekRaise = r.nextFloat(in: 0.2, 0.8); a.lidTighten = r.nextFloat(in: 0.4, 1)
                 if posed { a.lowerLipDepress = maybe(0.5, 0.3, 1) }
+            }
+            if posed {  // downcast: lids lowered, eyes and head down
+                a.lidDroop = maybe(0.6, 0.3, 1)
+                a.eyesDown = maybe(0.6, 0.3, 1)
+                a.headDown = maybe(0.5, 0.3, 1)
             }
         case "happy", "happiness":
             a.lipCornerPull = r.nextFloat(in: 0.3, 1)

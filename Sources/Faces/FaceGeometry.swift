@@ -21,14 +21,17 @@ struct Expression {
     var wrinkle: Float = 0         // wrinkles on the nose bridge
     var cheek: Float = 0           // raised cheeks (narrows the eyes from below)
     var chin: Float = 0            // raised chin (wrinkles below the lower lip)
+    var pitch: Float = 0           // head pitch in radians (- bows the head)
+    var gazeDY: Float = 0          // + looks down
 
     /// The same expression with every offset `k` times larger (posed faces exaggerate).
+    /// The head's and eyes' turn are not exaggerated.
     func amplified(_ k: Float) -> Expression {
         Expression(browInnerDY: browInnerDY * k, browOuterDY: browOuterDY * k, browInnerDX: browInnerDX * k,
                    browArch: browArch * k, eyeOpen: eyeOpen * k, mouthLiftLeft: mouthLiftLeft * k,
                    mouthLiftRight: mouthLiftRight * k, mouthOpen: mouthOpen * k, mouthWidth: mouthWidth * k,
                    roundness: roundness, lipThickness: lipThickness, teeth: teeth, lowerTeeth: lowerTeeth, fold: fold * k,
-                   wrinkle: wrinkle * k, cheek: cheek * k, chin: chin * k)
+                   wrinkle: wrinkle * k, cheek: cheek * k, chin: chin * k, pitch: pitch, gazeDY: gazeDY)
     }
 }
 
@@ -152,6 +155,7 @@ struct FaceGeometry {
         upperLip *= 1 + e.lipThickness; lowerLip *= 1 + e.lipThickness
         teeth = min(1, teeth + e.teeth); lowerTeeth = min(1, lowerTeeth + e.lowerTeeth); fold += e.fold; wrinkle += e.wrinkle
         cheek += e.cheek; chin += e.chin
+        pitch += e.pitch; gazeY += e.gazeDY
     }
 
     // MARK: Keypoints

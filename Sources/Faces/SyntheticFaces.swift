@@ -96,7 +96,7 @@ public enum SyntheticFaces {
 
     /// One 48 × 48 face showing the named emotion, framed as FER2013's crops (tight, centred).
     static func emotionFace(name: String, rng: inout RandomGenerator) -> [Float] {
-        var model = FaceGeometry.random(&rng, size: 48, spread: 0.75, degrade: 0.45)
+        var model = FaceGeometry.random(&rng, size: 48, spread: 1, degrade: 0.45)
         model.scale *= rng.nextFloat(in: 1.15, 1.45)
         model.cy -= 0.5
         // A fifth of the faces show a weak expression, close to neutral and to each other.

@@ -248,6 +248,16 @@ extension Registry {
     /// The emotion classifier inside a model (the emotion half of a fused model).
     static func classifier(_ m: ModelObject) -> Layer { (m.layer as? FaceModel)?.emotions ?? m.layer }
 
+    /// The class a classifier predicts for each face of a set; with `mirror`, from the average of
+    /// the class probabilities of the face and of its mirror image.
+    static func classify(_ m: ModelObject, _ e: EmotionSet, mirror: Bool) throws -> [Int] {
+        let images = try e.normalized().images
+        let outputs = try Neural.predict(classifier(m), images: images)
+        guard mirror else { return try predictedClasses(outputs) }
+        let mirrored = try Neural.predict(classifier(m), images: try Augment.flipImages(images, vertical: false))
+        return try predictedClasses(try softmax(outputs, axis: 1) + softmax(mirrored, axis: 1))
+    }
+
     /// The keypoint regressor inside a model (the keypoint half of a fused model).
     static func regressor(_ m: ModelObject) -> Layer { (m.layer as? FaceModel)?.keypoints ?? m.layer }
 
@@ -326,21 +336,24 @@ extension Registry {
             let e = try emotionData(a, "data")
             return .list(balancedClassWeights(counts: e.classCounts).map { .number(Ops.double($0)) })
         }
-        r.add("classification_report", "neural", [.required("model", "model"), .required("data", "emotion dataset")], returns: "report",
+        r.add("classification_report", "neural", [.required("model", "model"), .required("data", "emotion dataset"),
+                                                   .optional("mirror", "bool", .bool(false))], returns: "report",
               summary: "Precision, recall, F1 and support per class, macro F1 and accuracy of a classifier on a dataset (shown as a table).",
-              details: "Members: accuracy, macro_f1, precision, recall, f1, support, confusion, classes.",
+              details: "Members: accuracy, macro_f1, precision, recall, f1, support, confusion, classes. `mirror: true` classifies each face by the average of the class probabilities of the face and of its mirror image.",
               example: "r = classification_report(mlp([1, 48, 48], 5), emotion_faces(n: 10, seed: 2))\nr.macro_f1") { a in
             let m = try model(a, "model")
             let e = try emotionData(a, "data")
-            let predicted = try predictedClasses(try Neural.predict(classifier(m), images: try e.normalized().images))
+            let predicted = try classify(m, e, mirror: try a.bool("mirror"))
             return .host(ReportObject(try ClassificationReport(predicted: predicted, labels: e.labels, classes: e.classCount), classes: e.classNames))
         }
-        r.add("confusion_matrix", "neural", [.required("model", "model"), .required("data", "emotion dataset")], returns: "tensor",
+        r.add("confusion_matrix", "neural", [.required("model", "model"), .required("data", "emotion dataset"),
+                                              .optional("mirror", "bool", .bool(false))], returns: "tensor",
               summary: "Counts [true class, predicted class] of a classifier on a dataset; pass it to heatmap with the class names.",
+              details: "`mirror: true` classifies each face as classification_report's mirror does.",
               example: "confusion_matrix(mlp([1, 48, 48], 5), emotion_faces(n: 10, seed: 2))") { a in
             let m = try model(a, "model")
             let e = try emotionData(a, "data")
-            let predicted = try predictedClasses(try Neural.predict(classifier(m), images: try e.normalized().images))
+            let predicted = try classify(m, e, mirror: try a.bool("mirror"))
             return .tensor(confusionTensor(try ClassificationReport(predicted: predicted, labels: e.labels, classes: e.classCount).confusion))
         }
         r.add("predict_labels", "neural", [.required("model", "model"), .required("data", "emotion dataset or tensor [N, C, H, W]")], returns: "list",
