@@ -8,6 +8,8 @@
   batch-norm statistics so that evaluation mode is exercised.
 - *_io.safetensors: an input batch, its targets, the outputs in evaluation and
   training mode (and in training mode after the steps), the gradients of the first step (grad.NAME), and the losses of three Adam steps (lr 1e-2, eps 1e-3) from those weights.
+- label_smoothing.safetensors: logits, labels, class weights, and PyTorch's
+  cross_entropy with label_smoothing=0.1 (loss and gradient), with and without the weights.
 - optimizers.safetensors: for each optimizer setting, start values, the gradients
   fed at each step and the values after each step (metadata: the settings).
 """
@@ -117,6 +119,21 @@ def optimizer_fixture():
     tm.save_safetensors(tensors, os.path.join(OUT, "optimizers.safetensors"), meta)
 
 
+def label_smoothing_fixture():
+    g = torch.Generator().manual_seed(5)
+    logits = (torch.randn(6, 5, generator=g) * 2).double()  # float32 values, as stored
+    labels = torch.tensor([0, 3, 1, 4, 3, 2])
+    weights = torch.tensor([1.0, 4.0, 1.5, 0.5, 1.2], dtype=torch.float64)
+    tensors = OrderedDict(logits=logits, labels=labels.double(), weights=weights)
+    for name, w in (("plain", None), ("weighted", weights)):
+        x = logits.clone().requires_grad_(True)
+        loss = torch.nn.functional.cross_entropy(x, labels, weight=w, label_smoothing=0.1)
+        loss.backward()
+        tensors[f"{name}.loss"] = loss.detach().reshape(1)
+        tensors[f"{name}.grad"] = x.grad
+    tm.save_safetensors(tensors, os.path.join(OUT, "label_smoothing.safetensors"), {"label_smoothing": "0.1"})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
@@ -136,6 +153,7 @@ def main():
     model_fixture("emotions_small", tm.course_resnet(**em_builder), x, labels, weighted,
                   {"builder": em_builder, "tensors": {"class_weights": weights}})
     optimizer_fixture()
+    label_smoothing_fixture()
 
 
 if __name__ == "__main__":

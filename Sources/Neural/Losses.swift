@@ -28,8 +28,9 @@ public enum Targets {
 public enum Loss: Sendable {
     /// Mean squared error (targets: values).
     case mse
-    /// Cross-entropy on logits, optionally with class weights (targets: labels).
-    case crossEntropy(weights: [Float]?)
+    /// Cross-entropy on logits, optionally with class weights and PyTorch's label
+    /// smoothing ε (targets: labels).
+    case crossEntropy(weights: [Float]?, smoothing: Float = 0)
 
     /// Plain cross-entropy.
     public static var crossEntropy: Loss { .crossEntropy(weights: nil) }
@@ -38,7 +39,8 @@ public enum Loss: Sendable {
     public func callAsFunction(_ output: Tensor, _ targets: Targets) throws -> Tensor {
         switch (self, targets) {
         case let (.mse, .values(t)): return try mseLoss(output, t)
-        case let (.crossEntropy(weights), .labels(l)): return try weightedCrossEntropy(output, labels: l, weights: weights)
+        case let (.crossEntropy(weights, smoothing), .labels(l)):
+            return try weightedCrossEntropy(output, labels: l, weights: weights, smoothing: smoothing)
         case (.mse, .labels): throw TensorError.invalidArgument("the MSE loss needs value targets, not class labels")
         case (.crossEntropy, .values): throw TensorError.invalidArgument("cross-entropy needs class labels, not value targets")
         }
@@ -46,8 +48,8 @@ public enum Loss: Sendable {
 }
 
 /// The engine's cross-entropy, named so that `Loss.crossEntropy` does not shadow it.
-func weightedCrossEntropy(_ logits: Tensor, labels: [Int], weights: [Float]?) throws -> Tensor {
-    try crossEntropy(logits, labels: labels, weights: weights)
+func weightedCrossEntropy(_ logits: Tensor, labels: [Int], weights: [Float]?, smoothing: Float = 0) throws -> Tensor {
+    try crossEntropy(logits, labels: labels, weights: weights, smoothing: smoothing)
 }
 
 /// Class weights inversely proportional to the class counts (scikit-learn's

@@ -108,9 +108,9 @@ extension Registry {
                                 .optional("seed", "number", .number(0)), .optional("verbose", "bool", .bool(true)),
                                 .optional("augment", "record", .null), .optional("class_weights", "list of numbers", .null),
                                 .optional("validation_data", "dataset", .null), .optional("checkpoint", "string", .null),
-                                .optional("restore_best", "bool", .bool(false))],
+                                .optional("restore_best", "bool", .bool(false)), .optional("label_smoothing", "number", .number(0))],
               returns: "history", summary: "Trains a model on a dataset and returns the history of losses per epoch.",
-              details: "The loss defaults to mse_loss for keypoints and cross_entropy for emotions; the optimizer to adam(). `validation` holds out that fraction of the data, or `validation_data` gives a dataset. Images are scaled to 0–1. Each epoch prints its loss and validation loss unless verbose is false (a terminal also shows how long the epoch took, and a live bar with the batch, running loss, images/s and ETA; reports keep only the losses). `augment: {rotation: 15, shift: 0.1, zoom: 0.1, shear: 0.1, flip: true, vflip: false}` transforms each batch of images on the fly, freshly drawn every epoch (for class labels only: keypoints would not move with the pixels); `gamma: 0.4` (levels to a power e^±0.4), `blur: 1.5` (Gaussian σ up to 1.5 pixels), `noise: 0.05` (Gaussian, σ up to 5% of white) and `erase: 0.3` (a random rectangle painted over with a flat tone, in 30% of the images) vary the look as well, for synthetic images that must read photographs. `class_weights` weighs each class in the cross-entropy (see class_weights). `checkpoint` saves the weights at each best epoch (lowest validation loss, else training loss) to that path (relative: under the run's output directory); `restore_best` puts the best epoch's weights back at the end.",
+              details: "The loss defaults to mse_loss for keypoints and cross_entropy for emotions; the optimizer to adam(). `validation` holds out that fraction of the data, or `validation_data` gives a dataset. Images are scaled to 0–1. Each epoch prints its loss and validation loss unless verbose is false (a terminal also shows how long the epoch took, and a live bar with the batch, running loss, images/s and ETA; reports keep only the losses). `augment: {rotation: 15, shift: 0.1, zoom: 0.1, shear: 0.1, flip: true, vflip: false}` transforms each batch of images on the fly, freshly drawn every epoch (for class labels only: keypoints would not move with the pixels); `gamma: 0.4` (levels to a power e^±0.4), `blur: 1.5` (Gaussian σ up to 1.5 pixels), `noise: 0.05` (Gaussian, σ up to 5% of white) and `erase: 0.3` (a random rectangle painted over with a flat tone, in 30% of the images) vary the look as well, for synthetic images that must read photographs. `class_weights` weighs each class in the cross-entropy (see class_weights). `label_smoothing: 0.1` trains the cross-entropy against (1 − 0.1)·onehot + 0.1/classes instead of the bare labels, as PyTorch's `CrossEntropyLoss(label_smoothing=0.1)` does (class weights apply per class, as there), so that the model is not pushed towards ever more confident scores. `checkpoint` saves the weights at each best epoch (lowest validation loss, else training loss) to that path (relative: under the run's output directory); `restore_best` puts the best epoch's weights back at the end.",
               example: "data = keypoint_faces(n: 8, seed: 1)\nmodel = mlp([1, 96, 96], 30, hidden: [8])\nhistory = fit(model, data, epochs: 2, batch: 4)\nhistory.loss") { a in
             let m = try model(a, "model")
             let (images, targets) = try trainingData(a, "data")
@@ -129,6 +129,14 @@ extension Registry {
                 let classes = (labels.max() ?? 0) + 1
                 guard weights.count >= classes else { throw ScriptError("class_weights has \(weights.count) weights but the labels reach class \(classes - 1)") }
                 weightedLoss = .crossEntropy(weights: weights)
+            }
+            let smoothing = try a.float("label_smoothing")
+            guard smoothing.isFinite, smoothing >= 0, smoothing <= 1 else {
+                throw ScriptError("argument 'label_smoothing' of fit must be between 0 and 1, got \(Format.number(Double(smoothing)))")
+            }
+            if smoothing > 0 {
+                guard case .crossEntropy(let weights, _) = weightedLoss else { throw ScriptError("label_smoothing of fit needs the cross_entropy loss") }
+                weightedLoss = .crossEntropy(weights: weights, smoothing: smoothing)
             }
             var optimizer: Optimizer = Adam()
             if case .host(let h) = try a.value("optimizer"), let o = h as? OptimizerObject { optimizer = o.optimizer }

@@ -16,12 +16,20 @@ extension Registry {
               example: "mse_loss(tensor([1, 2]), tensor([1, 4]))   # 2") { a in
             .tensor(try mseLoss(try a.tensor("prediction"), try a.tensor("target")))
         }
-        r.add("cross_entropy", "nn", [.required("logits", "tensor [N, C]"), .required("labels", "list or tensor of class indices, or [N, C] probabilities")],
+        r.add("cross_entropy", "nn", [.required("logits", "tensor [N, C]"), .required("labels", "list or tensor of class indices, or [N, C] probabilities"),
+                                      .optional("label_smoothing", "number", .number(0))],
               returns: "tensor", summary: "Cross-entropy of logits against class labels (or target probabilities), as PyTorch computes it.",
-              example: "cross_entropy(tensor([[2, 0.5], [0.1, 3]]), [0, 1])") { a in
+              details: "`label_smoothing` ε replaces each target by (1 − ε)·target + ε/C, as in PyTorch's `F.cross_entropy(..., label_smoothing=ε)`.",
+              example: "cross_entropy(tensor([[2, 0.5], [0.1, 3]]), [0, 1], label_smoothing: 0.1)") { a in
             let logits = try a.tensor("logits")
+            let smoothing = try a.float("label_smoothing")
+            guard smoothing.isFinite, smoothing >= 0, smoothing <= 1 else {
+                throw ScriptError("argument 'label_smoothing' of cross_entropy must be between 0 and 1, got \(Format.number(Double(smoothing)))")
+            }
             if case .tensor(let t) = try a.value("labels"), t.tensor.shape == logits.shape {
-                return .tensor(try crossEntropy(logits, targets: t.tensor))
+                var targets = t.tensor
+                if smoothing > 0, logits.rank == 2 { targets = try targets * Tensor(1 - smoothing) + Tensor(smoothing / Float(logits.shape[1])) }
+                return .tensor(try crossEntropy(logits, targets: targets))
             }
             let labels = try a.tensor("labels")
             guard labels.rank == 1 else { throw ScriptError("argument 'labels' of cross_entropy must be a list of class indices, got shape \(Shape.describe(labels.shape))") }
@@ -31,7 +39,7 @@ extension Registry {
                 }
                 return Int(v)
             }
-            return .tensor(try crossEntropy(logits, labels: classes))
+            return .tensor(try crossEntropy(logits, labels: classes, smoothing: smoothing))
         }
         r.add("linear", "nn", [.required("x", "tensor [N, in]"), .required("weight", "tensor [out, in]"), .optional("bias", "tensor [out]", .null)],
               returns: "tensor", summary: "The dense layer x · weightᵀ + bias (PyTorch's layout).",

@@ -28,7 +28,10 @@ public func mseLoss(_ prediction: Tensor, _ target: Tensor) throws -> Tensor {
 /// Cross-entropy from logits [N, C] and class indices, as PyTorch computes it:
 /// the mean of −log softmax at each true class, or with class `weights`, the
 /// weighted sum divided by the sum of the weights of the true classes.
-public func crossEntropy(_ logits: Tensor, labels: [Int], weights: [Float]? = nil) throws -> Tensor {
+/// `smoothing` ε is PyTorch's `label_smoothing`: each row's target is
+/// (1 − ε)·onehot + ε/C, with the weights applied per class (−Σ_c w_c·t_c·log p_c)
+/// and the sum still divided by the sum of the weights of the true classes.
+public func crossEntropy(_ logits: Tensor, labels: [Int], weights: [Float]? = nil, smoothing: Float = 0) throws -> Tensor {
     guard logits.rank == 2, logits.shape[0] == labels.count else {
         throw TensorError.shapeMismatch(op: "cross_entropy", logits.shape, [labels.count])
     }
@@ -37,27 +40,43 @@ public func crossEntropy(_ logits: Tensor, labels: [Int], weights: [Float]? = ni
         throw TensorError.invalidArgument("cross_entropy: label \(label) at row \(row) is not a class of 0..<\(c)")
     }
     if let weights, weights.count != c { throw TensorError.shapeMismatch(op: "cross_entropy weights", [weights.count], [c]) }
+    guard smoothing >= 0, smoothing <= 1 else { throw TensorError.invalidArgument("cross_entropy: label smoothing must be in [0, 1], got \(smoothing)") }
     let logProbs = try logSoftmax(logits.detached)
     let w = labels.map { weights?[$0] ?? 1 }
     let total = w.reduce(0, +)
     guard total > 0 else { throw TensorError.invalidArgument("cross_entropy: the weights of the true classes sum to 0") }
-    var loss: Float = 0
-    for (row, label) in labels.enumerated() { loss -= w[row] * logProbs.scalars[row * c + label] }
-    let result = Tensor(loss / total)
+    // Per row, the loss is −Σ_j t[row, j]·log p[row, j] with t = (1 − ε)·w_label/Σw at the label
+    // plus ε·w_j/(C·Σw) at every class j.
+    let classWeights = (0..<c).map { weights?[$0] ?? 1 }
+    let spread = (0..<c).map { smoothing * classWeights[$0] / (Float(c) * total) }
+    let spreadSum = spread.reduce(0, +)
+    var loss: Float = 0, smoothed: Float = 0
+    for (row, label) in labels.enumerated() {
+        loss -= w[row] * logProbs.scalars[row * c + label]
+        if smoothing > 0 { for j in 0..<c { smoothed -= classWeights[j] * logProbs.scalars[row * c + j] } }
+    }
+    let result = Tensor(smoothing > 0 ? ((1 - smoothing) * loss + smoothing / Float(c) * smoothed) / total : loss / total)
     return result.recording("cross_entropy", [logits]) { g, _ in
         if GradMode.isEnabled {
             // createGraph: the same gradient through recorded ops, so it can be differentiated again.
-            var onehot = [Float](repeating: 0, count: n * c)
-            for (row, label) in labels.enumerated() { onehot[row * c + label] = 1 }
-            let rowWeights = Tensor(uncheckedShape: [n, 1], scalars: w.map { $0 / total })
-            return [try (softmax(logits) - Tensor(uncheckedShape: logits.shape, scalars: onehot)) * rowWeights * g]
+            var t = [Float](repeating: 0, count: n * c)
+            var rowSums = [Float](repeating: 0, count: n)
+            for (row, label) in labels.enumerated() {
+                for j in 0..<c { t[row * c + j] = spread[j] }
+                t[row * c + label] += (1 - smoothing) * w[row] / total
+                rowSums[row] = (1 - smoothing) * w[row] / total + spreadSum
+            }
+            let sums = Tensor(uncheckedShape: [n, 1], scalars: rowSums)
+            return [try (softmax(logits) * sums - Tensor(uncheckedShape: logits.shape, scalars: t)) * g]
         }
-        // d/dlogits = (softmax − onehot) · w / Σw
+        // d/dlogits = softmax · Σ_j t_j − t
         var d = logProbs.scalars.map { Foundation.exp($0) }
+        let scale = g.scalars[0]
         for row in 0..<n {
-            let k = w[row] / total * g.scalars[0]
-            for j in 0..<c { d[row * c + j] *= k }
-            d[row * c + labels[row]] -= k
+            let onLabel = (1 - smoothing) * w[row] / total
+            let k = (onLabel + spreadSum) * scale
+            for j in 0..<c { d[row * c + j] = d[row * c + j] * k - spread[j] * scale }
+            d[row * c + labels[row]] -= onLabel * scale
         }
         return [Tensor(uncheckedShape: logits.shape, scalars: d)]
     }

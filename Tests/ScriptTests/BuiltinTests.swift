@@ -95,7 +95,10 @@ final class BuiltinTests: XCTestCase {
         "log_softmax": [("round(item(log_softmax(tensor([0, 0]))[0]), 4)", "-0.6931")],
         "mse_loss": [("item(mse_loss(tensor([1, 2]), tensor([1, 4])))", "2")],
         // −log softmax([2, 0.5])[0] and −log softmax([0.1, 3])[1], averaged
-        "cross_entropy": [("round(item(cross_entropy(tensor([[2, 0.5], [0.1, 3]]), [0, 1])), 4)", "0.1275")],
+        "cross_entropy": [("round(item(cross_entropy(tensor([[2, 0.5], [0.1, 3]]), [0, 1])), 4)", "0.1275"),
+                          // PyTorch: F.cross_entropy(..., label_smoothing=0.1), with class indices and with probabilities
+                          ("round(item(cross_entropy(tensor([[2, 0.5], [0.1, 3]]), [0, 1], label_smoothing: 0.1)), 4)", "0.2375"),
+                          ("round(item(cross_entropy(tensor([[2, 0.5], [0.1, 3]]), tensor([[0, 1], [1, 0]]), label_smoothing: 0.1)), 4)", "2.2175")],
         "linear": [("tolist(linear(ones([1, 3]), ones([2, 3]), bias: tensor([1, -1])))", "[[4, 2]]")],
         "conv2d": [("tolist(conv2d(ones([1, 1, 3, 3]), ones([1, 1, 2, 2]))[0, 0])", "[[4, 4], [4, 4]]")],
         "max_pool2d": [("tolist(max_pool2d(reshape(arange(16), [1, 1, 4, 4]), 2)[0, 0])", "[[5, 7], [13, 15]]")],
@@ -113,7 +116,9 @@ final class BuiltinTests: XCTestCase {
         "adam": [("adam(lr: 0.5).lr", "0.5")],
         "sgd": [("sgd(lr: 0.25, momentum: 0.9).lr", "0.25")],
         "fit": [("d = keypoint_faces(n: 8, seed: 1)\nm = mlp([1, 96, 96], 30, hidden: [8])\nh = fit(m, d, loss: mse_loss, optimizer: adam(lr: 1e-3), epochs: 2, batch: 4, verbose: false)\n[h.epochs, len(h.loss), h.loss[1] < h.loss[0]]", "[2, 2, true]"),
-                ("e = emotion_faces(n: 12, seed: 1)\nm = mlp([1, 48, 48], 5, hidden: [8])\nh = fit(m, e, epochs: 2, batch: 4, verbose: false, augment: {rotation: 10, shift: 0.1, flip: true, gamma: 0.4, blur: 1, noise: 0.05, erase: 0.5}, class_weights: class_weights(e), validation_data: e, checkpoint: \"/tmp/ainb-test-fit.safetensors\", restore_best: true)\n[len(h.val_loss), exists(\"/tmp/ainb-test-fit.safetensors\")]", "[2, true]")],
+                ("e = emotion_faces(n: 12, seed: 1)\nm = mlp([1, 48, 48], 5, hidden: [8])\nh = fit(m, e, epochs: 2, batch: 4, verbose: false, augment: {rotation: 10, shift: 0.1, flip: true, gamma: 0.4, blur: 1, noise: 0.05, erase: 0.5}, class_weights: class_weights(e), validation_data: e, checkpoint: \"/tmp/ainb-test-fit.safetensors\", restore_best: true)\n[len(h.val_loss), exists(\"/tmp/ainb-test-fit.safetensors\")]", "[2, true]"),
+                // With a learning rate of 0, the one batch's loss is the smoothed cross-entropy of the outputs.
+                ("e = emotion_faces(n: 8, seed: 1)\nm = mlp([1, 48, 48], 5, hidden: [], seed: 3)\nh = fit(m, e, optimizer: sgd(lr: 0), batch: 8, verbose: false, label_smoothing: 0.1)\nout = predict(m, e)\n[abs(h.loss[0] - item(cross_entropy(out, e.labels, label_smoothing: 0.1))) < 1e-5, abs(h.loss[0] - item(cross_entropy(out, e.labels))) > 1e-3]", "[true, true]")],
         "predict": [("predict(mlp([1, 2, 2], 3, hidden: []), ones([1, 1, 2, 2])).shape", "[1, 3]")],
         "evaluate": [("r = evaluate(mlp([1, 96, 96], 30, hidden: [4]), keypoint_faces(n: 4, seed: 2))\n[keys(r), abs(r.rmse - sqrt(r.loss)) < 1e-3]", "[[\"loss\", \"rmse\"], true]")],
         "rmse": [("m = mlp([1, 96, 96], 30, hidden: [4])\nd = keypoint_faces(n: 4, seed: 2)\nabs(rmse(m, d) - evaluate(m, d).rmse) < 1e-3", "true")],
