@@ -257,10 +257,11 @@ extension Compiler {
         return d
     }
 
-    /// Stores `v` in a slot, overwriting a number, a boolean or nothing without the general
-    /// destroy of a value (a call): most stores replace a number.
+    /// Stores `v` (or empties the slot, as freeing a frame does), overwriting a number, a
+    /// boolean or nothing without the general destroy of a value (a call): most stores
+    /// replace a number.
     @inline(__always)
-    static func assign(_ slot: UnsafeMutablePointer<Value?>, _ v: Value) {
+    static func assign(_ slot: UnsafeMutablePointer<Value?>, _ v: Value?) {
         switch slot.pointee {
         case .none, .some(.number), .some(.bool), .some(.null): slot.initialize(to: v)
         default: slot.pointee = v
@@ -420,23 +421,17 @@ extension Compiler {
     /// so the paths below look at it only after evaluating everything else, or when what they
     /// evaluate first cannot assign (`changesNothing`).
     struct SlotPlace {
-        let global: Bool
-        let index: Int
+        /// The slot as `variableSlot` gives it.
+        let slot: Int
+
+        var global: Bool { slot < 0 }
 
         @inline(__always)
-        func pointer(_ rt: Runtime) -> UnsafeMutablePointer<Value?> {
-            (global ? rt.gp : rt.bp) + index
-        }
+        func pointer(_ rt: Runtime) -> UnsafeMutablePointer<Value?> { Compiler.slot(rt, slot) }
     }
 
     /// The slot of a local or global variable (nil for cells and captured variables).
-    func slotPlace(_ name: String) -> SlotPlace? {
-        switch resolve(name) {
-        case .local(let s): return SlotPlace(global: false, index: s)
-        case .global(let n): return SlotPlace(global: true, index: globals.slot(n))
-        default: return nil
-        }
-    }
+    func slotPlace(_ name: String) -> SlotPlace? { variableSlot(name).map(SlotPlace.init) }
 
     /// Whether evaluating `e` can assign to no variable in `place`: an `if` used as a value
     /// runs statements, and a call can assign to globals (never to a frame's slots: locals a

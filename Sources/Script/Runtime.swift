@@ -450,12 +450,7 @@ final class UserFunction: Function {
         var p = frame
         let end = rt.sp
         while p < end {
-            // Numbers, booleans and nothing hold no reference: overwritten without the
-            // general destroy (a call per slot).
-            switch p.pointee {
-            case .none, .some(.number), .some(.bool), .some(.null): p.initialize(to: nil)
-            default: p.pointee = nil
-            }
+            Compiler.assign(p, nil)
             p += 1
         }
         rt.sp = frame
