@@ -130,10 +130,7 @@ extension Registry {
                 guard weights.count >= classes else { throw ScriptError("class_weights has \(weights.count) weights but the labels reach class \(classes - 1)") }
                 weightedLoss = .crossEntropy(weights: weights)
             }
-            let smoothing = try a.float("label_smoothing")
-            guard smoothing.isFinite, smoothing >= 0, smoothing <= 1 else {
-                throw ScriptError("argument 'label_smoothing' of fit must be between 0 and 1, got \(Format.number(Double(smoothing)))")
-            }
+            let smoothing = try a.fraction("label_smoothing")
             if smoothing > 0 {
                 guard case .crossEntropy(let weights, _) = weightedLoss else { throw ScriptError("label_smoothing of fit needs the cross_entropy loss") }
                 weightedLoss = .crossEntropy(weights: weights, smoothing: smoothing)

@@ -22,10 +22,7 @@ extension Registry {
               details: "`label_smoothing` ε replaces each target by (1 − ε)·target + ε/C, as in PyTorch's `F.cross_entropy(..., label_smoothing=ε)`.",
               example: "cross_entropy(tensor([[2, 0.5], [0.1, 3]]), [0, 1], label_smoothing: 0.1)") { a in
             let logits = try a.tensor("logits")
-            let smoothing = try a.float("label_smoothing")
-            guard smoothing.isFinite, smoothing >= 0, smoothing <= 1 else {
-                throw ScriptError("argument 'label_smoothing' of cross_entropy must be between 0 and 1, got \(Format.number(Double(smoothing)))")
-            }
+            let smoothing = try a.fraction("label_smoothing")
             if case .tensor(let t) = try a.value("labels"), t.tensor.shape == logits.shape {
                 var targets = t.tensor
                 if smoothing > 0, logits.rank == 2 { targets = try targets * Tensor(1 - smoothing) + Tensor(smoothing / Float(logits.shape[1])) }

@@ -103,6 +103,14 @@ struct Arguments {
 
     func float(_ name: String) throws -> Float { Float(try number(name)) }
 
+    /// A number from 0 to 1 (a share, a probability, a smoothing factor).
+    func fraction(_ name: String) throws -> Float {
+        let v = try value(name)
+        guard let d = Ops.primal(v) else { throw fail(name, "a number from 0 to 1", v) }
+        guard d >= 0, d <= 1 else { throw ScriptError("argument '\(name)' of \(doc.name) must be a number from 0 to 1, got \(Format.repr(v))") }
+        return Float(d)
+    }
+
     func int(_ name: String) throws -> Int {
         let v = try value(name)
         guard let n = Ops.primal(v), n.rounded() == n, abs(n) < 1e15 else { throw fail(name, "a whole number", v) }

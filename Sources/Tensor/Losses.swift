@@ -42,12 +42,12 @@ public func crossEntropy(_ logits: Tensor, labels: [Int], weights: [Float]? = ni
     if let weights, weights.count != c { throw TensorError.shapeMismatch(op: "cross_entropy weights", [weights.count], [c]) }
     guard smoothing >= 0, smoothing <= 1 else { throw TensorError.invalidArgument("cross_entropy: label smoothing must be in [0, 1], got \(smoothing)") }
     let logProbs = try logSoftmax(logits.detached)
-    let w = labels.map { weights?[$0] ?? 1 }
+    let classWeights = weights ?? [Float](repeating: 1, count: c)
+    let w = labels.map { classWeights[$0] }
     let total = w.reduce(0, +)
     guard total > 0 else { throw TensorError.invalidArgument("cross_entropy: the weights of the true classes sum to 0") }
     // Per row, the loss is −Σ_j t[row, j]·log p[row, j] with t = (1 − ε)·w_label/Σw at the label
     // plus ε·w_j/(C·Σw) at every class j.
-    let classWeights = (0..<c).map { weights?[$0] ?? 1 }
     let spread = (0..<c).map { smoothing * classWeights[$0] / (Float(c) * total) }
     let spreadSum = spread.reduce(0, +)
     var loss: Float = 0, smoothed: Float = 0

@@ -66,6 +66,7 @@ final class ErrorTests: XCTestCase {
     func testWrongArgumentNamesTheParameterAndType() {
         assertError("zeros(\"big\")", "argument 'shape' of zeros must be a shape (a list of whole numbers), got a string", line: 1, column: 1)
         assertError("x = 1\ny = descend(fn(v) v, from: 1, lr: \"fast\")", "argument 'lr' of descend must be a number, got a string", line: 2, column: 5)
+        assertError("cross_entropy(tensor([[2, 0.5]]), [0], label_smoothing: 1.5)", "argument 'label_smoothing' of cross_entropy must be a number from 0 to 1, got 1.5", line: 1, column: 1)
         assertError("mean([1], axs: 0)", "mean() has no parameter 'axs'; did you mean 'axis'?", line: 1, column: 1)
         assertError("eye()", "eye() is missing the argument 'n'", line: 1, column: 1)
         assertError("eye(1, 2)", "eye() takes at most 1 argument (2 given)", line: 1, column: 1)
