@@ -106,8 +106,9 @@ extension Registry {
             return .host(DatasetObject(.keypoints(try SyntheticFaces.keypoints(count: n, seed: try a.seed("seed")))))
         }
         r.add("emotion_faces", "faces", [.optional("file", "string (a FER2013-style CSV)", .null), .optional("n", "number", .number(2000)),
-                                         .optional("classes", "number", .number(5)), .optional("seed", "number", .number(0))],
-              returns: "dataset", summary: "Faces labelled with an emotion: synthetic, or loaded from a FER2013 / course CSV file.",
+                                         .optional("classes", "number", .number(5)), .optional("seed", "number", .number(0)),
+                                         .optional("balanced", "bool", .bool(false))],
+              returns: "dataset", summary: "Faces labelled with an emotion: synthetic (in the course's class proportions, or equal shares when balanced), or loaded from a FER2013 / course CSV file.",
               example: "faces = emotion_faces(n: 10, classes: 5, seed: 3)\nfaces.classes") { a in
             if try !a.isNil("file") {
                 return .host(DatasetObject(.emotions(try FaceDataLoader.loadEmotions(path: (try a.string("file") as NSString).expandingTildeInPath))))
@@ -115,7 +116,8 @@ extension Registry {
             let n = try a.int("n")
             guard (1...1_000_000).contains(n) else { throw ScriptError("argument 'n' of emotion_faces must be between 1 and 1000000") }
             try Limits.checkShape([n, 1, 48, 48])
-            return .host(DatasetObject(.emotions(try SyntheticFaces.emotions(count: n, classes: try a.int("classes"), seed: try a.seed("seed")))))
+            return .host(DatasetObject(.emotions(try SyntheticFaces.emotions(count: n, classes: try a.int("classes"), seed: try a.seed("seed"),
+                                                                                balanced: try a.bool("balanced")))))
         }
         r.add("split", "faces", [.required("data", "dataset"), .optional("test", "number", .number(0.2)), .optional("seed", "number", .number(0))],
               returns: "list", summary: "A seeded split into [train, test] (emotion sets keep class proportions).",

@@ -142,7 +142,10 @@ final class BuiltinTests: XCTestCase {
         // faces
         "keypoint_faces": [("f = keypoint_faces(n: 4, seed: 7)\n[len(f), f.images.shape, f.keypoints.shape]", "[4, [4, 1, 96, 96], [4, 30]]")],
         "emotion_faces": [("e = emotion_faces(n: 10, classes: 5, seed: 3)\n[len(e), e.images.shape, e.classes, all(tensor(e.labels) < 5)]",
-                           "[10, [10, 1, 48, 48], [\"anger\", \"disgust\", \"sad\", \"happiness\", \"surprise\"], true]")],
+                           "[10, [10, 1, 48, 48], [\"anger\", \"disgust\", \"sad\", \"happiness\", \"surprise\"], true]"),
+                          // the course's proportions have one disgust face in 45; balanced sets have equal shares
+                          ("count = fn(e, c) len(filter(e.labels, fn(l) l == c))\ne = emotion_faces(n: 45, seed: 3)\nb = emotion_faces(n: 45, seed: 3, balanced: true)\n[count(e, 1), map(0..5, fn(c) count(b, c))]",
+                           "[1, [9, 9, 9, 9, 9]]")],
         "split": [("train, test = split(keypoint_faces(n: 10, seed: 1), test: 0.2, seed: 42)\n[len(train), len(test)]", "[8, 2]")],
         "flip_h": [("f = keypoint_faces(n: 2, seed: 1)\ng = flip_h(flip_h(f))\n[all(g.images == f.images), all(abs(g.keypoints - f.keypoints) < 1e-3), len(f + flip_h(f))]", "[true, true, 4]")],
         "brighten": [("f = keypoint_faces(n: 2, seed: 1)\nb = brighten(f, 1..1, seed: 0)\n[all(b.images == f.images), all(brighten(f, 3..3).images >= f.images)]", "[true, true]")],
