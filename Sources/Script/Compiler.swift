@@ -132,9 +132,11 @@ final class Compiler {
         }
     }
 
-    /// A condition: true or false, with errors (an ambiguous tensor) placed at the condition.
-    private func condition(_ e: Expr) -> (Runtime) throws -> Bool {
-        let location = loc(Self.start(e))
+    /// A condition: true or false, with errors (an ambiguous tensor) placed at the condition
+    /// (or at `location`: the right side of `and` and `or` is read where the whole is).
+    func condition(_ e: Expr, at location: SourceLocation? = nil) -> (Runtime) throws -> Bool {
+        let location = location ?? loc(Self.start(e))
+        if Compiler.fastPaths, let logic = logicalCondition(e, at: location) { return logic }
         let truth: (Value) throws -> Bool = { v in
             if case .bool(let b) = v { return b }
             do { return try v.truthy() } catch { throw Compiler.located(error, location) }
@@ -636,13 +638,8 @@ final class Compiler {
 
     private func binary(_ op: String, _ a: Expr, _ b: Expr, _ pos: Pos) -> Eval {
         let slow = binarySlow(op, pos)
-        if Compiler.fastPaths, numberTrees, let tree = numberTree(.binary(op, a, b, pos)),
-           tree.operations >= 2 || tree.readsFields {
-            // The fallback runs only when a variable is not a number, so its parts would fall
-            // back too: they are compiled without number expressions of their own.
-            numberTrees = false
-            defer { numberTrees = true }
-            if let general = numericBinary(op, a, b, slow: slow) { return numberExpression(tree, general: general) }
+        if let (compute, general) = numberExpressionParts(.binary(op, a, b, pos)) {
+            return numberExpression(compute, general: general)
         }
         if Compiler.fastPaths, let fast = numericBinary(op, a, b, slow: slow) { return fast }
         let x = expr(a), y = expr(b)
