@@ -152,13 +152,17 @@ extension Compiler {
         case item(Int, NumberTree)
         /// `rows[i][j]` for a list of lists in a variable's slot (grids, matrices, tables).
         case nestedItem(Int, NumberTree, NumberTree)
+        /// A builtin of one number (`sqrt(d2)`, `abs(sin(x))`) called through the global slot
+        /// that holds it: the slot, the builtin (still there when the expression runs, or
+        /// the expression runs the general way) and what it does to a number.
+        case math(Int, UnsafeMutableRawPointer, (Double) -> Double, NumberTree)
         case negate(NumberTree)
         case operation(String, NumberTree, NumberTree)
 
         var operations: Int {
             switch self {
             case .constant, .local, .field, .item, .nestedItem: return 0
-            case .negate(let a): return 1 + a.operations
+            case .negate(let a), .math(_, _, _, let a): return 1 + a.operations
             case .operation(_, let a, let b): return 1 + a.operations + b.operations
             }
         }
@@ -169,7 +173,7 @@ extension Compiler {
             switch self {
             case .constant, .local: return false
             case .field, .item, .nestedItem: return true
-            case .negate(let a): return a.readsFields
+            case .negate(let a), .math(_, _, _, let a): return a.readsFields
             case .operation(_, let a, let b): return a.readsFields || b.readsFields
             }
         }
@@ -192,6 +196,11 @@ extension Compiler {
             return .nestedItem(s, i, j)
         case .unary("-", let a, _):
             return numberTree(a).map { .negate($0) }
+        case .call(.name(let n, _), let args, _):
+            guard args.count == 1, args[0].name == nil, case .global(let g) = resolve(n),
+                  let builtin = Registry.shared.function(n), let f = builtin.number1,
+                  let x = numberTree(args[0].value) else { return nil }
+            return .math(globals.slot(g), Unmanaged.passUnretained(builtin as Function).toOpaque(), f, x)
         case .binary(let op, let a, let b, _) where ["+", "-", "*", "/", "%", "^"].contains(op):
             guard let l = numberTree(a), let r = numberTree(b) else { return nil }
             return .operation(op, l, r)
@@ -338,6 +347,13 @@ extension Compiler {
         case .negate(let a):
             let x = numberOperand(a)
             return { rt in -x(rt) }
+        case .math(let g, let builtin, let f, let a):
+            let x = numberOperand(a)
+            return { rt in
+                let d = x(rt)
+                guard rt.gfn[g] == builtin else { rt.notNumber = true; return 0 }
+                return f(d)
+            }
         case .operation(let op, let a, let b):
             let l = numberOperand(a), r = numberOperand(b)
             switch op {
@@ -1152,14 +1168,24 @@ extension Compiler {
     /// arguments of most calls), else evaluated.
     struct ArgumentRead {
         /// 0: a frame slot, 1: a constant, 2: any expression, 3: a global slot, 4: a number
-        /// expression (`number`, with `eval` its general path).
+        /// expression (`typed.number`, with `eval` its general path), 5 and 6: an item `xs[i]` of
+        /// the list in variable `slot` (as `variableSlot` gives it) at the position in variable
+        /// `typed.index` (5) or at the number `constant` (6), with `eval` its general path.
         let kind: UInt8
         let slot: Int
         let constant: Value
         let eval: Eval
-        /// Not optional: a closure taken out of an optional through a generic accessor is
-        /// wrapped in a conversion thunk on every call.
-        var number: (Runtime) -> Double = { _ in 0 }
+        /// What kinds 4 and 5 need besides, in a box of its own: calls keep four reads inline,
+        /// and a larger read makes every call slower.
+        var typed: TypedRead? = nil
+
+        final class TypedRead {
+            /// Not optional: a closure taken out of an optional through a generic accessor is
+            /// wrapped in a conversion thunk on every call.
+            let number: (Runtime) -> Double
+            let index: Int
+            init(number: @escaping (Runtime) -> Double = { _ in 0 }, index: Int = 0) { self.number = number; self.index = index }
+        }
 
         @inline(__always)
         func callAsFunction(_ rt: Runtime) throws -> Value {
@@ -1170,11 +1196,22 @@ extension Compiler {
             }
             if kind == 1 { return constant }
             if kind == 3, let v = rt.gp[slot] { return v }
+            if kind >= 4 { return try typedRead(rt) }
+            return try eval(rt)
+        }
+
+        /// Kinds 4 to 6, kept out of line: calls read their arguments inline, and a short
+        /// read keeps them short.
+        @inline(never)
+        func typedRead(_ rt: Runtime) throws -> Value {
             if kind == 4 {
-                let d = number(rt)
+                let d = typed.unsafelyUnwrapped.number(rt)
                 if !rt.notNumber { return .number(d) }
                 rt.notNumber = false
             }
+            if kind == 5, case .some(.number(let n)) = Compiler.slot(rt, typed.unsafelyUnwrapped.index).pointee,
+               let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
+            if kind == 6, case .number(let n) = constant, let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
             return try eval(rt)
         }
     }
@@ -1185,7 +1222,18 @@ extension Compiler {
         // A number expression (`x = b.vx - dx * cm`, `f(n * 2 + 1)`, `xs[i] = xs[i] + 1`) is
         // computed straight from here, one closure call less than through its `Eval`.
         if let (compute, general) = numberExpressionParts(e) {
-            return ArgumentRead(kind: 4, slot: 0, constant: .null, eval: general, number: compute)
+            return ArgumentRead(kind: 4, slot: 0, constant: .null, eval: general, typed: ArgumentRead.TypedRead(number: compute))
+        }
+        // An item of a list in a variable at a variable's or a constant position (`t = perm[i]`,
+        // `xs[i] = xs[j]`, `f(xs[0])`): read where it lies, one closure call less.
+        if case .index(.name(let n, _), let comps, _) = e, comps.count == 1, case .index(let ie) = comps[0],
+           let s = variableSlot(n) {
+            switch ie {
+            case .number(let c, _): return ArgumentRead(kind: 6, slot: s, constant: .number(c), eval: expr(e))
+            case .name(let m, _):
+                if let t = variableSlot(m) { return ArgumentRead(kind: 5, slot: s, constant: .null, eval: expr(e), typed: ArgumentRead.TypedRead(index: t)) }
+            default: break
+            }
         }
         let o = operand(e)
         switch o {

@@ -201,6 +201,22 @@ final class FastPathTests: XCTestCase {
         "fn f() { p = {v: 1}\n q = [0, 0]\n p.v = p.v * 3 + 1\n q[1] = q[0] - p.v / 2\n x = p.v * p.v + 1\n return [p, q, x, sqrt(p.v * 4 + 0), str(q[1] * 2 + 1)] }\nresult = f()",
         "fn f() { p = {v: \"a\"}\n x = p.v + \"b\"\n y = [p.v + \"c\", 1]\n return [x, y] }\nresult = f()",
         "fn f() { p = {v: 1}\n x = p.w * 2 + 1 }\nresult = f()",
+        "fn f(x) = abs(sin(x)) * exp(-x / 10) + abs(cos(3 * x)) + sqrt(x * x + 1) - floor(x / 2) + round(x * 2.5)\nd = grad(f)\nresult = [f(1.5), f(-2), d(1.5)]",
+        "fn f(x) { return sqrt(x * 2 + 1) * 2 }\nresult = [f(4), f(tensor([4, 12]))]",
+        "fn f(x) { return sqrt(x * 2 + 1) * 2 }\nresult = f(\"a\")",
+        "fn f(x) { return log(x * 0 + 0) - sqrt(x - 5) * 1 }\nresult = f(1)",
+        "fn sqrt(x) = x + 100\nfn f(x) = sqrt(x * 2) * 2\nresult = f(8)",
+        "fn f(x) = abs(x * 2) + 1\na = f(-3)\nabs = fn(x) x * 10\nresult = [a, f(-3)]",
+        "fn f(x) { sin = fn(y) y + 1\n return sin(x * 2) * 3 }\nresult = f(1)",
+        "fn f(x) = sqrt(x, 2) * 2 + 1\nresult = f(4)",
+        "fn f() { xs = [3, 1, 2]\n i = 1\n t = xs[i]\n xs[i] = xs[0]\n xs[0] = t\n k = xs[2]\n return [xs, t, k, str(xs[i]), xs[-1]] }\nresult = f()",
+        "fn f() { xs = [3, 1, 2]\n i = 3\n t = xs[i] }\nresult = f()",
+        "fn f() { xs = [3, 1, 2]\n t = xs[5] }\nresult = f()",
+        "fn f() { xs = \"abc\"\n i = 1\n return [xs[i], xs[0]] }\nresult = f()",
+        "fn f() { r = {a: 1}\n k = \"a\"\n t = r[k]\n return t }\nresult = f()",
+        "fn f() { if false { xs = [1] }\n t = xs[0] }\nresult = f()",
+        "fn f() { xs = [1]\n if false { i = 0 }\n t = xs[i] }\nresult = f()",
+        "xs = [5, 6]\ni = 1\nt = xs[i]\nys = [xs[0], xs[i]]\nxs[0] = xs[i]\nresult = [t, ys, xs]",
     ]
 
     func testConditionAndNestedItemPathsRunTheSameWithAndWithoutFastPaths() {
