@@ -731,8 +731,26 @@ final class Compiler {
     /// The values of `evals`, in order.
     @inline(__always)
     static func values(_ evals: ContiguousArray<CompiledArgument>, _ rt: Runtime) throws -> [Value] {
+        // Short literals (records of a few fields, pairs, points: most of them) as array
+        // literals, whose storage is allocated by code specialized for `Value`: the
+        // `unsafeUninitializedCapacity` initializer below is the standard library's generic
+        // code, which looks up the storage type's metadata on every call.
+        switch evals.count {
+        case 0: return []
+        case 1: return [try evals[0].eval(rt)]
+        case 2:
+            let a = try evals[0].eval(rt)
+            return [a, try evals[1].eval(rt)]
+        case 3:
+            let a = try evals[0].eval(rt), b = try evals[1].eval(rt)
+            return [a, b, try evals[2].eval(rt)]
+        case 4:
+            let a = try evals[0].eval(rt), b = try evals[1].eval(rt), c = try evals[2].eval(rt)
+            return [a, b, c, try evals[3].eval(rt)]
+        default: break
+        }
         // Written straight into the new array's memory (appending checks the capacity each time).
-        try [Value](unsafeUninitializedCapacity: evals.count) { buffer, count in
+        return try [Value](unsafeUninitializedCapacity: evals.count) { buffer, count in
             for e in evals {
                 (buffer.baseAddress.unsafelyUnwrapped + count).initialize(to: try e.eval(rt))
                 count += 1
