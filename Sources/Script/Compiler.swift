@@ -156,8 +156,9 @@ final class Compiler {
         if stmts.count >= 2, case .expression(.ifExpr(let c, let then, nil, _)) = stmts[0],
            then.count == 1, case .returnValue(let e, _) = then[0] {
             let cond = condition(c), rest = tailBlock(Array(stmts.dropFirst()))
-            let result: Eval
-            if let e { result = expr(e) } else { result = { _ in .null } }
+            // The base case of a recursion mostly returns a variable or a constant: read
+            // without a closure call (`argumentRead` is the general `expr` without fast paths).
+            let result = argumentRead(e)
             return { rt in try cond(rt) ? try result(rt) : try rest(rt) }
         }
         guard let last = stmts.last else { return { _ in .null } }
@@ -165,9 +166,9 @@ final class Compiler {
         let tail: Eval
         switch last {
         case .expression(.ifExpr(let c, let a, let b, _)):
-            let cond = condition(c), then = tailBlock(a)
+            let cond = condition(c), then = tailRead(a)
             if let b {
-                let other = tailBlock(b)
+                let other = tailRead(b)
                 tail = { rt in try cond(rt) ? try then(rt) : try other(rt) }
             } else { tail = { rt in try cond(rt) ? try then(rt) : .null } }
         case .expression(let e):
@@ -190,6 +191,21 @@ final class Compiler {
             if f != .normal { throw ControlSignal(flow: f) }
             return try tail(rt)
         }
+    }
+
+    /// A branch of a function's final `if` as a read: a branch that only gives a variable or
+    /// a constant (`return n`, `1`) is read without a closure call.
+    private func tailRead(_ stmts: [Stmt]) -> ArgumentRead {
+        if stmts.count == 1 {
+            switch stmts[0] {
+            case .returnValue(let e, _): return argumentRead(e)
+            case .expression(let e):
+                if case .ifExpr = e { break }
+                return argumentRead(e)
+            default: break
+            }
+        }
+        return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: tailBlock(stmts))
     }
 
     private func stmt(_ s: Stmt) -> Exec {
@@ -263,7 +279,7 @@ final class Compiler {
         case .continueLoop: return { _ in .continueLoop }
         case .returnValue(let e, _):
             guard let e else { return { rt in rt.returnValue = .null; return .returned } }
-            let ev = expr(e)
+            let ev = argumentRead(e)
             return { rt in rt.returnValue = try ev(rt); return .returned }
         }
     }

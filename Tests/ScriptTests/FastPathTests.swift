@@ -217,6 +217,12 @@ final class FastPathTests: XCTestCase {
         "fn f() { if false { xs = [1] }\n t = xs[0] }\nresult = f()",
         "fn f() { xs = [1]\n if false { i = 0 }\n t = xs[i] }\nresult = f()",
         "xs = [5, 6]\ni = 1\nt = xs[i]\nys = [xs[0], xs[i]]\nxs[0] = xs[i]\nresult = [t, ys, xs]",
+        "fn f(n) { if n < 2 { return n }\n return f(n - 1) + f(n - 2) }\nfn g(a, b) { if a > b { a } else { b } }\nfn h(a) { if a { return }\n return 2 }\nresult = [f(10), g(1, 2), g(\"b\", \"a\"), h(true), h(false)]",
+        "fn f(n) { if n < 2 { return m }\n return 1 }\nresult = f(1)",
+        "fn f(n) { if n < 2 { m } else { return q } }\nresult = [f(5)]",
+        "fn f(n) { if n < 2 { return n * 2 + 1 } else { if n > 5 { 7 } else { n } } }\nresult = [f(1), f(3), f(9)]",
+        "fn f(xs) { for x in xs { if x > 2 { return x } }\n return nil }\ng = 5\nfn k() { return g }\nresult = [f([1, 3]), f([]), k()]",
+        "fn f(x) { if x > 1 { return x } else { return x * x } }\nd = grad(f)\nresult = [d(3), d(0.5)]",
     ]
 
     func testConditionAndNestedItemPathsRunTheSameWithAndWithoutFastPaths() {
