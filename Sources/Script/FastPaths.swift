@@ -729,6 +729,7 @@ extension Compiler {
         case .local(let t, _):
             return { rt in
                 if case .some(.number(let n)) = Compiler.slot(rt, t).pointee, let v = Compiler.item(place.pointer(rt), n) { return v }
+                if let v = Compiler.entry(place.pointer(rt), Compiler.slot(rt, t)) { return v }
                 return try general(rt)
             }
         case .constant(let c):
@@ -847,6 +848,19 @@ extension Compiler {
         let item = k.map { Compiler.element(items, $0) }
         slot.initialize(to: .list(items))
         return item
+    }
+
+    /// The value at the key the variable in `key` holds, of the record (used as a dictionary:
+    /// `counts[word]`) in `slot`, read without copying the record; nil when either holds
+    /// anything else or the record has no such key.
+    @inline(__always)
+    static func entry(_ slot: UnsafeMutablePointer<Value?>, _ key: UnsafeMutablePointer<Value?>) -> Value? {
+        guard case .some(.record) = slot.pointee, case .some(.string(let k)) = key.pointee else { return nil }
+        var taken = slot.move().unsafelyUnwrapped
+        let r = taken.takeRecord().unsafelyUnwrapped
+        let entry = r.index(of: k).map { Compiler.element(r.values, $0) }
+        slot.initialize(to: .record(r))
+        return entry
     }
 
     /// `values[i]`, with numbers copied without the general copy of a value (a call).
@@ -1209,8 +1223,11 @@ extension Compiler {
                 if !rt.notNumber { return .number(d) }
                 rt.notNumber = false
             }
-            if kind == 5, case .some(.number(let n)) = Compiler.slot(rt, typed.unsafelyUnwrapped.index).pointee,
-               let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
+            if kind == 5 {
+                let i = Compiler.slot(rt, typed.unsafelyUnwrapped.index)
+                if case .some(.number(let n)) = i.pointee, let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
+                if let v = Compiler.entry(Compiler.slot(rt, slot), i) { return v }
+            }
             if kind == 6, case .number(let n) = constant, let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
             return try eval(rt)
         }

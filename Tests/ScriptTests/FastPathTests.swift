@@ -223,6 +223,13 @@ final class FastPathTests: XCTestCase {
         "fn f(n) { if n < 2 { return n * 2 + 1 } else { if n > 5 { 7 } else { n } } }\nresult = [f(1), f(3), f(9)]",
         "fn f(xs) { for x in xs { if x > 2 { return x } }\n return nil }\ng = 5\nfn k() { return g }\nresult = [f([1, 3]), f([]), k()]",
         "fn f(x) { if x > 1 { return x } else { return x * x } }\nd = grad(f)\nresult = [d(3), d(0.5)]",
+        "fn f() { c = {}\n for w in [\"a\", \"b\", \"a\", \"\u{e9}\", \"e\u{301}\"] { if contains(c, w) { c[w] = c[w] + 1 } else { c[w] = 1 } }\n k = \"a\"\n n = c[k]\n return [c, n, str(c[k])] }\nresult = f()",
+        "fn f() { c = {a: 1}\n k = \"b\"\n n = c[k] }\nresult = f()",
+        "fn f() { c = {a: 1}\n k = 0\n return c[k] }\nresult = f()",
+        "fn f() { c = [1]\n k = \"a\"\n return c[k] }\nresult = f()",
+        "fn f() { c = \"abc\"\n k = \"a\"\n n = c[k] }\nresult = f()",
+        "fn f() { c = {a: 1}\n if false { k = \"a\" }\n return c[k] }\nresult = f()",
+        "c = {a: 1, b: 2}\nk = \"b\"\nn = c[k]\nresult = [n, c[k] * 2, [c[k]]]",
     ]
 
     func testConditionAndNestedItemPathsRunTheSameWithAndWithoutFastPaths() {
