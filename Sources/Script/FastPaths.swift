@@ -648,7 +648,10 @@ extension Compiler {
         }
         guard let (place, ie, variable, location) = localItem(base) else { return nil }
         let val = argumentRead(value), ix = argumentRead(ie)
-        /// Every case the direct stores below do not take, with the values already computed.
+        /// Every case the direct stores below do not take, with the values already computed
+        /// (out of line: the closures below stay small enough for their direct stores to be
+        /// inlined).
+        @inline(never)
         func general(_ rt: Runtime, _ i: Value, _ update: Update) throws -> Flow {
             let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
