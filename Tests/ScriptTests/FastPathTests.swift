@@ -230,6 +230,13 @@ final class FastPathTests: XCTestCase {
         "fn f() { c = \"abc\"\n k = \"a\"\n n = c[k] }\nresult = f()",
         "fn f() { c = {a: 1}\n if false { k = \"a\" }\n return c[k] }\nresult = f()",
         "c = {a: 1, b: 2}\nk = \"b\"\nn = c[k]\nresult = [n, c[k] * 2, [c[k]]]",
+        "fn f() { xs = [1, 2, 3, 4]\n i = 0\n while i < 3 { xs[i] = xs[i + 1]\n i = i + 1 }\n a = xs[i - 4]\n b = xs[-i + 1]\n return [xs, a, b, str(xs[i * 2 - 5]), xs[abs(0 - 2)]] }\nresult = f()",
+        "fn f() { xs = [1, 2]\n i = 1\n a = xs[i + 1] }\nresult = f()",
+        "fn f() { xs = [1, 2]\n i = 0.5\n a = xs[i * 1] }\nresult = f()",
+        "fn f() { xs = \"abc\"\n i = 1\n return [xs[i + 1]] }\nresult = f()",
+        "fn f() { xs = [1, 2]\n i = \"a\"\n a = xs[i + 1] }\nresult = f()",
+        "fn f() { if false { i = 0 }\n xs = [1, 2]\n a = xs[i + 1] }\nresult = f()",
+        "fn f(x) { xs = [x, x * x]\n i = 0\n return xs[i + 1] }\nd = grad(f)\nresult = [f(3), d(3)]",
     ]
 
     func testConditionAndNestedItemPathsRunTheSameWithAndWithoutFastPaths() {
