@@ -748,9 +748,9 @@ final class Compiler {
     @inline(__always)
     static func values(_ evals: ContiguousArray<CompiledArgument>, _ rt: Runtime) throws -> [Value] {
         // Short literals (records of a few fields, pairs, points: most of them) as array
-        // literals, whose storage is allocated by code specialized for `Value`: the
-        // `unsafeUninitializedCapacity` initializer below is the standard library's generic
-        // code, which looks up the storage type's metadata on every call.
+        // literals, longer ones reserved and appended to: both allocate with code specialized
+        // for `Value`. (`Array(unsafeUninitializedCapacity:)` is the standard library's
+        // generic code, which looks up the storage type's metadata on every call.)
         switch evals.count {
         case 0: return []
         case 1: return [try evals[0].eval(rt)]
@@ -765,13 +765,10 @@ final class Compiler {
             return [a, b, c, try evals[3].eval(rt)]
         default: break
         }
-        // Written straight into the new array's memory (appending checks the capacity each time).
-        return try [Value](unsafeUninitializedCapacity: evals.count) { buffer, count in
-            for e in evals {
-                (buffer.baseAddress.unsafelyUnwrapped + count).initialize(to: try e.eval(rt))
-                count += 1
-            }
-        }
+        var out: [Value] = []
+        out.reserveCapacity(evals.count)
+        for e in evals { out.append(try e.eval(rt)) }
+        return out
     }
 
     /// Calls a user function with `argc` positional arguments, evaluated straight into
