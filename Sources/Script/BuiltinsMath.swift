@@ -23,6 +23,7 @@ extension Registry {
             default: return nil
             }
         })
+        function(name)?.number1 = f
     }
 
     static func registerMath(_ r: Registry) {
@@ -69,6 +70,7 @@ extension Registry {
             if case .number(let x) = v { return .number(x.rounded()) }
             return nil
         })
+        r.function("round")?.number1 = { $0.rounded() }
         r.add("pow", "math", [.required("x", "number or tensor"), .required("y", "number or tensor")], returns: "number or tensor",
               summary: "x to the power y (the same as x ^ y).", example: "pow(2, 10)   # 1024") { a in
             try Ops.binary("^", try a.value("x"), try a.value("y"))

@@ -132,9 +132,11 @@ final class Compiler {
         }
     }
 
-    /// A condition: true or false, with errors (an ambiguous tensor) placed at the condition.
-    private func condition(_ e: Expr) -> (Runtime) throws -> Bool {
-        let location = loc(Self.start(e))
+    /// A condition: true or false, with errors (an ambiguous tensor) placed at the condition
+    /// (or at `location`: the right side of `and` and `or` is read where the whole is).
+    func condition(_ e: Expr, at location: SourceLocation? = nil) -> (Runtime) throws -> Bool {
+        let location = location ?? loc(Self.start(e))
+        if Compiler.fastPaths, let logic = logicalCondition(e, at: location) { return logic }
         let truth: (Value) throws -> Bool = { v in
             if case .bool(let b) = v { return b }
             do { return try v.truthy() } catch { throw Compiler.located(error, location) }
@@ -154,8 +156,9 @@ final class Compiler {
         if stmts.count >= 2, case .expression(.ifExpr(let c, let then, nil, _)) = stmts[0],
            then.count == 1, case .returnValue(let e, _) = then[0] {
             let cond = condition(c), rest = tailBlock(Array(stmts.dropFirst()))
-            let result: Eval
-            if let e { result = expr(e) } else { result = { _ in .null } }
+            // The base case of a recursion mostly returns a variable or a constant: read
+            // without a closure call (`argumentRead` is the general `expr` without fast paths).
+            let result = argumentRead(e)
             return { rt in try cond(rt) ? try result(rt) : try rest(rt) }
         }
         guard let last = stmts.last else { return { _ in .null } }
@@ -163,9 +166,9 @@ final class Compiler {
         let tail: Eval
         switch last {
         case .expression(.ifExpr(let c, let a, let b, _)):
-            let cond = condition(c), then = tailBlock(a)
+            let cond = condition(c), then = tailRead(a)
             if let b {
-                let other = tailBlock(b)
+                let other = tailRead(b)
                 tail = { rt in try cond(rt) ? try then(rt) : try other(rt) }
             } else { tail = { rt in try cond(rt) ? try then(rt) : .null } }
         case .expression(let e):
@@ -188,6 +191,21 @@ final class Compiler {
             if f != .normal { throw ControlSignal(flow: f) }
             return try tail(rt)
         }
+    }
+
+    /// A branch of a function's final `if` as a read: a branch that only gives a variable or
+    /// a constant (`return n`, `1`) is read without a closure call.
+    private func tailRead(_ stmts: [Stmt]) -> ArgumentRead {
+        if stmts.count == 1 {
+            switch stmts[0] {
+            case .returnValue(let e, _): return argumentRead(e)
+            case .expression(let e):
+                if case .ifExpr = e { break }
+                return argumentRead(e)
+            default: break
+            }
+        }
+        return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: tailBlock(stmts))
     }
 
     private func stmt(_ s: Stmt) -> Exec {
@@ -261,7 +279,7 @@ final class Compiler {
         case .continueLoop: return { _ in .continueLoop }
         case .returnValue(let e, _):
             guard let e else { return { rt in rt.returnValue = .null; return .returned } }
-            let ev = expr(e)
+            let ev = argumentRead(e)
             return { rt in rt.returnValue = try ev(rt); return .returned }
         }
     }
@@ -636,13 +654,8 @@ final class Compiler {
 
     private func binary(_ op: String, _ a: Expr, _ b: Expr, _ pos: Pos) -> Eval {
         let slow = binarySlow(op, pos)
-        if Compiler.fastPaths, numberTrees, let tree = numberTree(.binary(op, a, b, pos)),
-           tree.operations >= 2 || tree.readsFields {
-            // The fallback runs only when a variable is not a number, so its parts would fall
-            // back too: they are compiled without number expressions of their own.
-            numberTrees = false
-            defer { numberTrees = true }
-            if let general = numericBinary(op, a, b, slow: slow) { return numberExpression(tree, general: general) }
+        if let (compute, general) = numberExpressionParts(.binary(op, a, b, pos)) {
+            return numberExpression(compute, general: general)
         }
         if Compiler.fastPaths, let fast = numericBinary(op, a, b, slow: slow) { return fast }
         let x = expr(a), y = expr(b)
@@ -734,13 +747,28 @@ final class Compiler {
     /// The values of `evals`, in order.
     @inline(__always)
     static func values(_ evals: ContiguousArray<CompiledArgument>, _ rt: Runtime) throws -> [Value] {
-        // Written straight into the new array's memory (appending checks the capacity each time).
-        try [Value](unsafeUninitializedCapacity: evals.count) { buffer, count in
-            for e in evals {
-                (buffer.baseAddress.unsafelyUnwrapped + count).initialize(to: try e.eval(rt))
-                count += 1
-            }
+        // Short literals (records of a few fields, pairs, points: most of them) as array
+        // literals, longer ones reserved and appended to: both allocate with code specialized
+        // for `Value`. (`Array(unsafeUninitializedCapacity:)` is the standard library's
+        // generic code, which looks up the storage type's metadata on every call.)
+        switch evals.count {
+        case 0: return []
+        case 1: return [try evals[0].eval(rt)]
+        case 2:
+            let a = try evals[0].eval(rt)
+            return [a, try evals[1].eval(rt)]
+        case 3:
+            let a = try evals[0].eval(rt), b = try evals[1].eval(rt)
+            return [a, b, try evals[2].eval(rt)]
+        case 4:
+            let a = try evals[0].eval(rt), b = try evals[1].eval(rt), c = try evals[2].eval(rt)
+            return [a, b, c, try evals[3].eval(rt)]
+        default: break
         }
+        var out: [Value] = []
+        out.reserveCapacity(evals.count)
+        for e in evals { out.append(try e.eval(rt)) }
+        return out
     }
 
     /// Calls a user function with `argc` positional arguments, evaluated straight into

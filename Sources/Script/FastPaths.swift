@@ -150,13 +150,19 @@ extension Compiler {
         case field(Int, FieldCache)
         /// `xs[i]` for a list in a variable's slot, with an index that is a number tree.
         case item(Int, NumberTree)
+        /// `rows[i][j]` for a list of lists in a variable's slot (grids, matrices, tables).
+        case nestedItem(Int, NumberTree, NumberTree)
+        /// A builtin of one number (`sqrt(d2)`, `abs(sin(x))`) called through the global slot
+        /// that holds it: the slot, the builtin (still there when the expression runs, or
+        /// the expression runs the general way) and what it does to a number.
+        case math(Int, UnsafeMutableRawPointer, (Double) -> Double, NumberTree)
         case negate(NumberTree)
         case operation(String, NumberTree, NumberTree)
 
         var operations: Int {
             switch self {
-            case .constant, .local, .field, .item: return 0
-            case .negate(let a): return 1 + a.operations
+            case .constant, .local, .field, .item, .nestedItem: return 0
+            case .negate(let a), .math(_, _, _, let a): return 1 + a.operations
             case .operation(_, let a, let b): return 1 + a.operations + b.operations
             }
         }
@@ -166,8 +172,8 @@ extension Compiler {
         var readsFields: Bool {
             switch self {
             case .constant, .local: return false
-            case .field, .item: return true
-            case .negate(let a): return a.readsFields
+            case .field, .item, .nestedItem: return true
+            case .negate(let a), .math(_, _, _, let a): return a.readsFields
             case .operation(_, let a, let b): return a.readsFields || b.readsFields
             }
         }
@@ -184,8 +190,17 @@ extension Compiler {
             guard comps.count == 1, case .index(let ie) = comps[0], let s = variableSlot(n),
                   let index = numberTree(ie) else { return nil }
             return .item(s, index)
+        case .index(.index(.name(let n, _), let outer, _), let comps, _):
+            guard outer.count == 1, case .index(let ie) = outer[0], comps.count == 1, case .index(let je) = comps[0],
+                  let s = variableSlot(n), let i = numberTree(ie), let j = numberTree(je) else { return nil }
+            return .nestedItem(s, i, j)
         case .unary("-", let a, _):
             return numberTree(a).map { .negate($0) }
+        case .call(.name(let n, _), let args, _):
+            guard args.count == 1, args[0].name == nil, case .global(let g) = resolve(n),
+                  let builtin = Registry.shared.function(n), let f = builtin.number1,
+                  let x = numberTree(args[0].value) else { return nil }
+            return .math(globals.slot(g), Unmanaged.passUnretained(builtin as Function).toOpaque(), f, x)
         case .binary(let op, let a, let b, _) where ["+", "-", "*", "/", "%", "^"].contains(op):
             guard let l = numberTree(a), let r = numberTree(b) else { return nil }
             return .operation(op, l, r)
@@ -200,14 +215,27 @@ extension Compiler {
     /// carrying a derivative, nothing yet, not a record) sets `rt.notNumber`, and the
     /// expression runs again the general way; it only reads variables and fields of records,
     /// so running it twice changes nothing.
-    func numberExpression(_ tree: NumberTree, general: @escaping Eval) -> Eval {
-        let compute = numberEval(tree)
-        return { rt in
+    func numberExpression(_ compute: @escaping (Runtime) -> Double, general: @escaping Eval) -> Eval {
+        { rt in
             let d = compute(rt)
             if !rt.notNumber { return .number(d) }
             rt.notNumber = false
             return try general(rt)
         }
+    }
+
+    /// A binary arithmetic expression worth computing on doubles (two or more operations, or
+    /// one that reads a field or an item), as the computation and the general path it falls
+    /// back to; nil for anything else.
+    func numberExpressionParts(_ e: Expr) -> (compute: (Runtime) -> Double, general: Eval)? {
+        guard Compiler.fastPaths, numberTrees, case .binary(let op, let a, let b, let pos) = e,
+              let tree = numberTree(e), tree.operations >= 2 || tree.readsFields else { return nil }
+        // The fallback runs only when a variable is not a number, so its parts would fall
+        // back too: they are compiled without number expressions of their own.
+        numberTrees = false
+        defer { numberTrees = true }
+        guard let general = numericBinary(op, a, b, slow: binarySlow(op, pos)) else { return nil }
+        return (numberEval(tree), general)
     }
 
     /// An operand of a number operation: read in place when it is a constant, a variable or
@@ -239,6 +267,26 @@ extension Compiler {
         let items = taken.takeList().unsafelyUnwrapped
         var d = 0.0
         if let k = position(n, count: items.count), case .number(let x) = items[k] { d = x } else { rt.notNumber = true }
+        slot.initialize(to: .list(items))
+        return d
+    }
+
+    /// The number at position `m` of the list at position `n` of the list of lists in a
+    /// variable's slot, read without retaining the outer list; 0 with `rt.notNumber` set for
+    /// anything else.
+    @inline(__always)
+    static func numberItem(_ rt: Runtime, _ s: Int, _ n: Double, _ m: Double) -> Double {
+        let slot = Compiler.slot(rt, s)
+        guard case .some(.list) = slot.pointee else { rt.notNumber = true; return 0 }
+        var taken = slot.move().unsafelyUnwrapped
+        let items = taken.takeList().unsafelyUnwrapped
+        var d = 0.0
+        if let k = position(n, count: items.count), case .list(let row) = items[k],
+           let l = position(m, count: row.count), case .number(let x) = row[l] {
+            d = x
+        } else {
+            rt.notNumber = true
+        }
         slot.initialize(to: .list(items))
         return d
     }
@@ -285,7 +333,7 @@ extension Compiler {
         }
     }
 
-    private func numberEval(_ t: NumberTree) -> (Runtime) -> Double {
+    func numberEval(_ t: NumberTree) -> (Runtime) -> Double {
         switch t {
         case .constant(let c): return { _ in c }
         case .local(let s): return { rt in Compiler.number(rt, s) }
@@ -293,9 +341,19 @@ extension Compiler {
         case .item(let s, let index):
             let i = numberOperand(index)
             return { rt in Compiler.numberItem(rt, s, i(rt)) }
+        case .nestedItem(let s, let index, let inner):
+            let i = numberOperand(index), j = numberOperand(inner)
+            return { rt in Compiler.numberItem(rt, s, i(rt), j(rt)) }
         case .negate(let a):
             let x = numberOperand(a)
             return { rt in -x(rt) }
+        case .math(let g, let builtin, let f, let a):
+            let x = numberOperand(a)
+            return { rt in
+                let d = x(rt)
+                guard rt.gfn[g] == builtin else { rt.notNumber = true; return 0 }
+                return f(d)
+            }
         case .operation(let op, let a, let b):
             let l = numberOperand(a), r = numberOperand(b)
             switch op {
@@ -314,6 +372,25 @@ extension Compiler {
     }
 
     // MARK: conditions
+
+    /// `a and b`, `a or b` and `not a` used as conditions (bounds checks before a read,
+    /// searches, `while` loops with several tests): each part is itself a condition yielding a
+    /// `Bool`, with no value made for the parts or the whole. The left side's errors are placed
+    /// where the general path places them (at the left side), the right side's at `location`,
+    /// where the condition reads the value the general path gives.
+    func logicalCondition(_ e: Expr, at location: SourceLocation) -> ((Runtime) throws -> Bool)? {
+        switch e {
+        case .logical(let op, let a, let b, _):
+            let l = condition(a), r = condition(b, at: location)
+            if op == "and" { return { rt in try l(rt) ? try r(rt) : false } }
+            return { rt in try l(rt) ? true : try r(rt) }
+        case .unary("not", let a, _):
+            let c = condition(a)
+            return { rt in !(try c(rt)) }
+        default:
+            return nil
+        }
+    }
 
     /// A comparison of numbers used as a condition (`while k < n`, `if x % 2 == 0`): the
     /// test yields a Bool directly, without a Value in between.
@@ -337,6 +414,7 @@ extension Compiler {
     private func compare<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
                                         _ apply: @escaping (Value, Value) throws -> Bool) -> (Runtime) throws -> Bool {
         if let test = nilComparison(Op.self, a, b, apply) { return test }
+        if let test = numberComparison(Op.self, a, b, apply) { return test }
         let l = operand(a), r = operand(b)
         let x = l.eval, y = r.eval
         // Slots are only peeked at: the fallback evaluates each operand once.
@@ -358,6 +436,26 @@ extension Compiler {
                 if let n = Op.nilTest(l, r) { return n }
                 return try apply(l, r)
             }
+        }
+    }
+
+    /// A comparison of number expressions that read fields or items or compute something
+    /// (`dist[x + 1][y] < 0`, `count[r] > 0`, `p.age > 40`, `x + 1 < n`): both sides are
+    /// computed on doubles and compared, with no value made; a side that is not a number
+    /// sends the comparison, which only reads, to the general path.
+    private func numberComparison<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
+                                                 _ apply: @escaping (Value, Value) throws -> Bool) -> ((Runtime) throws -> Bool)? {
+        guard numberTrees, let l = numberTree(a), let r = numberTree(b),
+              l.operations + r.operations > 0 || l.readsFields || r.readsFields else { return nil }
+        let x = numberEval(l), y = numberEval(r)
+        numberTrees = false
+        let gx = expr(a), gy = expr(b)
+        numberTrees = true
+        return { rt in
+            let p = x(rt), q = y(rt)
+            if !rt.notNumber { return Op.test(p, q) }
+            rt.notNumber = false
+            return try apply(try gx(rt), try gy(rt))
         }
     }
 
@@ -550,7 +648,10 @@ extension Compiler {
         }
         guard let (place, ie, variable, location) = localItem(base) else { return nil }
         let val = argumentRead(value), ix = argumentRead(ie)
-        /// Every case the direct stores below do not take, with the values already computed.
+        /// Every case the direct stores below do not take, with the values already computed
+        /// (out of line: the closures below stay small enough for their direct stores to be
+        /// inlined).
+        @inline(never)
         func general(_ rt: Runtime, _ i: Value, _ update: Update) throws -> Flow {
             let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
@@ -623,6 +724,7 @@ extension Compiler {
             let v = try b(rt)
             return try Compiler.item(of: v, try ie(rt), location)
         }
+        if let nested = nestedIndex(base, index, location, general: general) { return nested }
         guard case .name(let n, _) = base, let place = slotPlace(n) else { return general }
         // A list in a slot: read in place, without copying the list. An index that changes no
         // variable may be evaluated first; an unset list keeps the general path's order of errors.
@@ -630,6 +732,7 @@ extension Compiler {
         case .local(let t, _):
             return { rt in
                 if case .some(.number(let n)) = Compiler.slot(rt, t).pointee, let v = Compiler.item(place.pointer(rt), n) { return v }
+                if let v = Compiler.entry(place.pointer(rt), Compiler.slot(rt, t)) { return v }
                 return try general(rt)
             }
         case .constant(let c):
@@ -648,6 +751,57 @@ extension Compiler {
                 return try Compiler.item(of: v, i, location)
             }
         }
+    }
+
+    /// `rows[i][j]` where `rows` is a local or global (grids, matrices, tables): the item is
+    /// read where it lies, without copying the row out of the outer list. The indices must
+    /// assign nothing; the general path's order of evaluation and of errors is kept: the
+    /// variable, `i`, the outer item, `j`, the inner item.
+    private func nestedIndex(_ base: Expr, _ index: Expr, _ location: SourceLocation, general: @escaping Eval) -> Eval? {
+        guard case .index(.name(let n, _), let comps, let outerPos) = base, comps.count == 1,
+              case .index(let outer) = comps[0], let place = slotPlace(n),
+              Compiler.changesNothing(outer, in: place), Compiler.changesNothing(index, in: place) else { return nil }
+        let ix = argumentRead(outer), jx = argumentRead(index), outerLocation = loc(outerPos)
+        // The indices assign nothing, so the slot holds the same value throughout.
+        return { rt in
+            guard case .some = place.pointer(rt).pointee else { return try general(rt) }
+            let i = try ix(rt)
+            guard case .number(let n) = i, Compiler.isRow(place.pointer(rt), n) else {
+                let row = try Compiler.item(of: place.pointer(rt).pointee.unsafelyUnwrapped, i, outerLocation)
+                return try Compiler.item(of: row, try jx(rt), location)
+            }
+            let j = try jx(rt)
+            if case .number(let m) = j, let item = Compiler.item(place.pointer(rt), n, m) { return item }
+            let row = try Compiler.item(of: place.pointer(rt).pointee.unsafelyUnwrapped, i, outerLocation)
+            return try Compiler.item(of: row, j, location)
+        }
+    }
+
+    /// Whether the slot holds a list with a list at position `n`.
+    @inline(__always)
+    static func isRow(_ slot: UnsafeMutablePointer<Value?>, _ n: Double) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        var taken = slot.move().unsafelyUnwrapped
+        let items = taken.takeList().unsafelyUnwrapped
+        var row = false
+        if let k = position(n, count: items.count), case .list = items[k] { row = true }
+        slot.initialize(to: .list(items))
+        return row
+    }
+
+    /// Item `m` of the list at position `n` of the list of lists in `slot`, read without
+    /// copying either list; nil when either position is not valid or either is no list.
+    @inline(__always)
+    static func item(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ m: Double) -> Value? {
+        guard case .some(.list) = slot.pointee else { return nil }
+        var taken = slot.move().unsafelyUnwrapped
+        let items = taken.takeList().unsafelyUnwrapped
+        var item: Value?
+        if let k = position(n, count: items.count), case .list(let row) = items[k], let l = position(m, count: row.count) {
+            item = Compiler.element(row, l)
+        }
+        slot.initialize(to: .list(items))
+        return item
     }
 
     /// The position `n` names in a list of `count` items (negative from the end, as in
@@ -697,6 +851,19 @@ extension Compiler {
         let item = k.map { Compiler.element(items, $0) }
         slot.initialize(to: .list(items))
         return item
+    }
+
+    /// The value at the key the variable in `key` holds, of the record (used as a dictionary:
+    /// `counts[word]`) in `slot`, read without copying the record; nil when either holds
+    /// anything else or the record has no such key.
+    @inline(__always)
+    static func entry(_ slot: UnsafeMutablePointer<Value?>, _ key: UnsafeMutablePointer<Value?>) -> Value? {
+        guard case .some(.record) = slot.pointee, case .some(.string(let k)) = key.pointee else { return nil }
+        var taken = slot.move().unsafelyUnwrapped
+        let r = taken.takeRecord().unsafelyUnwrapped
+        let entry = r.index(of: k).map { Compiler.element(r.values, $0) }
+        slot.initialize(to: .record(r))
+        return entry
     }
 
     /// `values[i]`, with numbers copied without the general copy of a value (a call).
@@ -1017,11 +1184,25 @@ extension Compiler {
     /// An argument read without a closure call when it is a variable or a constant (most
     /// arguments of most calls), else evaluated.
     struct ArgumentRead {
-        /// 0: a frame slot, 1: a constant, 2: any expression, 3: a global slot.
+        /// 0: a frame slot, 1: a constant, 2: any expression, 3: a global slot, 4: a number
+        /// expression (`typed.number`, with `eval` its general path), 5 and 6: an item `xs[i]` of
+        /// the list in variable `slot` (as `variableSlot` gives it) at the position in variable
+        /// `typed.index` (5) or at the number `constant` (6), with `eval` its general path.
         let kind: UInt8
         let slot: Int
         let constant: Value
         let eval: Eval
+        /// What kinds 4 and 5 need besides, in a box of its own: calls keep four reads inline,
+        /// and a larger read makes every call slower.
+        var typed: TypedRead? = nil
+
+        final class TypedRead {
+            /// Not optional: a closure taken out of an optional through a generic accessor is
+            /// wrapped in a conversion thunk on every call.
+            let number: (Runtime) -> Double
+            let index: Int
+            init(number: @escaping (Runtime) -> Double = { _ in 0 }, index: Int = 0) { self.number = number; self.index = index }
+        }
 
         @inline(__always)
         func callAsFunction(_ rt: Runtime) throws -> Value {
@@ -1032,6 +1213,25 @@ extension Compiler {
             }
             if kind == 1 { return constant }
             if kind == 3, let v = rt.gp[slot] { return v }
+            if kind >= 4 { return try typedRead(rt) }
+            return try eval(rt)
+        }
+
+        /// Kinds 4 to 6, kept out of line: calls read their arguments inline, and a short
+        /// read keeps them short.
+        @inline(never)
+        func typedRead(_ rt: Runtime) throws -> Value {
+            if kind == 4 {
+                let d = typed.unsafelyUnwrapped.number(rt)
+                if !rt.notNumber { return .number(d) }
+                rt.notNumber = false
+            }
+            if kind == 5 {
+                let i = Compiler.slot(rt, typed.unsafelyUnwrapped.index)
+                if case .some(.number(let n)) = i.pointee, let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
+                if let v = Compiler.entry(Compiler.slot(rt, slot), i) { return v }
+            }
+            if kind == 6, case .number(let n) = constant, let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
             return try eval(rt)
         }
     }
@@ -1039,6 +1239,22 @@ extension Compiler {
     func argumentRead(_ e: Expr?) -> ArgumentRead {
         guard let e else { return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: { _ in .null }) }
         guard Compiler.fastPaths else { return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: expr(e)) }
+        // A number expression (`x = b.vx - dx * cm`, `f(n * 2 + 1)`, `xs[i] = xs[i] + 1`) is
+        // computed straight from here, one closure call less than through its `Eval`.
+        if let (compute, general) = numberExpressionParts(e) {
+            return ArgumentRead(kind: 4, slot: 0, constant: .null, eval: general, typed: ArgumentRead.TypedRead(number: compute))
+        }
+        // An item of a list in a variable at a variable's or a constant position (`t = perm[i]`,
+        // `xs[i] = xs[j]`, `f(xs[0])`): read where it lies, one closure call less.
+        if case .index(.name(let n, _), let comps, _) = e, comps.count == 1, case .index(let ie) = comps[0],
+           let s = variableSlot(n) {
+            switch ie {
+            case .number(let c, _): return ArgumentRead(kind: 6, slot: s, constant: .number(c), eval: expr(e))
+            case .name(let m, _):
+                if let t = variableSlot(m) { return ArgumentRead(kind: 5, slot: s, constant: .null, eval: expr(e), typed: ArgumentRead.TypedRead(index: t)) }
+            default: break
+            }
+        }
         let o = operand(e)
         switch o {
         case .local(let s, let eval):

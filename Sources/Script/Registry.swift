@@ -215,7 +215,7 @@ final class Builtin: Function {
 
     override func call(_ args: [Value], named: [(String, Value)], _ rt: Runtime, at pos: Pos) throws -> Value {
         let params = doc.parameters
-        var values = [Value?](repeating: nil, count: params.count)
+        var values = Builtin.empty(params.count)
         var rest: [Value] = []
         var p = 0
         for a in args {
@@ -242,6 +242,21 @@ final class Builtin: Function {
         let arguments = Arguments(doc: doc, values: values, rest: rest, rt: rt)
         rt.callObserver?(arguments)
         return try body(arguments)
+    }
+
+    /// `count` empty argument slots. Most builtins take up to four parameters: those arrays
+    /// are array literals, allocated by code specialized for `Value?` (`repeating:count:` is
+    /// the standard library's generic code, which looks up the storage type on every call).
+    @inline(__always)
+    static func empty(_ count: Int) -> [Value?] {
+        switch count {
+        case 0: return []
+        case 1: return [nil]
+        case 2: return [nil, nil]
+        case 3: return [nil, nil, nil]
+        case 4: return [nil, nil, nil, nil]
+        default: return [Value?](repeating: nil, count: count)
+        }
     }
 }
 

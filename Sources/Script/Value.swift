@@ -186,6 +186,9 @@ public class Function {
     /// do not handle, which then goes through `call`.
     var direct1: ((Value) throws -> Value?)?
     var direct2: ((Value, Value) throws -> Value?)?
+    /// What the builtin does to one plain number (`sqrt`, `abs`, `sin`...), when it is a
+    /// function of that number alone: number expressions call it on doubles.
+    var number1: ((Double) -> Double)?
     init(name: String, isUser: Bool = false, isGrad: Bool = false) { self.name = name; self.isUser = isUser; self.isGrad = isGrad }
 
     /// Calls with evaluated arguments.

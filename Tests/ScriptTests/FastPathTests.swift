@@ -167,6 +167,82 @@ final class FastPathTests: XCTestCase {
         "fn f(a) = a\nresult = f(1, 2)",
     ]
 
+    /// Conditions made of `and`, `or` and `not`, comparisons of number expressions, nested
+    /// item reads `rows[i][j]` and number expressions passed as values, with the cases they
+    /// hand back to the general path: values that are not booleans (nil, strings, tensors
+    /// ambiguous as conditions, where the error is placed), items that are not numbers or
+    /// lists, bad positions at either level, indices that call functions.
+    static let conditionPrograms = [
+        "fn f(n) { c = 0\n for i in 0..n { if i > 2 and i < 7 or i == 9 { c = c + 1 } }\n return c }\nresult = f(12)",
+        "fn f() { x = nil\n y = 3\n return [if x and y { 1 } else { 2 }, if x or y { 1 } else { 2 }, if not x { 1 } else { 2 }] }\nresult = f()",
+        "fn f() { t = tensor([1, 2])\n if 1 < 2 and t { return 1 }\n return 0 }\nresult = f()",
+        "fn f() { t = tensor([1, 2])\n if t and 1 < 2 { return 1 }\n return 0 }\nresult = f()",
+        "fn f() { t = tensor([1, 2])\n if false or (true and t) { return 1 }\n return 0 }\nresult = f()",
+        "fn f() { t = tensor([1, 2])\n if not t { return 1 }\n return 0 }\nresult = f()",
+        "t = tensor([1])\nu = tensor([0])\nresult = [if t and not u { 1 } else { 2 }, if u or \"\" { 3 } else { 4 }]",
+        "fn f() { i = 0\n while i < 10 and not (i * i > 20) { i = i + 1 }\n return i }\nresult = f()",
+        "fn f() { g = [[1, -1, 3], [-2, 5, -6]]\n c = 0\n for x in 0..2 { for y in 0..3 { if g[x][y] < 0 and x + 1 < 2 and g[x + 1][y] > 0 { c = c + g[x][y] * 10 + g[x + 1][y] } } }\n return c }\nresult = f()",
+        "fn f() { g = [[1, 2], [3]]\n return g[1][1] < 4 }\nresult = f()",
+        "fn f() { g = [[1, 2], 3]\n return g[1][0] }\nresult = f()",
+        "fn f() { g = [[1, 2], \"ab\"]\n return [g[1][0], g[0][-1], g[-1][1]] }\nresult = f()",
+        "fn f() { g = [[1, 2]]\n return g[2][0] }\nresult = f()",
+        "fn f() { g = [[1, 2]]\n i = 0.5\n return g[0][i] }\nresult = f()",
+        "fn f() { g = [{a: 1}]\n k = \"a\"\n return g[0][k] + 1 }\nresult = f()",
+        "fn f() { g = [[1, \"x\"], [nil, 2]]\n return [g[0][1] == \"x\", g[1][0] == nil, g[0][1] < 2] }\nresult = f()",
+        "fn f() { if false { g = [[1]] }\n return g[0][0] }\nresult = f()",
+        "fn f() { g = [[1]]\n if false { j = 0 }\n return g[0][j] }\nresult = f()",
+        "fn f() { g = [[1]]\n if false { j = 0 }\n return g[5][j] }\nresult = f()",
+        "fn f() { g = [[true, false], [false, true]]\n c = 0\n for x in 0..2 { for y in 0..2 { if not g[x][y] and (x == 0 or g[x - 1][y]) { c = c + 1 } } }\n return c }\nresult = f()",
+        "g = [[1, 2], [3, 4]]\nfn k() { g = [[9, 9]]\n return 0 }\nresult = [g[k()][1], g[1][0] + g[0][1] * 2, g]",
+        "g = [[1, 2], [3, 4]]\ns = 0\nfor i in 0..2 { for j in 0..2 { s = s + g[i][j] * g[j][i] } }\nresult = [s, g[1][1] > g[0][0], g[0][2]]",
+        "fn f(x) { g = [[x, 2 * x]]\n return g[0][0] * g[0][1] + 1 }\nd = grad(f)\nresult = [f(3), d(3)]",
+        "fn f(x) { g = [[x]]\n return if g[0][0] * 2 > 1 { x * x } else { x } }\nd = grad(f)\nresult = [f(3), d(3)]",
+        "fn f() { r = {a: 2, b: \"s\"}\n xs = [1, 2]\n return [r.a * 2 > 3, r.a + 1 == 3, xs[0] + xs[1] != 3, r.b < 1] }\nresult = f()",
+        "fn f() { p = {v: 1}\n q = [0, 0]\n p.v = p.v * 3 + 1\n q[1] = q[0] - p.v / 2\n x = p.v * p.v + 1\n return [p, q, x, sqrt(p.v * 4 + 0), str(q[1] * 2 + 1)] }\nresult = f()",
+        "fn f() { p = {v: \"a\"}\n x = p.v + \"b\"\n y = [p.v + \"c\", 1]\n return [x, y] }\nresult = f()",
+        "fn f() { p = {v: 1}\n x = p.w * 2 + 1 }\nresult = f()",
+        "fn f(x) = abs(sin(x)) * exp(-x / 10) + abs(cos(3 * x)) + sqrt(x * x + 1) - floor(x / 2) + round(x * 2.5)\nd = grad(f)\nresult = [f(1.5), f(-2), d(1.5)]",
+        "fn f(x) { return sqrt(x * 2 + 1) * 2 }\nresult = [f(4), f(tensor([4, 12]))]",
+        "fn f(x) { return sqrt(x * 2 + 1) * 2 }\nresult = f(\"a\")",
+        "fn f(x) { return log(x * 0 + 0) - sqrt(x - 5) * 1 }\nresult = f(1)",
+        "fn sqrt(x) = x + 100\nfn f(x) = sqrt(x * 2) * 2\nresult = f(8)",
+        "fn f(x) = abs(x * 2) + 1\na = f(-3)\nabs = fn(x) x * 10\nresult = [a, f(-3)]",
+        "fn f(x) { sin = fn(y) y + 1\n return sin(x * 2) * 3 }\nresult = f(1)",
+        "fn f(x) = sqrt(x, 2) * 2 + 1\nresult = f(4)",
+        "fn f() { xs = [3, 1, 2]\n i = 1\n t = xs[i]\n xs[i] = xs[0]\n xs[0] = t\n k = xs[2]\n return [xs, t, k, str(xs[i]), xs[-1]] }\nresult = f()",
+        "fn f() { xs = [3, 1, 2]\n i = 3\n t = xs[i] }\nresult = f()",
+        "fn f() { xs = [3, 1, 2]\n t = xs[5] }\nresult = f()",
+        "fn f() { xs = \"abc\"\n i = 1\n return [xs[i], xs[0]] }\nresult = f()",
+        "fn f() { r = {a: 1}\n k = \"a\"\n t = r[k]\n return t }\nresult = f()",
+        "fn f() { if false { xs = [1] }\n t = xs[0] }\nresult = f()",
+        "fn f() { xs = [1]\n if false { i = 0 }\n t = xs[i] }\nresult = f()",
+        "xs = [5, 6]\ni = 1\nt = xs[i]\nys = [xs[0], xs[i]]\nxs[0] = xs[i]\nresult = [t, ys, xs]",
+        "fn f(n) { if n < 2 { return n }\n return f(n - 1) + f(n - 2) }\nfn g(a, b) { if a > b { a } else { b } }\nfn h(a) { if a { return }\n return 2 }\nresult = [f(10), g(1, 2), g(\"b\", \"a\"), h(true), h(false)]",
+        "fn f(n) { if n < 2 { return m }\n return 1 }\nresult = f(1)",
+        "fn f(n) { if n < 2 { m } else { return q } }\nresult = [f(5)]",
+        "fn f(n) { if n < 2 { return n * 2 + 1 } else { if n > 5 { 7 } else { n } } }\nresult = [f(1), f(3), f(9)]",
+        "fn f(xs) { for x in xs { if x > 2 { return x } }\n return nil }\ng = 5\nfn k() { return g }\nresult = [f([1, 3]), f([]), k()]",
+        "fn f(x) { if x > 1 { return x } else { return x * x } }\nd = grad(f)\nresult = [d(3), d(0.5)]",
+        "fn f() { c = {}\n for w in [\"a\", \"b\", \"a\", \"\u{e9}\", \"e\u{301}\"] { if contains(c, w) { c[w] = c[w] + 1 } else { c[w] = 1 } }\n k = \"a\"\n n = c[k]\n return [c, n, str(c[k])] }\nresult = f()",
+        "fn f() { c = {a: 1}\n k = \"b\"\n n = c[k] }\nresult = f()",
+        "fn f() { c = {a: 1}\n k = 0\n return c[k] }\nresult = f()",
+        "fn f() { c = [1]\n k = \"a\"\n return c[k] }\nresult = f()",
+        "fn f() { c = \"abc\"\n k = \"a\"\n n = c[k] }\nresult = f()",
+        "fn f() { c = {a: 1}\n if false { k = \"a\" }\n return c[k] }\nresult = f()",
+        "c = {a: 1, b: 2}\nk = \"b\"\nn = c[k]\nresult = [n, c[k] * 2, [c[k]]]",
+        "fn f() { xs = [1, 2, 3, 4]\n i = 0\n while i < 3 { xs[i] = xs[i + 1]\n i = i + 1 }\n a = xs[i - 4]\n b = xs[-i + 1]\n return [xs, a, b, str(xs[i * 2 - 5]), xs[abs(0 - 2)]] }\nresult = f()",
+        "fn f() { xs = [1, 2]\n i = 1\n a = xs[i + 1] }\nresult = f()",
+        "fn f() { xs = [1, 2]\n i = 0.5\n a = xs[i * 1] }\nresult = f()",
+        "fn f() { xs = \"abc\"\n i = 1\n return [xs[i + 1]] }\nresult = f()",
+        "fn f() { xs = [1, 2]\n i = \"a\"\n a = xs[i + 1] }\nresult = f()",
+        "fn f() { if false { i = 0 }\n xs = [1, 2]\n a = xs[i + 1] }\nresult = f()",
+        "fn f(x) { xs = [x, x * x]\n i = 0\n return xs[i + 1] }\nd = grad(f)\nresult = [f(3), d(3)]",
+    ]
+
+    func testConditionAndNestedItemPathsRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.conditionPrograms, stepLimit: 20_000)
+    }
+
     func testGlobalSlotPathsRunTheSameWithAndWithoutFastPaths() {
         assertSameBothWays(Self.globalPrograms, stepLimit: 20_000)
     }
