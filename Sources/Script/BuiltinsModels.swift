@@ -377,6 +377,30 @@ extension Registry {
             guard !(k.layer is FaceModel), !(e.layer is FaceModel) else { throw ScriptError("fuse takes two separate models, not a fused one") }
             return .host(ModelObject(FaceModel(keypoints: k.layer, emotions: e.layer), input: k.input))
         }
+        r.add("ensemble", "neural", [.required("models", "list of models"), .optional("average", "string", .string("outputs"))],
+              returns: "model",
+              summary: "One model from several with the same input: it answers with the average of their outputs, or with average: \"probabilities\" of their class probabilities (as its log, so softmax, argmax and cross_entropy read the average).",
+              details: "Models trained from different seeds err in different ways, so their average errs less, most of all on inputs unlike their training data. `predict`, `classification_report` and `fit` take an ensemble as any model; `save` writes its members under 0., 1., ...",
+              example: "a = mlp([1, 8, 8], 5, seed: 1)\nb = mlp([1, 8, 8], 5, seed: 2)\ne = ensemble([a, b], average: \"probabilities\")\nx = zeros([2, 1, 8, 8])\nall(abs(softmax(predict(e, x), axis: 1) - (softmax(predict(a, x), axis: 1) + softmax(predict(b, x), axis: 1)) / 2) < 1e-6)") { a in
+            guard case .list(let items) = try a.value("models"), !items.isEmpty else {
+                throw ScriptError("argument 'models' of ensemble must be a non-empty list of models")
+            }
+            let models: [ModelObject] = try items.enumerated().map { i, v in
+                guard case .host(let h) = v, let m = h as? ModelObject else {
+                    throw ScriptError("item \(i) of argument 'models' of ensemble must be a model, got \(Format.article(v))")
+                }
+                guard !(m.layer is FaceModel) else { throw ScriptError("ensemble takes separate models, not fused ones") }
+                return m
+            }
+            for (i, m) in models.enumerated() where m.input.dropFirst() != models[0].input.dropFirst() {
+                throw ScriptError("model \(i) of ensemble takes inputs \(Array(m.input.dropFirst())), model 0 takes \(Array(models[0].input.dropFirst()))")
+            }
+            let name = try a.string("average")
+            guard let average = Ensemble.Average(rawValue: name) else {
+                throw ScriptError("argument 'average' of ensemble must be \"outputs\" or \"probabilities\", got \"\(name)\"")
+            }
+            return .host(ModelObject(try Ensemble(models.map(\.layer), average: average), input: models[0].input))
+        }
         r.add("face_model", "neural", [.optional("classes", "number", .number(5)), .optional("seed", "number", .number(0))], returns: "model",
               summary: "An untrained fused face model (the course's keypoint and emotion ResNets), e.g. to `load` a saved fused model into.",
               example: "f = face_model()\nf.parameters") { a in

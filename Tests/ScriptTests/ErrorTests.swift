@@ -66,6 +66,9 @@ final class ErrorTests: XCTestCase {
     func testWrongArgumentNamesTheParameterAndType() {
         assertError("zeros(\"big\")", "argument 'shape' of zeros must be a shape (a list of whole numbers), got a string", line: 1, column: 1)
         assertError("x = 1\ny = descend(fn(v) v, from: 1, lr: \"fast\")", "argument 'lr' of descend must be a number, got a string", line: 2, column: 5)
+        assertError("ensemble([mlp([1, 8, 8], 5), mlp([1, 4, 4], 5)])", "model 1 of ensemble takes inputs [1, 4, 4], model 0 takes [1, 8, 8]", line: 1, column: 1)
+        assertError("ensemble([mlp([1, 8, 8], 5)], average: \"mean\")", "argument 'average' of ensemble must be \"outputs\" or \"probabilities\", got \"mean\"", line: 1, column: 1)
+        assertError("ensemble([])", "argument 'models' of ensemble must be a non-empty list of models", line: 1, column: 1)
         assertError("cross_entropy(tensor([[2, 0.5]]), [0], label_smoothing: 1.5)", "argument 'label_smoothing' of cross_entropy must be a number from 0 to 1, got 1.5", line: 1, column: 1)
         assertError("mean([1], axs: 0)", "mean() has no parameter 'axs'; did you mean 'axis'?", line: 1, column: 1)
         assertError("eye()", "eye() is missing the argument 'n'", line: 1, column: 1)
