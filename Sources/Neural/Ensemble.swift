@@ -59,13 +59,6 @@ public final class Ensemble: Layer {
     public override func outputShape(_ input: [Int]) throws -> [Int] { try members[0].outputShape(input) }
 
     public override func summaryRows(prefix: String, input: [Int]) throws -> (rows: [SummaryRow], output: [Int]) {
-        var rows: [SummaryRow] = []
-        var output = input
-        for (name, member) in children {
-            let (r, out) = try member.summaryRows(prefix: prefix.isEmpty ? name : prefix + "." + name, input: input)
-            rows += r
-            output = out
-        }
-        return (rows, output)
+        try childRows(children, prefix: prefix, input: input, chained: false)
     }
 }

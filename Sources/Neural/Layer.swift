@@ -58,6 +58,20 @@ open class Layer {
         return ([SummaryRow(name: prefix, kind: kind, outputShape: out, parameters: count)], out)
     }
 
+    /// Summary rows of named sub-layers under `prefix`, and the last one's output shape: each
+    /// fed the one before's output when `chained` (a sequence), or all fed `input` (members
+    /// side by side).
+    public func childRows(_ layers: [(String, Layer)], prefix: String, input: [Int], chained: Bool) throws -> (rows: [SummaryRow], output: [Int]) {
+        var rows: [SummaryRow] = []
+        var s = input
+        for (name, layer) in layers {
+            let (r, out) = try layer.summaryRows(prefix: prefix.isEmpty ? name : prefix + "." + name, input: chained ? s : input)
+            rows += r
+            s = out
+        }
+        return (rows, s)
+    }
+
     /// Every parameter and buffer with its full dotted name, depth first.
     public func namedParameters(prefix: String = "") -> [(String, Parameter)] {
         var result = localParameters.map { (prefix + $0.0, $0.1) }

@@ -41,13 +41,6 @@ public final class Sequential: Layer {
     }
 
     public override func summaryRows(prefix: String, input: [Int]) throws -> (rows: [SummaryRow], output: [Int]) {
-        var rows: [SummaryRow] = []
-        var s = input
-        for (name, layer) in layers {
-            let (r, out) = try layer.summaryRows(prefix: prefix.isEmpty ? name : prefix + "." + name, input: s)
-            rows += r
-            s = out
-        }
-        return (rows, s)
+        try childRows(layers, prefix: prefix, input: input, chained: true)
     }
 }
