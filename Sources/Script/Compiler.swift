@@ -205,7 +205,7 @@ final class Compiler {
             default: break
             }
         }
-        return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: tailBlock(stmts))
+        return .general(tailBlock(stmts))
     }
 
     private func stmt(_ s: Stmt) -> Exec {

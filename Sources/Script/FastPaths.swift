@@ -261,14 +261,13 @@ extension Compiler {
     /// the list (moved out and back); 0 with `rt.notNumber` set for anything else.
     @inline(__always)
     static func numberItem(_ rt: Runtime, _ s: Int, _ n: Double) -> Double {
-        let slot = Compiler.slot(rt, s)
-        guard case .some(.list) = slot.pointee else { rt.notNumber = true; return 0 }
-        var taken = slot.move().unsafelyUnwrapped
-        let items = taken.takeList().unsafelyUnwrapped
-        var d = 0.0
-        if let k = position(n, count: items.count), case .number(let x) = items[k] { d = x } else { rt.notNumber = true }
-        slot.initialize(to: .list(items))
-        return d
+        let d = readList(Compiler.slot(rt, s)) { items -> Double? in
+            guard let k = position(n, count: items.count), case .number(let x) = items[k] else { return nil }
+            return x
+        }
+        if let d { return d }
+        rt.notNumber = true
+        return 0
     }
 
     /// The number at position `m` of the list at position `n` of the list of lists in a
@@ -276,33 +275,44 @@ extension Compiler {
     /// anything else.
     @inline(__always)
     static func numberItem(_ rt: Runtime, _ s: Int, _ n: Double, _ m: Double) -> Double {
-        let slot = Compiler.slot(rt, s)
-        guard case .some(.list) = slot.pointee else { rt.notNumber = true; return 0 }
-        var taken = slot.move().unsafelyUnwrapped
-        let items = taken.takeList().unsafelyUnwrapped
-        var d = 0.0
-        if let k = position(n, count: items.count), case .list(let row) = items[k],
-           let l = position(m, count: row.count), case .number(let x) = row[l] {
-            d = x
-        } else {
-            rt.notNumber = true
-        }
-        slot.initialize(to: .list(items))
-        return d
+        if case .some(.number(let x)) = item(Compiler.slot(rt, s), n, m) { return x }
+        rt.notNumber = true
+        return 0
     }
 
     /// The number in field `cache` of the record in a variable's slot, read without retaining
     /// the record (moved out and back); 0 with `rt.notNumber` set for anything else.
     @inline(__always)
     static func numberField(_ rt: Runtime, _ s: Int, _ cache: FieldCache) -> Double {
-        let slot = Compiler.slot(rt, s)
-        guard case .some(.record) = slot.pointee else { rt.notNumber = true; return 0 }
+        let d = readRecord(Compiler.slot(rt, s)) { r -> Double? in
+            guard let i = cache.position(in: r), case .number(let x) = r.values[i] else { return nil }
+            return x
+        }
+        if let d { return d }
+        rt.notNumber = true
+        return 0
+    }
+
+    /// What `body` makes of the list in `slot`, which it sees without the list being retained
+    /// (moved out of the slot and back: binding it in place would retain and release its
+    /// buffer); nil when the slot holds no list.
+    @inline(__always)
+    static func readList<R>(_ slot: UnsafeMutablePointer<Value?>, _ body: ([Value]) -> R?) -> R? {
+        guard case .some(.list) = slot.pointee else { return nil }
+        var taken = slot.move().unsafelyUnwrapped
+        let items = taken.takeList().unsafelyUnwrapped
+        defer { slot.initialize(to: .list(items)) }
+        return body(items)
+    }
+
+    /// What `body` makes of the record in `slot`, seen as `readList` sees a list.
+    @inline(__always)
+    static func readRecord<R>(_ slot: UnsafeMutablePointer<Value?>, _ body: (Record) -> R?) -> R? {
+        guard case .some(.record) = slot.pointee else { return nil }
         var taken = slot.move().unsafelyUnwrapped
         let r = taken.takeRecord().unsafelyUnwrapped
-        var d = 0.0
-        if let i = cache.position(in: r), case .number(let x) = r.values[i] { d = x } else { rt.notNumber = true }
-        slot.initialize(to: .record(r))
-        return d
+        defer { slot.initialize(to: .record(r)) }
+        return body(r)
     }
 
     /// Stores `v` (or empties the slot, as freeing a frame does), overwriting a number, a
@@ -496,19 +506,14 @@ extension Compiler {
     /// record or the field; nil when that needs the general path (see `nilComparison`).
     @inline(__always)
     static func fieldIsNil(_ slot: UnsafeMutablePointer<Value?>, _ cache: FieldCache) -> Bool? {
-        guard case .some(.record) = slot.pointee else { return nil }
-        var taken = slot.move().unsafelyUnwrapped
-        let r = taken.takeRecord().unsafelyUnwrapped
-        var result: Bool?
-        if let i = cache.position(in: r) {
+        readRecord(slot) { r -> Bool? in
+            guard let i = cache.position(in: r) else { return nil }
             switch r.values[i] {
-            case .null: result = true
-            case .dual: result = nil
-            default: result = false
+            case .null: return true
+            case .dual: return nil
+            default: return false
             }
         }
-        slot.initialize(to: .record(r))
-        return result
     }
 
     // MARK: variables in slots
@@ -780,28 +785,21 @@ extension Compiler {
     /// Whether the slot holds a list with a list at position `n`.
     @inline(__always)
     static func isRow(_ slot: UnsafeMutablePointer<Value?>, _ n: Double) -> Bool {
-        guard case .some(.list) = slot.pointee else { return false }
-        var taken = slot.move().unsafelyUnwrapped
-        let items = taken.takeList().unsafelyUnwrapped
-        var row = false
-        if let k = position(n, count: items.count), case .list = items[k] { row = true }
-        slot.initialize(to: .list(items))
-        return row
+        readList(slot) { items -> Bool? in
+            guard let k = position(n, count: items.count), case .list = items[k] else { return false }
+            return true
+        } ?? false
     }
 
     /// Item `m` of the list at position `n` of the list of lists in `slot`, read without
     /// copying either list; nil when either position is not valid or either is no list.
     @inline(__always)
     static func item(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ m: Double) -> Value? {
-        guard case .some(.list) = slot.pointee else { return nil }
-        var taken = slot.move().unsafelyUnwrapped
-        let items = taken.takeList().unsafelyUnwrapped
-        var item: Value?
-        if let k = position(n, count: items.count), case .list(let row) = items[k], let l = position(m, count: row.count) {
-            item = Compiler.element(row, l)
+        readList(slot) { items -> Value? in
+            guard let k = position(n, count: items.count), case .list(let row) = items[k],
+                  let l = position(m, count: row.count) else { return nil }
+            return Compiler.element(row, l)
         }
-        slot.initialize(to: .list(items))
-        return item
     }
 
     /// The position `n` names in a list of `count` items (negative from the end, as in
@@ -842,15 +840,7 @@ extension Compiler {
     /// no list or `n` is not a valid position.
     @inline(__always)
     static func item(_ slot: UnsafeMutablePointer<Value?>, _ n: Double) -> Value? {
-        guard case .some(.list) = slot.pointee else { return nil }
-        // Moved out and back instead of bound in place: binding the list retains and
-        // releases its buffer on every read.
-        var taken = slot.move().unsafelyUnwrapped
-        let items = taken.takeList().unsafelyUnwrapped
-        let k = position(n, count: items.count)
-        let item = k.map { Compiler.element(items, $0) }
-        slot.initialize(to: .list(items))
-        return item
+        readList(slot) { items in position(n, count: items.count).map { Compiler.element(items, $0) } }
     }
 
     /// The value at the key the variable in `key` holds, of the record (used as a dictionary:
@@ -858,12 +848,8 @@ extension Compiler {
     /// anything else or the record has no such key.
     @inline(__always)
     static func entry(_ slot: UnsafeMutablePointer<Value?>, _ key: UnsafeMutablePointer<Value?>) -> Value? {
-        guard case .some(.record) = slot.pointee, case .some(.string(let k)) = key.pointee else { return nil }
-        var taken = slot.move().unsafelyUnwrapped
-        let r = taken.takeRecord().unsafelyUnwrapped
-        let entry = r.index(of: k).map { Compiler.element(r.values, $0) }
-        slot.initialize(to: .record(r))
-        return entry
+        guard case .some(.string(let k)) = key.pointee else { return nil }
+        return readRecord(slot) { r in r.index(of: k).map { Compiler.element(r.values, $0) } }
     }
 
     /// `values[i]`, with numbers copied without the general copy of a value (a call).
@@ -877,13 +863,7 @@ extension Compiler {
     /// nil when the slot holds no record or the record has no such field.
     @inline(__always)
     static func field(_ slot: UnsafeMutablePointer<Value?>, _ cache: FieldCache) -> Value? {
-        guard case .some(.record) = slot.pointee else { return nil }
-        var taken = slot.move().unsafelyUnwrapped
-        let r = taken.takeRecord().unsafelyUnwrapped
-        let i = cache.position(in: r)
-        let field = i.map { Compiler.element(r.values, $0) }
-        slot.initialize(to: .record(r))
-        return field
+        readRecord(slot) { r in cache.position(in: r).map { Compiler.element(r.values, $0) } }
     }
 
     /// `r.name` on records: the position of the field is remembered for records that share
@@ -1204,6 +1184,9 @@ extension Compiler {
             init(number: @escaping (Runtime) -> Double = { _ in 0 }, index: Int = 0) { self.number = number; self.index = index }
         }
 
+        /// Any expression, read by calling its closure.
+        static func general(_ eval: @escaping Eval) -> ArgumentRead { ArgumentRead(kind: 2, slot: 0, constant: .null, eval: eval) }
+
         @inline(__always)
         func callAsFunction(_ rt: Runtime) throws -> Value {
             if kind == 0 {
@@ -1237,8 +1220,8 @@ extension Compiler {
     }
 
     func argumentRead(_ e: Expr?) -> ArgumentRead {
-        guard let e else { return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: { _ in .null }) }
-        guard Compiler.fastPaths else { return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: expr(e)) }
+        guard let e else { return .general({ _ in .null }) }
+        guard Compiler.fastPaths else { return .general(expr(e)) }
         // A number expression (`x = b.vx - dx * cm`, `f(n * 2 + 1)`, `xs[i] = xs[i] + 1`) is
         // computed straight from here, one closure call less than through its `Eval`.
         if let (compute, general) = numberExpressionParts(e) {
@@ -1260,7 +1243,7 @@ extension Compiler {
         case .local(let s, let eval):
             return s >= 0 ? ArgumentRead(kind: 0, slot: s, constant: .null, eval: eval) : ArgumentRead(kind: 3, slot: ~s, constant: .null, eval: eval)
         case .constant(let c): return ArgumentRead(kind: 1, slot: 0, constant: .number(c), eval: o.eval)
-        case .any(let eval): return ArgumentRead(kind: 2, slot: 0, constant: .null, eval: eval)
+        case .any(let eval): return .general(eval)
         }
     }
 
