@@ -11,6 +11,8 @@ final class Compiler {
     private var inDefaults = false
     /// False while compiling the general fallback of a number expression.
     var numberTrees = true
+    /// Locals of the function being compiled kept field by field (SplitRecords.swift).
+    var splits: [String: SplitRecord] = [:]
 
     /// Whether the typed fast paths of FastPaths.swift are compiled in. Only the test that
     /// checks they change no result turns them off.
@@ -21,6 +23,14 @@ final class Compiler {
         self.globals = globals
         self.scopes = resolver.scopes
         self.scope = resolver.top
+    }
+
+    /// A slot of the current function's frame that no name reaches (for values the compiler
+    /// keeps on the side, such as the fields of a split local).
+    func declareHidden(_ name: String) -> Int {
+        scope.declare(name)
+        if case .local(let s) = scope.resolve(name) { return s }
+        return scope.frameSize - 1
     }
 
     func loc(_ p: Pos) -> SourceLocation { SourceLocation(file: file, line: p.line, column: p.column) }
@@ -70,16 +80,51 @@ final class Compiler {
                 if f != .normal { return f }
                 return try b(rt)
             }
-        default:
-            // Three statements and the rest per closure (a rest of one is that statement):
-            // each closure in the chain costs a call, and loop bodies are long.
-            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), rest = block(Array(stmts[3...]))
+        case 3:
+            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2])
+            return { rt in
+                var f = try a(rt)
+                if f != .normal { return f }
+                f = try b(rt)
+                if f != .normal { return f }
+                return try c(rt)
+            }
+        case 4:
+            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), d = stmt(stmts[3])
             return { rt in
                 var f = try a(rt)
                 if f != .normal { return f }
                 f = try b(rt)
                 if f != .normal { return f }
                 f = try c(rt)
+                if f != .normal { return f }
+                return try d(rt)
+            }
+        case 5:
+            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), d = stmt(stmts[3]), e = stmt(stmts[4])
+            return { rt in
+                var f = try a(rt)
+                if f != .normal { return f }
+                f = try b(rt)
+                if f != .normal { return f }
+                f = try c(rt)
+                if f != .normal { return f }
+                f = try d(rt)
+                if f != .normal { return f }
+                return try e(rt)
+            }
+        default:
+            // Four statements and the rest per closure (a rest of one is that statement):
+            // each closure in the chain costs a call, and loop bodies are long.
+            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), d = stmt(stmts[3]), rest = block(Array(stmts[4...]))
+            return { rt in
+                var f = try a(rt)
+                if f != .normal { return f }
+                f = try b(rt)
+                if f != .normal { return f }
+                f = try c(rt)
+                if f != .normal { return f }
+                f = try d(rt)
                 if f != .normal { return f }
                 return try rest(rt)
             }
@@ -214,6 +259,7 @@ final class Compiler {
             if case .ifExpr(let c, let a, let b, _) = e {
                 // An `if` as a statement: flows pass through without signals.
                 let cond = condition(c), then = block(a)
+                if let inline = inlineTest(c, IfUse(cond: cond, then: then, other: b.map(block))) { return inline }
                 if let b {
                     let other = block(b)
                     return { rt in try cond(rt) ? try then(rt) : try other(rt) }
@@ -223,6 +269,9 @@ final class Compiler {
             let ev = expr(e)
             return { rt in _ = try ev(rt); return .normal }
         case .assign(let targets, let value, let pos):
+            if targets.count == 1, case .name(let n, _) = targets[0], let split = splits[n] {
+                return splitStore(split, value)
+            }
             if targets.count == 1, Compiler.fastPaths {
                 if let update = accumulation(targets[0], value) { return update }
                 // Not `??`: a closure passed through a generic function comes back wrapped in
@@ -265,6 +314,7 @@ final class Compiler {
             return forLoop(names, iterable, body, pos)
         case .whileLoop(let c, let body, _):
             let cond = condition(c), run = block(body)
+            if let inline = inlineTest(c, WhileUse(cond: cond, run: run)) { return inline }
             return { rt in
                 while try cond(rt) {
                     try rt.tick()
@@ -872,16 +922,19 @@ final class Compiler {
             let location = loc(f.pos)
             return { _ in throw ScriptError("internal error: function '\(f.name)' has no resolved scope", at: location) }
         }
-        let saved = scope
+        let saved = scope, savedSplits = splits
         scope = fscope
-        defer { scope = saved }
+        splits = [:]
+        defer { scope = saved; splits = savedSplits }
         inDefaults = true
         let defaults = f.params.map { p in p.defaultValue.map(expr) }
         inDefaults = false
         let body: Eval
         switch f.body {
         case .expression(let e): body = expr(e)
-        case .block(let stmts): body = tailBlock(stmts)
+        case .block(let stmts):
+            if Compiler.fastPaths { splits = planSplits(stmts) }
+            body = tailBlock(stmts)
         }
         let proto = Prototype(name: f.name, paramNames: f.params.map(\.name), defaults: defaults,
                               frameSize: fscope.frameSize, cellSlots: fscope.cellSlots, body: body, file: file)

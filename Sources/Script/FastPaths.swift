@@ -32,6 +32,8 @@ extension Compiler {
         case .number(let c, _): return .constant(c)
         case .name(let n, _):
             if let slot = variableSlot(n) { return .local(slot, expr(e)) }
+        case .member(.name(let n, _), let f, _):
+            if let h = splitField(n, f) { return .local(h, expr(e)) }
         default: break
         }
         return .any(expr(e))
@@ -185,6 +187,7 @@ extension Compiler {
         case .name(let n, _):
             return variableSlot(n).map { .local($0) }
         case .member(.name(let n, _), let f, _):
+            if let h = splitField(n, f) { return .local(h) }
             return variableSlot(n).map { .field($0, FieldCache(f)) }
         case .index(.name(let n, _), let comps, _):
             guard comps.count == 1, case .index(let ie) = comps[0], let s = variableSlot(n),
@@ -241,7 +244,8 @@ extension Compiler {
     /// An operand of a number operation: read in place when it is a constant, a variable or
     /// a field of a record in a variable.
     struct NumberOperand {
-        /// 0: a constant, 1: a variable's slot, 2: a subexpression, 3: a field.
+        /// 0: a constant, 1: a variable's slot, 2: a subexpression, 3: a field, 4: a variable's
+        /// slot plus the constant (`i + 1`, `j - 1`: neighbours, the previous item).
         let kind: UInt8
         let constant: Double
         let slot: Int
@@ -253,6 +257,7 @@ extension Compiler {
             if kind == 0 { return constant }
             if kind == 1 { return Compiler.number(rt, slot) }
             if kind == 3 { return Compiler.numberField(rt, slot, cache.unsafelyUnwrapped) }
+            if kind == 4 { return Compiler.number(rt, slot) + constant }
             return eval(rt)
         }
     }
@@ -334,8 +339,13 @@ extension Compiler {
         return 0
     }
 
-    private func numberOperand(_ t: NumberTree) -> NumberOperand {
+    func numberOperand(_ t: NumberTree) -> NumberOperand {
         switch t {
+        // `x - c` is `x + (-c)` exactly (IEEE subtraction adds the negation).
+        case .operation("+", .local(let s), .constant(let c)), .operation("+", .constant(let c), .local(let s)):
+            return NumberOperand(kind: 4, constant: c, slot: s, cache: nil, eval: numberEval(t))
+        case .operation("-", .local(let s), .constant(let c)):
+            return NumberOperand(kind: 4, constant: -c, slot: s, cache: nil, eval: numberEval(t))
         case .constant(let c): return NumberOperand(kind: 0, constant: c, slot: 0, cache: nil, eval: numberEval(t))
         case .local(let s): return NumberOperand(kind: 1, constant: 0, slot: s, cache: nil, eval: numberEval(t))
         case .field(let s, let cache): return NumberOperand(kind: 3, constant: 0, slot: s, cache: cache, eval: numberEval(t))
@@ -399,6 +409,33 @@ extension Compiler {
             return { rt in !(try c(rt)) }
         default:
             return nil
+        }
+    }
+
+    /// A comparison of numbers tested inline by the `while` or `if` that uses it (`while i < j`,
+    /// `if count[r] > 0`, `while k != 0`): no closure call for the test, and code of its own
+    /// for each operator and each shape of operands (two variables, a variable and a constant,
+    /// any number expressions). It only reads; when a side is not a number, the statement runs
+    /// its general condition instead.
+    func inlineTest<U: TestUser>(_ e: Expr, _ user: U) -> Exec? {
+        guard Compiler.fastPaths, numberTrees, case .binary(let op, let a, let b, _) = e,
+              let l = numberTree(a), let r = numberTree(b) else { return nil }
+        switch op {
+        case "<": return inlineTest(LessOp.self, l, r, user)
+        case "<=": return inlineTest(LessEqualOp.self, l, r, user)
+        case ">": return inlineTest(GreaterOp.self, l, r, user)
+        case ">=": return inlineTest(GreaterEqualOp.self, l, r, user)
+        case "==": return inlineTest(EqualOp.self, l, r, user)
+        case "!=": return inlineTest(NotEqualOp.self, l, r, user)
+        default: return nil
+        }
+    }
+
+    private func inlineTest<Op: CompareOp, U: TestUser>(_: Op.Type, _ l: NumberTree, _ r: NumberTree, _ user: U) -> Exec {
+        switch (l, r) {
+        case (.local(let a), .local(let b)): return user.use(SlotsTest<Op>(a: a, b: b))
+        case (.local(let a), .constant(let c)): return user.use(SlotConstantTest<Op>(a: a, c: c))
+        default: return user.use(OperandsTest<Op>(left: numberOperand(l), right: numberOperand(r)))
         }
     }
 
@@ -491,7 +528,7 @@ extension Compiler {
                 }
             }
         case .member(.name(let n, _), let f, _):
-            guard let s = variableSlot(n) else { return nil }
+            guard let s = variableSlot(n), splitField(n, f) == nil else { return nil }
             let cache = FieldCache(f)
             return { rt in
                 if let isNil = Compiler.fieldIsNil(Compiler.slot(rt, s), cache) { return isNil == equal }
@@ -572,11 +609,48 @@ extension Compiler {
     func localStore(_ target: Expr, _ value: Expr) -> Exec? {
         guard case .name(let name, _) = target, case .local(let s) = resolve(name) else { return nil }
         let v = argumentRead(value)
-        return { rt in
+        let general: Exec = { rt in
             let x = try v(rt)
             Compiler.assign(rt.bp + s, x)
             return .normal
         }
+        // `t = perm[i]`, `v = xs[j - 1]`: the item is read where it lies.
+        if let (from, j) = pureItem(value) {
+            return { rt in
+                let m = j(rt)
+                if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.assign(rt.bp + s, v); return .normal }
+                rt.notNumber = false
+                return try general(rt)
+            }
+        }
+        // `j = j - 1`, `d = dist[y][x] + 1`: the double goes straight into the slot.
+        guard let number = storedNumber(value) else { return general }
+        return { rt in
+            let d = number(rt)
+            if !rt.notNumber { Compiler.assign(rt.bp + s, .number(d)); return .normal }
+            rt.notNumber = false
+            return try general(rt)
+        }
+    }
+
+    /// A value worth storing as a double: an arithmetic expression of one operation or more
+    /// on numbers (see `numberTree`), which only reads.
+    func storedNumber(_ e: Expr) -> NumberOperand? {
+        guard Compiler.fastPaths, numberTrees, let tree = numberTree(e), tree.operations >= 1 else { return nil }
+        return numberOperand(tree)
+    }
+
+    /// An index that only reads and is computed on doubles (`i`, `j + 1`, `(i * 7) % n`).
+    func pureIndex(_ e: Expr) -> NumberOperand? {
+        guard Compiler.fastPaths, numberTrees, let tree = numberTree(e) else { return nil }
+        return numberOperand(tree)
+    }
+
+    /// `ys[j]` for a list in a variable at an index that only reads: the list's slot and the index.
+    func pureItem(_ e: Expr) -> (Int, NumberOperand)? {
+        guard case .index(.name(let n, _), let comps, _) = e, comps.count == 1, case .index(let je) = comps[0],
+              let s = variableSlot(n), let j = pureIndex(je) else { return nil }
+        return (s, j)
     }
 
     /// `name[index]` with one index, where `name` is a local or global: the slot, the index,
@@ -594,8 +668,8 @@ extension Compiler {
     func localItemStore(_ target: Expr, _ value: Expr) -> Exec? {
         guard let (place, ie, variable, location) = localItem(target) else { return nil }
         let val = argumentRead(value), index = argumentRead(ie)
-        return { rt in
-            let v = try val(rt)
+        /// Everything after the value, the general path's way.
+        func rest(_ rt: Runtime, _ v: Value) throws -> Flow {
             let i = try index(rt)
             let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
@@ -605,6 +679,36 @@ extension Compiler {
             defer { slot.initialize(to: container) }
             try Compiler.setItem(&container, i, v, location)
             return .normal
+        }
+        let general: Exec = { rt in try rest(rt, try val(rt)) }
+        // An index that only reads (`xs[j + 1] = v`, `count[r - 1] = r`) is computed on doubles;
+        // so is a number value (`xs[i] = xs[i] * 2 + 1`), and an item of a list
+        // (`xs[j + 1] = xs[j]`, `perm[i] = perm[j]`) is read where it lies. A value or index
+        // that is not a number, or a position outside the list, sends the store to the
+        // general path (with the value already computed when computing it could have effects).
+        guard let k = pureIndex(ie) else { return general }
+        if let number = storedNumber(value) {
+            return { rt in
+                let d = number(rt), n = k(rt)
+                if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(d)) { return .normal }
+                rt.notNumber = false
+                return try general(rt)
+            }
+        }
+        if let (from, j) = pureItem(value) {
+            return { rt in
+                let m = j(rt), n = k(rt)
+                if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m), Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
+                rt.notNumber = false
+                return try general(rt)
+            }
+        }
+        return { rt in
+            let v = try val(rt)
+            let n = k(rt)
+            if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
+            rt.notNumber = false
+            return try rest(rt, v)
         }
     }
 
@@ -667,16 +771,17 @@ extension Compiler {
             return .normal
         }
         // One closure per kind of last step, so that running it looks at no `NestedLast`.
+        let plain: Exec
         switch last {
         case .field(let cache, let at):
-            return { rt in
+            plain = { rt in
                 let v = try val(rt)
                 let i = try ix(rt)
                 if case .number(let n) = i, Compiler.storeField(place.pointer(rt), n, cache, v) { return .normal }
                 return try general(rt, i) { item in try Compiler.setField(&item, cache, v, at) }
             }
         case .item(let jx, let at):
-            return { rt in
+            plain = { rt in
                 let v = try val(rt)
                 // The general path evaluates the inner index `j` before the outer `i`.
                 let j = try jx(rt)
@@ -684,6 +789,30 @@ extension Compiler {
                 if case .number(let n) = i, case .number(let m) = j, Compiler.storeItem(place.pointer(rt), n, m, v) { return .normal }
                 return try general(rt, i) { item in try Compiler.setItem(&item, j, v, at) }
             }
+        }
+        // A number value (`bodies[i].vx = b.vx - dx * cm`, `grid[y][x + 1] = d + 1`) at indices
+        // that only read is computed on doubles and stored where it lies; anything else runs
+        // `plain` (everything read so far only reads, so reading it again changes nothing).
+        guard let number = storedNumber(value), let k = pureIndex(ie) else { return plain }
+        switch target {
+        case .member(_, let field, _):
+            let cache = FieldCache(field)
+            return { rt in
+                let d = number(rt), n = k(rt)
+                if !rt.notNumber, Compiler.storeField(place.pointer(rt), n, cache, .number(d)) { return .normal }
+                rt.notNumber = false
+                return try plain(rt)
+            }
+        case .index(_, let comps, _):
+            guard case .index(let je) = comps[0], let l = pureIndex(je) else { return plain }
+            return { rt in
+                let d = number(rt), m = l(rt), n = k(rt)
+                if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, m, .number(d)) { return .normal }
+                rt.notNumber = false
+                return try plain(rt)
+            }
+        default:
+            return plain
         }
     }
 
@@ -874,11 +1003,13 @@ extension Compiler {
         let cache = FieldCache(name)
         // A record in a frame slot (`b.x` in n-body, `tree.left`): read in place.
         if case .name(let n, _) = base, let place = slotPlace(n) {
-            return { rt in
+            let whole: Eval = { rt in
                 if let v = Compiler.field(place.pointer(rt), cache) { return v }
                 let v = try b(rt)
                 do { return try Ops.member(v, name) } catch { throw Compiler.located(error, location) }
             }
+            if let h = splitField(n, name) { return splitRead(h, whole: whole) }
+            return whole
         }
         return { rt in
             let v = try b(rt)
@@ -1238,6 +1369,10 @@ extension Compiler {
             default: break
             }
         }
+        // A field of a split local (SplitRecords.swift): its hidden slot, or `eval` when empty.
+        if case .member(.name(let n, _), let f, _) = e, let h = splitField(n, f) {
+            return ArgumentRead(kind: 0, slot: h, constant: .null, eval: expr(e))
+        }
         let o = operand(e)
         switch o {
         case .local(let s, let eval):
@@ -1396,4 +1531,98 @@ enum EqualOp: CompareOp {
 enum NotEqualOp: CompareOp {
     @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a != b }
     static func nilTest(_ l: Value, _ r: Value) -> Bool? { bothNil(l, r).map { !$0 } }
+}
+
+/// A comparison of numbers read inline (see `Compiler.inlineTest`): the answer, or
+/// `rt.notNumber` set when a side is not a number.
+protocol InlineTest {
+    func callAsFunction(_ rt: Runtime) -> Bool
+}
+
+/// Two variables' slots.
+struct SlotsTest<Op: CompareOp>: InlineTest {
+    let a: Int, b: Int
+
+    @inline(__always)
+    func callAsFunction(_ rt: Runtime) -> Bool {
+        if case .some(.number(let p)) = Compiler.slot(rt, a).pointee, case .some(.number(let q)) = Compiler.slot(rt, b).pointee {
+            return Op.test(p, q)
+        }
+        rt.notNumber = true
+        return false
+    }
+}
+
+/// A variable's slot and a constant.
+struct SlotConstantTest<Op: CompareOp>: InlineTest {
+    let a: Int, c: Double
+
+    @inline(__always)
+    func callAsFunction(_ rt: Runtime) -> Bool {
+        if case .some(.number(let p)) = Compiler.slot(rt, a).pointee { return Op.test(p, c) }
+        rt.notNumber = true
+        return false
+    }
+}
+
+/// Any two number expressions.
+struct OperandsTest<Op: CompareOp>: InlineTest {
+    let left: Compiler.NumberOperand, right: Compiler.NumberOperand
+
+    @inline(__always)
+    func callAsFunction(_ rt: Runtime) -> Bool {
+        let p = left(rt), q = right(rt)
+        return Op.test(p, q)
+    }
+}
+
+/// A statement built around an inline test.
+protocol TestUser {
+    func use<T: InlineTest>(_ test: T) -> Exec
+}
+
+/// `while test { body }`.
+struct WhileUse: TestUser {
+    let cond: (Runtime) throws -> Bool
+    let run: Exec
+
+    func use<T: InlineTest>(_ test: T) -> Exec {
+        let cond = self.cond, run = self.run
+        return { rt in
+            while true {
+                var holds = test(rt)
+                if rt.notNumber { rt.notNumber = false; holds = try cond(rt) }
+                if !holds { break }
+                try rt.tick()
+                let f: Flow
+                do { f = try run(rt) } catch let s as ControlSignal { f = s.flow }
+                if f == .breakLoop { break }
+                if f == .returned { return .returned }
+            }
+            return .normal
+        }
+    }
+}
+
+/// `if test { then } else { other }` as a statement.
+struct IfUse: TestUser {
+    let cond: (Runtime) throws -> Bool
+    let then: Exec
+    let other: Exec?
+
+    func use<T: InlineTest>(_ test: T) -> Exec {
+        let cond = self.cond, then = self.then
+        guard let other else {
+            return { rt in
+                var holds = test(rt)
+                if rt.notNumber { rt.notNumber = false; holds = try cond(rt) }
+                return holds ? try then(rt) : .normal
+            }
+        }
+        return { rt in
+            var holds = test(rt)
+            if rt.notNumber { rt.notNumber = false; holds = try cond(rt) }
+            return holds ? try then(rt) : try other(rt)
+        }
+    }
 }

@@ -247,6 +247,60 @@ final class FastPathTests: XCTestCase {
         assertSameBothWays(Self.globalPrograms, stepLimit: 20_000)
     }
 
+    /// Locals kept field by field (records read from lists, SplitRecords.swift): items that
+    /// are no records or lack a field, unset locals, parameters, stores of other values,
+    /// fields holding tensors, lists or numbers carrying a derivative, later changes to the
+    /// list, positions outside the list and indices that are not numbers.
+    static let splitPrograms = [
+        "fn f() { bs = [{x: 1, v: 2}, {v: 4, x: 3}]\n for k in 0..3 { for i in 0..2 { b = bs[i]\n bs[i].v = b.v + b.x\n bs[i].x = b.x * 2 + b.v } }\n return bs }\nresult = f()",
+        "fn f() { bs = [{x: 1}, {y: 2}]\n t = 0\n for i in 0..2 { b = bs[i]\n t = t + b.x }\n return t }\nresult = f()",
+        "fn f(bs) { t = []\n for i in 0..len(bs) { b = bs[i]\n t = append(t, b.x) }\n return t }\nresult = [f([{x: 1}]), f([[1, 2]])]",
+        "fn f(bs) { b = bs[0]\n return b.x }\nresult = [f([5]), 1]",
+        "fn f(bs) { b = bs[0]\n return b.x }\nresult = f([nil])",
+        "fn f(bs) { b = bs[0]\n return b.x }\nresult = f([\"s\"])",
+        "fn f(bs) { if false { b = bs[0] }\n return b.x }\nresult = f([{x: 1}])",
+        "fn f(bs) { b = bs[0]\n c = b.x\n b = {x: 9}\n d = b.x\n b = bs[1]\n return [c, d, b.x, b.y] }\nresult = f([{x: 1, y: 2}, {y: 3, x: 4}])",
+        "fn f(b, bs) { t = b.x\n b = bs[0]\n return t + b.x }\nresult = [f({x: 1}, [{x: 2}]), f(3, [{x: 2}])]",
+        "fn f(bs) { i = 1\n b = bs[i + 4] }\nresult = f([{x: 1}])",
+        "fn f(bs) { i = \"a\"\n b = bs[i]\n return b.x }\nresult = f([{x: 1}])",
+        "fn f(bs) { b = bs[-1]\n c = bs[0.5] }\nresult = f([{x: 1}])",
+        "fn f(bs) { b = bs[\"x\"]\n return b.x }\nresult = f({x: {x: 7}})",
+        "fn f(x) { bs = [{v: x, w: 2}]\n b = bs[0]\n return b.v * b.v + b.w * b.v }\ng = grad(f)\nresult = [f(3), g(3)]",
+        "fn f() { bs = [{v: tensor([1, 2]), s: \"a\", l: [1, 2], n: nil}]\n b = bs[0]\n bs[0].l[0] = 9\n bs[0].v = 0\n return [b.v * 2, b.s + \"b\", b.l, b.n == nil, b.l != nil, bs] }\nresult = f()",
+        "fn f() { bs = [{x: 1}]\n b = bs[0]\n g = fn() b.x + 1\n return g() }\nresult = f()",
+        "fn f() { bs = [{x: 1}]\n b = bs[0]\n return [b.x, b] }\nresult = f()",
+        "fn f() { bs = [{x: 1, k: 0}, {x: 2, k: 1}]\n b = bs[1]\n b = bs[b.k]\n return [b.x, bs[b.k].x, if b.x > 1 { 1 } else { 2 }, str(b.x)] }\nresult = f()",
+        "fn f() { bs = [{x: 1}]\n b = bs[0]\n bs = [{x: 5}]\n return b.x + bs[0].x }\nresult = f()",
+        "fn f() { bs = [{x: 1}]\n b = bs[0]\n return b.y }\nresult = f()",
+        "fn f() { xs = [5, 1, 4, 2, 3]\n i = 1\n while i < len(xs) { v = xs[i]\n j = i - 1\n while j >= 0 and xs[j] > v { xs[j + 1] = xs[j]\n j = j - 1 }\n xs[j + 1] = v\n i = i + 1 }\n return xs }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n j = 2\n xs[j + 1] = xs[j] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n j = 0\n xs[j - 1] = xs[j + 1] * 2 + 1\n xs[j] = xs[j - 1] - 1\n xs[j + 0.5] = 1 }\nresult = f()",
+        "fn f() { xs = [{a: 1}, [2], \"s\"]\n i = 0\n xs[i + 1] = xs[i]\n xs[i] = xs[i + 2]\n return xs }\nresult = f()",
+        "fn f() { r = {a: 1}\n k = \"a\"\n r[k] = r[k] + 1\n xs = [1]\n xs[k] = 2 }\nresult = f()",
+        "fn f() { xs = [1, 2]\n t = tensor([1, 2])\n xs[0] = t * 2 + 1\n i = t\n xs[i] = 1 }\nresult = f()",
+        "xs = [1, 2, 3]\nfn g() { xs = [7, 8, 9]\n return 5 }\ni = 0\nxs[i + 1] = g()\nys = [0, 0]\nys[i + 1] = ys[i] + 4\nresult = [xs, ys]",
+        "fn f() { xs = [1, 2]\n if false { i = 0 }\n xs[i + 1] = 3 }\nresult = f()",
+        "fn f() { if false { xs = [1] }\n i = 0\n xs[i + 1] = 3 }\nresult = f()",
+        "fn f() { g = [[1, 2], [3, 4]]\n bs = [{v: 1}]\n i = 0\n g[i + 1][i] = g[i][i + 1] * 3 + 1\n bs[i].v = bs[i].v * 2 + 1\n g[i][i + 5] = 1 + i * 2 }\nresult = f()",
+        "fn f() { bs = [{v: 1}, 2]\n i = 1\n bs[i].v = i * 2 + 1 }\nresult = f()",
+        "fn f() { bs = [{v: 1}]\n i = 0\n bs[i].w = i * 2 + 1\n return bs }\nresult = f()",
+        "fn f(x) { xs = [x, 0]\n i = 0\n xs[i + 1] = xs[i] * x + 1\n bs = [{v: 0}]\n bs[i].v = xs[1] * 2 + x\n return bs[0].v }\ng = grad(f)\nresult = [f(2), g(2)]",
+        "fn f(x) { y = x\n n = 0\n while y < 10 { y = y * 2 + 0\n n = n + 1 }\n if y > 12 { return y * n } else { return -y }\n }\ng = grad(f)\nresult = [f(3), g(3), f(1.5), g(1.5)]",
+        "fn f() { i = 0\n while i < 3 { i = i + 1\n if i == 2 { i = \"a\" } } }\nresult = f()",
+        "fn f() { x = nil\n if x > 1 { return 1 }\n return 2 }\nresult = f()",
+        "fn f() { x = nil\n y = nil\n if x == y { return 1 }\n while x != y { return 3 }\n return 2 }\nresult = f()",
+        "fn f() { t = tensor([1, 2])\n while t < 3 { return 1 }\n return 2 }\nresult = f()",
+        "fn f() { t = tensor([1])\n n = 0\n while t < 3 { t = t + 1\n n = n + 1 }\n if t + 1 > 3 { n = n + 10 }\n return n }\nresult = f()",
+        "fn f() { s = \"b\"\n if s > \"a\" { return 1 }\n return 2 }\nresult = f()",
+        "fn f() { xs = [3, 1]\n k = 0\n t = xs[k + 1]\n u = xs[k - 1]\n v = xs[k + 2] }\nresult = f()",
+        "fn f() { xs = \"abc\"\n k = 0\n t = xs[k + 1]\n r = {a: 1}\n k = \"a\"\n u = r[k]\n return [t, u] }\nresult = f()",
+        "i = 0\nn = 0\nwhile i < 5 { i = i + 1\n if i % 2 == 0 { n = n + i } }\nresult = n",
+    ]
+
+    func testSplitRecordsAndNumberStoresRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.splitPrograms, stepLimit: 20_000)
+    }
+
     func testBenchmarkProgramsRunTheSameWithAndWithoutFastPaths() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("bench/programs")
