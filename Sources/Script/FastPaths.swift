@@ -260,6 +260,15 @@ extension Compiler {
             if kind == 4 { return Compiler.number(rt, slot) + constant }
             return eval(rt)
         }
+
+        /// A variable's slot and what is added to it, for a variable (0) or a variable plus a
+        /// constant. As an index `x + 0` is `x` (only -0 and 0 differ, and name one position),
+        /// so index reads of both shapes share code of their own (no look at `kind` when it runs).
+        var slotOffset: (Int, Double)? {
+            if kind == 1 { return (slot, 0) }
+            if kind == 4 { return (slot, constant) }
+            return nil
+        }
     }
 
     /// The number at position `n` of the list in a variable's slot, read without retaining
@@ -360,6 +369,7 @@ extension Compiler {
         case .field(let s, let cache): return { rt in Compiler.numberField(rt, s, cache) }
         case .item(let s, let index):
             let i = numberOperand(index)
+            if let (a, c) = i.slotOffset { return { rt in Compiler.numberItem(rt, s, Compiler.number(rt, a) + c) } }
             return { rt in Compiler.numberItem(rt, s, i(rt)) }
         case .nestedItem(let s, let index, let inner):
             let i = numberOperand(index), j = numberOperand(inner)
@@ -387,8 +397,31 @@ extension Compiler {
         }
     }
 
+    /// One operation of a number expression, with code of its own for the commonest shapes of
+    /// operands (variables, constants, subexpressions): no operand kind is looked at while it runs.
     private func arithmetic<Op: ArithmeticOp>(_: Op.Type, _ l: NumberOperand, _ r: NumberOperand) -> (Runtime) -> Double {
-        { rt in Op.apply(l(rt), r(rt)) }
+        let a = l.slot, b = r.slot, c = l.constant, d = r.constant
+        switch (l.kind, r.kind) {
+        case (1, 1): return { rt in Op.apply(Compiler.number(rt, a), Compiler.number(rt, b)) }
+        case (1, 0): return { rt in Op.apply(Compiler.number(rt, a), d) }
+        case (0, 1): return { rt in Op.apply(c, Compiler.number(rt, b)) }
+        case (2, 2):
+            let f = l.eval, g = r.eval
+            return { rt in Op.apply(f(rt), g(rt)) }
+        case (2, 1):
+            let f = l.eval
+            return { rt in Op.apply(f(rt), Compiler.number(rt, b)) }
+        case (1, 2):
+            let g = r.eval
+            return { rt in Op.apply(Compiler.number(rt, a), g(rt)) }
+        case (2, 0):
+            let f = l.eval
+            return { rt in Op.apply(f(rt), d) }
+        case (0, 2):
+            let g = r.eval
+            return { rt in Op.apply(c, g(rt)) }
+        default: return { rt in Op.apply(l(rt), r(rt)) }
+        }
     }
 
     // MARK: conditions
@@ -616,6 +649,14 @@ extension Compiler {
         }
         // `t = perm[i]`, `v = xs[j - 1]`: the item is read where it lies.
         if let (from, j) = pureItem(value) {
+            if let (a, c) = j.slotOffset {
+                return { rt in
+                    let m = Compiler.number(rt, a) + c
+                    if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.assign(rt.bp + s, v); return .normal }
+                    rt.notNumber = false
+                    return try general(rt)
+                }
+            }
             return { rt in
                 let m = j(rt)
                 if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.assign(rt.bp + s, v); return .normal }
@@ -696,11 +737,28 @@ extension Compiler {
             }
         }
         if let (from, j) = pureItem(value) {
+            if let (a, c) = j.slotOffset, let (b, d) = k.slotOffset {
+                return { rt in
+                    let m = Compiler.number(rt, a) + c, n = Compiler.number(rt, b) + d
+                    if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m), Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
+                    rt.notNumber = false
+                    return try general(rt)
+                }
+            }
             return { rt in
                 let m = j(rt), n = k(rt)
                 if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m), Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
                 rt.notNumber = false
                 return try general(rt)
+            }
+        }
+        if let (b, d) = k.slotOffset {
+            return { rt in
+                let v = try val(rt)
+                let n = Compiler.number(rt, b) + d
+                if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
+                rt.notNumber = false
+                return try rest(rt, v)
             }
         }
         return { rt in

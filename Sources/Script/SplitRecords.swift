@@ -21,6 +21,10 @@ extension Compiler {
         let names: [String]
         let hidden: [Int]
         let caches: [FieldCache]
+        /// The key list last seen (records made by one literal share theirs) and where each
+        /// field read sits in it: one comparison finds every field of such a record.
+        var keys: [String] = []
+        var positions: [Int] = []
 
         init(slot: Int, names: [String], hidden: [Int]) {
             self.slot = slot; self.names = names; self.hidden = hidden
@@ -173,11 +177,21 @@ extension Compiler {
                           _ bp: UnsafeMutablePointer<Value?>) -> Bool {
         readList(slot) { items -> Bool? in
             guard let k = position(n, count: items.count), case .record(let r) = items[k] else { return false }
-            let caches = split.caches, hidden = split.hidden
-            for f in 0..<caches.count {
-                guard let i = caches[f].position(in: r) else { return false }
-                Compiler.assign(bp + hidden[f], Compiler.element(r.values, i))
+            let hidden = split.hidden
+            if !split.keys.isEmpty, r.keys.withUnsafeBufferPointer({ $0.baseAddress }) == split.keys.withUnsafeBufferPointer({ $0.baseAddress }) {
+                let positions = split.positions
+                for f in 0..<hidden.count { Compiler.assign(bp + hidden[f], Compiler.element(r.values, positions[f])) }
+                return true
             }
+            var positions: [Int] = []
+            for cache in split.caches {
+                guard let i = cache.position(in: r) else { return false }
+                positions.append(i)
+            }
+            for f in 0..<hidden.count { Compiler.assign(bp + hidden[f], Compiler.element(r.values, positions[f])) }
+            // `keys` keeps the key list alive, so its address cannot be reused by another.
+            split.keys = r.keys
+            split.positions = positions
             return true
         } ?? false
     }
