@@ -880,6 +880,18 @@ extension Compiler {
     @inline(__always)
     static func storeField(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ cache: FieldCache, _ v: Value) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
+        if payloadsLieFirst {
+            return inPlaceList(slot) { items in
+                guard let k = position(n, count: items.pointee.count), case .record = items.pointee[k] else { return false }
+                return items.pointee.withUnsafeMutableBufferPointer { buffer in
+                    inPlaceRecord(item: buffer.baseAddress.unsafelyUnwrapped + k) { r in
+                        guard let f = cache.position(in: r.pointee) else { return false }
+                        r.pointee.values[f] = v
+                        return true
+                    }
+                }
+            }
+        }
         var taken = slot.move().unsafelyUnwrapped
         var items = taken.takeList().unsafelyUnwrapped
         defer { slot.initialize(to: .list(items)) }
@@ -896,6 +908,18 @@ extension Compiler {
     @inline(__always)
     static func storeItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ m: Double, _ v: Value) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
+        if payloadsLieFirst {
+            return inPlaceList(slot) { items in
+                guard let k = position(n, count: items.pointee.count), case .list = items.pointee[k] else { return false }
+                return items.pointee.withUnsafeMutableBufferPointer { buffer in
+                    inPlaceList(item: buffer.baseAddress.unsafelyUnwrapped + k) { row in
+                        guard let l = position(m, count: row.pointee.count) else { return false }
+                        row.pointee[l] = v
+                        return true
+                    }
+                }
+            }
+        }
         var taken = slot.move().unsafelyUnwrapped
         var items = taken.takeList().unsafelyUnwrapped
         defer { slot.initialize(to: .list(items)) }

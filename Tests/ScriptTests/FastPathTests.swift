@@ -295,6 +295,7 @@ final class FastPathTests: XCTestCase {
         "fn f() { xs = [3, 1]\n k = 0\n t = xs[k + 1]\n u = xs[k - 1]\n v = xs[k + 2] }\nresult = f()",
         "fn f() { xs = \"abc\"\n k = 0\n t = xs[k + 1]\n r = {a: 1}\n k = \"a\"\n u = r[k]\n return [t, u] }\nresult = f()",
         "i = 0\nn = 0\nwhile i < 5 { i = i + 1\n if i % 2 == 0 { n = n + i } }\nresult = n",
+        "fn f() { bs = [{v: 1, w: [1]}, {v: 2, w: [2]}]\n cs = bs\n d = bs[0]\n i = 0\n bs[i].v = 5\n bs[i + 1].w = 7\n g = [[1, 2], [3, 4]]\n h = g\n r = g[1]\n g[i + 1][i] = 9\n g[i][i] = \"s\"\n return [bs, cs, d, g, h, r] }\nresult = f()",
     ]
 
     func testSplitRecordsAndNumberStoresRunTheSameWithAndWithoutFastPaths() {
