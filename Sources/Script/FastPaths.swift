@@ -666,6 +666,14 @@ extension Compiler {
         }
         // `j = j - 1`, `d = dist[y][x] + 1`: the double goes straight into the slot.
         guard let number = storedNumber(value) else { return general }
+        if number.kind == 4 {
+            // A variable plus a constant: code of its own.
+            let t = number.slot, c = number.constant
+            return { rt in
+                if case .some(.number(let p)) = Compiler.slot(rt, t).pointee { Compiler.assign(rt.bp + s, .number(p + c)); return .normal }
+                return try general(rt)
+            }
+        }
         return { rt in
             let d = number(rt)
             if !rt.notNumber { Compiler.assign(rt.bp + s, .number(d)); return .normal }
@@ -1125,7 +1133,7 @@ extension Compiler {
             // A frame slot: numbers are added (sums, counters), lists and strings grow in place
             // (the right side cannot change a frame slot, so the slot still holds the old value).
             let s = slot.index
-            return { rt in
+            let inPlace: Exec = { rt in
                 switch rt.bp[s] {
                 case .some(.number(let p)):
                     let right = try r(rt)
@@ -1142,6 +1150,25 @@ extension Compiler {
                 default:
                     return try general(rt)
                 }
+            }
+            // A counter or a sum of numbers (`i = i + 1`, `total = total + x`): code of its own
+            // for a constant or a variable on the right, with no value made for it.
+            switch operand(rhs) {
+            case .constant(let c):
+                return { rt in
+                    if case .some(.number(let p)) = rt.bp[s] { (rt.bp + s).initialize(to: .number(p + c)); return .normal }
+                    return try inPlace(rt)
+                }
+            case .local(let t, _):
+                return { rt in
+                    if case .some(.number(let p)) = rt.bp[s], case .some(.number(let q)) = Compiler.slot(rt, t).pointee {
+                        (rt.bp + s).initialize(to: .number(p + q))
+                        return .normal
+                    }
+                    return try inPlace(rt)
+                }
+            case .any:
+                return inPlace
             }
         case .call(.name("append", let calleePos), let args, let pos)
             where args.count == 2 && args.allSatisfy({ $0.name == nil }):

@@ -295,6 +295,13 @@ final class FastPathTests: XCTestCase {
         "fn f() { xs = [3, 1]\n k = 0\n t = xs[k + 1]\n u = xs[k - 1]\n v = xs[k + 2] }\nresult = f()",
         "fn f() { xs = \"abc\"\n k = 0\n t = xs[k + 1]\n r = {a: 1}\n k = \"a\"\n u = r[k]\n return [t, u] }\nresult = f()",
         "i = 0\nn = 0\nwhile i < 5 { i = i + 1\n if i % 2 == 0 { n = n + i } }\nresult = n",
+        "fn f(x) { n = 0\n s = 0\n t = \"a\"\n u = [1]\n for i in 0..4 { n = n + 1\n s = s + n\n s = s + s\n t = t + \"b\"\n u = u + [i]\n m = n - 1\n k = x + 2 }\n y = x\n y = y + 1\n y = y + x\n return [n, s, t, u, m, k, y] }\ng = grad(f)\nresult = [f(3), g(3), f(tensor([1, 2]))]",
+        "fn f() { n = 0\n q = nil\n n = n + 1\n n = n + q }\nresult = f()",
+        "fn f() { n = \"a\"\n n = n + 1 }\nresult = f()",
+        "fn f() { if false { n = 0 }\n n = n + 1 }\nresult = f()",
+        "fn f() { n = 1\n if false { q = 0 }\n n = n + q }\nresult = f()",
+        "fn f() { if false { q = 0 }\n n = q - 1 }\nresult = f()",
+        "n = 0\ns = 0\nfor i in 0..5 { n = n + 1\n s = s + n\n m = n - 1 }\nresult = [n, s, m]",
         "fn f() { bs = [{v: 1, w: [1]}, {v: 2, w: [2]}]\n cs = bs\n d = bs[0]\n i = 0\n bs[i].v = 5\n bs[i + 1].w = 7\n g = [[1, 2], [3, 4]]\n h = g\n r = g[1]\n g[i + 1][i] = 9\n g[i][i] = \"s\"\n return [bs, cs, d, g, h, r] }\nresult = f()",
     ]
 
