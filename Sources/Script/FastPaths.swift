@@ -647,8 +647,29 @@ extension Compiler {
             Compiler.assign(rt.bp + s, x)
             return .normal
         }
-        // `t = perm[i]`, `v = xs[j - 1]`: the item is read where it lies.
+        // `i = 0`, `j = k`: a constant or a variable's number copied with code of its own.
+        switch operand(value) {
+        case .constant(let c):
+            let number = Value.number(c)
+            return { rt in Compiler.assign(rt.bp + s, number); return .normal }
+        case .local(let t, _):
+            if case .name = value {
+                return { rt in
+                    if case .some(.number(let d)) = Compiler.slot(rt, t).pointee { Compiler.assign(rt.bp + s, .number(d)); return .normal }
+                    return try general(rt)
+                }
+            }
+        case .any: break
+        }
+        // `t = perm[i]`, `v = xs[j - 1]`, `k = perm[0]`: the item is read where it lies.
         if let (from, j) = pureItem(value) {
+            if j.kind == 0 {
+                let m = j.constant
+                return { rt in
+                    if let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.assign(rt.bp + s, v); return .normal }
+                    return try general(rt)
+                }
+            }
             if let (a, c) = j.slotOffset {
                 return { rt in
                     let m = Compiler.number(rt, a) + c
@@ -761,6 +782,17 @@ extension Compiler {
             }
         }
         if let (b, d) = k.slotOffset {
+            if case .name = value, case .local(let t, _) = operand(value) {
+                // `perm[j] = t`: a variable's number stored with code of its own.
+                return { rt in
+                    if case .some(.number(let x)) = Compiler.slot(rt, t).pointee {
+                        let n = Compiler.number(rt, b) + d
+                        if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(x)) { return .normal }
+                        rt.notNumber = false
+                    }
+                    return try general(rt)
+                }
+            }
             return { rt in
                 let v = try val(rt)
                 let n = Compiler.number(rt, b) + d
