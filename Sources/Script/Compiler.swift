@@ -100,22 +100,10 @@ final class Compiler {
                 if f != .normal { return f }
                 return try d(rt)
             }
-        case 5:
-            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), d = stmt(stmts[3]), e = stmt(stmts[4])
-            return { rt in
-                var f = try a(rt)
-                if f != .normal { return f }
-                f = try b(rt)
-                if f != .normal { return f }
-                f = try c(rt)
-                if f != .normal { return f }
-                f = try d(rt)
-                if f != .normal { return f }
-                return try e(rt)
-            }
         default:
-            // Four statements and the rest per closure (a rest of one is that statement):
-            // each closure in the chain costs a call, and loop bodies are long.
+            // Four statements and the rest per closure (a rest of one is that statement, so
+            // five run from one closure): each closure in the chain costs a call, and loop
+            // bodies are long.
             let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), d = stmt(stmts[3]), rest = block(Array(stmts[4...]))
             return { rt in
                 var f = try a(rt)
