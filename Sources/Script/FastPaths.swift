@@ -766,6 +766,15 @@ extension Compiler {
             }
         }
         if let (from, j) = pureItem(value) {
+            if from == place.slot, let (a, c) = j.slotOffset, let (b, d) = k.slotOffset {
+                // `xs[i] = xs[i + 1]`: both positions found in one look at the list.
+                return { rt in
+                    let m = Compiler.number(rt, a) + c, n = Compiler.number(rt, b) + d
+                    if !rt.notNumber, Compiler.copyItem(place.pointer(rt), from: m, to: n) { return .normal }
+                    rt.notNumber = false
+                    return try general(rt)
+                }
+            }
             if let (a, c) = j.slotOffset, let (b, d) = k.slotOffset {
                 return { rt in
                     let m = Compiler.number(rt, a) + c, n = Compiler.number(rt, b) + d
@@ -926,8 +935,11 @@ extension Compiler {
                 return items.pointee.withUnsafeMutableBufferPointer { buffer in
                     inPlaceRecord(item: buffer.baseAddress.unsafelyUnwrapped + k) { r in
                         guard let f = cache.position(in: r.pointee) else { return false }
-                        r.pointee.values[f] = v
-                        return true
+                        return r.pointee.values.withUnsafeMutableBufferPointer { fields in
+                            guard f < fields.count else { return false }
+                            assign(item: fields.baseAddress.unsafelyUnwrapped + f, v)
+                            return true
+                        }
                     }
                 }
             }
@@ -954,7 +966,9 @@ extension Compiler {
                 return items.pointee.withUnsafeMutableBufferPointer { buffer in
                     inPlaceList(item: buffer.baseAddress.unsafelyUnwrapped + k) { row in
                         guard let l = position(m, count: row.pointee.count) else { return false }
-                        row.pointee[l] = v
+                        row.pointee.withUnsafeMutableBufferPointer { cells in
+                            assign(item: cells.baseAddress.unsafelyUnwrapped + l, v)
+                        }
                         return true
                     }
                 }
@@ -1077,6 +1091,16 @@ extension Compiler {
     @inline(__always)
     static func storeItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ v: Value) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
+        if payloadsLieFirst {
+            // Changed where it lies: the buffer is made unique first (a list another variable
+            // holds is copied, as value semantics require), and a number item is overwritten
+            // without the general destroy of a value.
+            return inPlaceList(slot) { items in
+                guard let k = position(n, count: items.pointee.count) else { return false }
+                items.pointee.withUnsafeMutableBufferPointer { buffer in assign(item: buffer.baseAddress.unsafelyUnwrapped + k, v) }
+                return true
+            }
+        }
         // Not `switch slot.move()`: binding the payload of a moved-out value copies it, and
         // the change then copies the whole list.
         var taken = slot.move()
@@ -1085,6 +1109,66 @@ extension Compiler {
         if let k { items[k] = v }
         slot.initialize(to: .list(items))
         return k != nil
+    }
+
+    /// `xs[n] = xs[m]` for the list in `slot` (shifts, rotations, insertion sorts): one look at
+    /// the list for both positions, the item copied where it lies. False, with the slot as it
+    /// was, when the slot holds no list or either position is not valid.
+    @inline(__always)
+    static func copyItem(_ slot: UnsafeMutablePointer<Value?>, from m: Double, to n: Double) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        guard payloadsLieFirst else {
+            guard let v = item(slot, m) else { return false }
+            return storeItem(slot, n, v)
+        }
+        return inPlaceList(slot) { items in
+            let count = items.pointee.count
+            guard let j = position(m, count: count), let k = position(n, count: count) else { return false }
+            items.pointee.withUnsafeMutableBufferPointer { buffer in
+                let base = buffer.baseAddress.unsafelyUnwrapped
+                assign(item: base + k, element(base + j))
+            }
+            return true
+        }
+    }
+
+    /// `t = xs[m]; xs[m] = xs[n]; xs[n] = t` for the list in `slot` (sorting, reversing,
+    /// shuffling): the item at `m` is given to `keep` (nil for a swap without a temporary) and
+    /// the two items change places where they lie. False, with everything as it was, when the
+    /// slot holds no list or either position is not valid.
+    @inline(__always)
+    static func swapItems(_ slot: UnsafeMutablePointer<Value?>, _ m: Double, _ n: Double, keep: (Value) -> Void) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        guard payloadsLieFirst else {
+            guard let v = item(slot, m), let w = item(slot, n), storeItem(slot, n, v) else { return false }
+            _ = storeItem(slot, m, w)
+            keep(v)
+            return true
+        }
+        return inPlaceList(slot) { items in
+            let count = items.pointee.count
+            guard let j = position(m, count: count), let k = position(n, count: count) else { return false }
+            keep(element(items.pointee, j))
+            items.pointee.withUnsafeMutableBufferPointer { buffer in buffer.swapAt(j, k) }
+            return true
+        }
+    }
+
+    /// Stores `v` over the value at `item`, overwriting a number, a boolean or nil without the
+    /// general destroy of a value (as `assign` does for slots).
+    @inline(__always)
+    static func assign(item: UnsafeMutablePointer<Value>, _ v: Value) {
+        switch item.pointee {
+        case .number, .bool, .null: item.initialize(to: v)
+        default: item.pointee = v
+        }
+    }
+
+    /// The value at `item`, with a number copied without the general copy of a value.
+    @inline(__always)
+    static func element(_ item: UnsafeMutablePointer<Value>) -> Value {
+        if case .number(let d) = item.pointee { return .number(d) }
+        return item.pointee
     }
 
     /// Item `n` of the list in `slot`, read without copying the list; nil when the slot holds
