@@ -23,6 +23,7 @@ final class Compiler {
         self.globals = globals
         self.scopes = resolver.scopes
         self.scope = resolver.top
+        if !Compiler.inPlace && Compiler.payloadsLieFirst { Compiler.inPlace = true }
     }
 
     /// A slot of the current function's frame that no name reaches (for values the compiler

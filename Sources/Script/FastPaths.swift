@@ -687,6 +687,8 @@ extension Compiler {
         }
         // `j = j - 1`, `d = dist[y][x] + 1`: the double goes straight into the slot.
         guard let number = storedNumber(value) else { return general }
+        // The computation's own closure, called directly (not through the operand's kind).
+        let compute = number.eval
         if number.kind == 4 {
             // A variable plus a constant: code of its own.
             let t = number.slot, c = number.constant
@@ -696,7 +698,7 @@ extension Compiler {
             }
         }
         return { rt in
-            let d = number(rt)
+            let d = compute(rt)
             if !rt.notNumber { Compiler.assign(rt.bp + s, .number(d)); return .normal }
             rt.notNumber = false
             return try general(rt)
@@ -758,8 +760,9 @@ extension Compiler {
         // general path (with the value already computed when computing it could have effects).
         guard let k = pureIndex(ie) else { return general }
         if let number = storedNumber(value) {
+            let compute = number.eval
             return { rt in
-                let d = number(rt), n = k(rt)
+                let d = compute(rt), n = k(rt)
                 if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(d)) { return .normal }
                 rt.notNumber = false
                 return try general(rt)
@@ -901,11 +904,12 @@ extension Compiler {
         // that only read is computed on doubles and stored where it lies; anything else runs
         // `plain` (everything read so far only reads, so reading it again changes nothing).
         guard let number = storedNumber(value), let k = pureIndex(ie) else { return plain }
+        let compute = number.eval
         switch target {
         case .member(_, let field, _):
             let cache = FieldCache(field)
             return { rt in
-                let d = number(rt), n = k(rt)
+                let d = compute(rt), n = k(rt)
                 if !rt.notNumber, Compiler.storeField(place.pointer(rt), n, cache, .number(d)) { return .normal }
                 rt.notNumber = false
                 return try plain(rt)
@@ -929,7 +933,7 @@ extension Compiler {
     @inline(__always)
     static func storeField(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ cache: FieldCache, _ v: Value) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
-        if payloadsLieFirst {
+        if inPlace {
             return inPlaceList(slot) { items in
                 guard let k = position(n, count: items.pointee.count), case .record = items.pointee[k] else { return false }
                 return items.pointee.withUnsafeMutableBufferPointer { buffer in
@@ -960,7 +964,7 @@ extension Compiler {
     @inline(__always)
     static func storeItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ m: Double, _ v: Value) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
-        if payloadsLieFirst {
+        if inPlace {
             return inPlaceList(slot) { items in
                 guard let k = position(n, count: items.pointee.count), case .list = items.pointee[k] else { return false }
                 return items.pointee.withUnsafeMutableBufferPointer { buffer in
@@ -1071,8 +1075,14 @@ extension Compiler {
     /// Python), or nil when it is not a whole number inside the list.
     @inline(__always)
     static func position(_ n: Double, count: Int) -> Int? {
-        let k = n < 0 ? n + Double(count) : n
-        return k >= 0 && k < Double(count) && k == k.rounded(.towardZero) ? Int(k) : nil
+        // Converted to an integer first, which does not wait for the list's count, and
+        // compared as integers: no list holds 2^52 items, so a number beyond that (or NaN, or
+        // a fraction, which does not convert back to itself) names no position.
+        guard n > -4.5e15, n < 4.5e15 else { return nil }
+        let i = Int(n)
+        guard Double(i) == n else { return nil }
+        let k = i < 0 ? i &+ count : i
+        return UInt(bitPattern: k) < UInt(bitPattern: count) ? k : nil
     }
 
     /// `v[i]` with one index: lists by position and records by key without an index array,
@@ -1091,7 +1101,7 @@ extension Compiler {
     @inline(__always)
     static func storeItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ v: Value) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
-        if payloadsLieFirst {
+        if inPlace {
             // Changed where it lies: the buffer is made unique first (a list another variable
             // holds is copied, as value semantics require), and a number item is overwritten
             // without the general destroy of a value.
@@ -1117,7 +1127,7 @@ extension Compiler {
     @inline(__always)
     static func copyItem(_ slot: UnsafeMutablePointer<Value?>, from m: Double, to n: Double) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
-        guard payloadsLieFirst else {
+        guard inPlace else {
             guard let v = item(slot, m) else { return false }
             return storeItem(slot, n, v)
         }
@@ -1139,7 +1149,7 @@ extension Compiler {
     @inline(__always)
     static func swapItems(_ slot: UnsafeMutablePointer<Value?>, _ m: Double, _ n: Double, keep: (Value) -> Void) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
-        guard payloadsLieFirst else {
+        guard inPlace else {
             guard let v = item(slot, m), let w = item(slot, n), storeItem(slot, n, v) else { return false }
             _ = storeItem(slot, m, w)
             keep(v)

@@ -194,7 +194,7 @@ extension Compiler {
     @inline(__always)
     static func splitItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ split: SplitRecord,
                           _ bp: UnsafeMutablePointer<Value?>) -> Bool {
-        if payloadsLieFirst {
+        if inPlace {
             // The record is looked at where it lies (binding it would retain and release both
             // of its arrays), and a record with the key list seen last is copied pair by pair.
             return readList(slot) { items -> Bool? in

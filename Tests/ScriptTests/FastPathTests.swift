@@ -360,6 +360,12 @@ final class FastPathTests: XCTestCase {
         "fn f() { x = 0\n g = fn() x\n for x in 0..3 { }\n return g() }\nresult = f()",
         "fn f() { bs = [{x: 1, y: 2, z: 0}, {z: 5, y: 3, x: 4}, {y: 6, x: 7, z: 1}]\n s = 0\n for k in 0..2 { for i in 0..3 { b = bs[i]\n s = s + b.x * 10 + b.y\n bs[i].x = b.y + b.x } }\n return [s, bs] }\nresult = f()",
         "fn f() { bs = [{x: 1, y: 2}, {x: 4}, {x: 7, y: 1, w: 0}]\n s = 0\n for i in 0..3 { b = bs[i]\n s = s + b.x }\n b = bs[1]\n return [s, b.y] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = -0\n a = xs[i]\n xs[i] = 5\n j = 2\n xs[j - 3] = xs[i - 0]\n return [a, xs] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n n = 0 / 0\n return xs[n] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n n = 1e300\n xs[n] = 1 }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n n = -2 ^ 60\n t = xs[n] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n n = 2 ^ 53 + 1\n xs[n - 1] = xs[n] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n n = 1 / 0\n i = 0\n xs[i], xs[n] = xs[n], xs[i] }\nresult = f()",
         "fn f() { bs = [{x: 1, y: 2}, {x: [4], y: \"s\"}]\n b = bs[0]\n c = bs[1]\n bs[1].x[0] = 9\n return [b.x + b.y, c.x, c.y, bs] }\nresult = f()",
     ]
 
