@@ -81,7 +81,9 @@ final class Compiler {
     }
 
     /// The statements of a block compiled in order, a swap of two items of a list
-    /// (`t = xs[i]`, `xs[i] = xs[j]`, `xs[j] = t`) as one (ItemSwaps.swift).
+    /// (`t = xs[i]`, `xs[i] = xs[j]`, `xs[j] = t`, ItemSwaps.swift) and a run of number stores
+    /// into fields of one item (`bodies[i].vx = ...`, `bodies[i].vy = ...`,
+    /// FieldStoreRuns.swift) as one.
     private func statements(_ stmts: [Stmt]) -> [CompiledStatement] {
         var out: [CompiledStatement] = []
         var i = 0
@@ -91,6 +93,11 @@ final class Compiler {
                 i += 3
                 continue
             }
+            if let (run, count) = fieldStoreRun(stmts, from: i) {
+                out.append(CompiledStatement(exec: run))
+                i += count
+                continue
+            }
             out.append(CompiledStatement(exec: stmt(stmts[i])))
             i += 1
         }
@@ -98,7 +105,7 @@ final class Compiler {
     }
 
     /// Compiled statements run in order, without an array for short blocks.
-    private func chain(_ execs: [CompiledStatement]) -> Exec {
+    func chain(_ execs: [CompiledStatement]) -> Exec {
         switch execs.count {
         case 0: return { _ in .normal }
         case 1: return execs[0].exec

@@ -11,12 +11,12 @@
 /// then report their errors in order.
 extension Compiler {
     /// A position of a swap: a constant (no slot) or a variable's slot plus a constant.
-    private struct SwapPosition: Equatable {
+    struct SwapPosition: Equatable {
         let slot: Int?
         let offset: Double
     }
 
-    private func swapPosition(_ e: Expr) -> SwapPosition? {
+    func swapPosition(_ e: Expr) -> SwapPosition? {
         guard let k = pureIndex(e) else { return nil }
         if k.kind == 0 { return SwapPosition(slot: nil, offset: k.constant) }
         if let (s, c) = k.slotOffset { return SwapPosition(slot: s, offset: c) }

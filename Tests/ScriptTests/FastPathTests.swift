@@ -366,6 +366,18 @@ final class FastPathTests: XCTestCase {
         "fn f() { xs = [1, 2, 3]\n n = -2 ^ 60\n t = xs[n] }\nresult = f()",
         "fn f() { xs = [1, 2, 3]\n n = 2 ^ 53 + 1\n xs[n - 1] = xs[n] }\nresult = f()",
         "fn f() { xs = [1, 2, 3]\n n = 1 / 0\n i = 0\n xs[i], xs[n] = xs[n], xs[i] }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2, z: 3}, {z: 4, x: 5, y: 6}]\n cs = bs\n r = bs[1]\n for i in 0..2 { bs[i].x = bs[i].x * 2 + 1\n bs[i].y = i * 10 + 1\n bs[i].z = r.x + i * 3 }\n return [bs, cs, r] }\nresult = f()",
+        "fn f() { bs = [{x: 1, z: 3}]\n i = 0\n bs[i].x = i + 7\n bs[i].y = i + 8\n bs[i].z = i + 9\n return bs }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}, 5]\n i = 1\n bs[i].x = i + 7\n bs[i].y = i + 8 }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}]\n i = 0\n s = \"a\"\n bs[i].x = i + 7\n bs[i].y = s + 1 }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}]\n i = 0\n s = \"a\"\n bs[i].x = i + 7\n bs[i].y = s\n return bs }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}]\n i = 0\n bs[i].x = i + 7\n bs[i].x = bs[i].x * 2\n bs[i - 1].y = i + 1\n bs[i - 1].x = 3\n return bs }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}]\n i = 1\n bs[i].x = i + 7\n bs[i].y = i + 8 }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}]\n i = 0.5\n bs[i].x = i + 7\n bs[i].y = i + 8 }\nresult = f()",
+        "fn f() { bs = {a: {x: 1, y: 2}}\n i = \"a\"\n bs[i].x = 7\n bs[i].y = 8\n return bs }\nresult = f()",
+        "fn f() { if false { bs = [{x: 1}] }\n i = 0\n bs[i].x = i + 7\n bs[i].y = i + 8 }\nresult = f()",
+        "fn f(v) { bs = [{x: 1, y: [2]}, 4]\n i = 0\n bs[i].x = bs[i + 1] * v + 1\n bs[i].y = v * v\n return bs[0].x + bs[0].y }\ng = grad(f)\nresult = [f(3), g(3)]",
+        "bs = [{x: 1, y: 2}]\ni = 0\nbs[i].x = i + 7\nbs[i].y = sqrt(bs[i].x + 9)\nsqrt = fn(x) 0\nbs[i].x = i + 7\nbs[i].y = sqrt(i)\nresult = bs",
         "fn f() { bs = [{x: 1, y: 2}, {x: [4], y: \"s\"}]\n b = bs[0]\n c = bs[1]\n bs[1].x[0] = 9\n return [b.x + b.y, c.x, c.y, bs] }\nresult = f()",
     ]
 
