@@ -661,6 +661,16 @@ extension Compiler {
             }
         case .any: break
         }
+        // `perm = perm1[:]` over a list of the same length (a copy made afresh in a loop):
+        // the items are copied into the list the variable holds, where it lies, instead of
+        // sharing the buffer until the first change copies it and dropping the old one.
+        if case .index(.name(let m, _), let comps, _) = value, comps.count == 1, case .slice(nil, nil, nil) = comps[0],
+           let from = variableSlot(m), from != s {
+            return { rt in
+                if Compiler.copyList(from: Compiler.slot(rt, from), into: rt.bp + s) { return .normal }
+                return try general(rt)
+            }
+        }
         // `t = perm[i]`, `v = xs[j - 1]`, `k = perm[0]`: the item is read where it lies.
         if let (from, j) = pureItem(value) {
             if j.kind == 0 {
@@ -1162,6 +1172,27 @@ extension Compiler {
             items.pointee.withUnsafeMutableBufferPointer { buffer in buffer.swapAt(j, k) }
             return true
         }
+    }
+
+    /// Copies the items of the list in `from` over those of the list in `into`, which has as
+    /// many (the list in `into` is made unique first: another variable holding it keeps its
+    /// items); false, with both as they were, when either holds no list or the lengths differ.
+    static func copyList(from: UnsafeMutablePointer<Value?>, into: UnsafeMutablePointer<Value?>) -> Bool {
+        guard inPlace, case .some(.list) = into.pointee else { return false }
+        return readList(from) { items -> Bool? in
+            inPlaceList(into) { target in
+                guard target.pointee.count == items.count else { return false }
+                target.pointee.withUnsafeMutableBufferPointer { buffer in
+                    items.withUnsafeBufferPointer { source in
+                        let to = buffer.baseAddress.unsafelyUnwrapped
+                        for k in 0..<source.count {
+                            if case .number(let d) = source[k] { assign(item: to + k, .number(d)) } else { assign(item: to + k, source[k]) }
+                        }
+                    }
+                }
+                return true
+            }
+        } ?? false
     }
 
     /// Stores `v` over the value at `item`, overwriting a number, a boolean or nil without the

@@ -378,6 +378,12 @@ final class FastPathTests: XCTestCase {
         "fn f() { if false { bs = [{x: 1}] }\n i = 0\n bs[i].x = i + 7\n bs[i].y = i + 8 }\nresult = f()",
         "fn f(v) { bs = [{x: 1, y: [2]}, 4]\n i = 0\n bs[i].x = bs[i + 1] * v + 1\n bs[i].y = v * v\n return bs[0].x + bs[0].y }\ng = grad(f)\nresult = [f(3), g(3)]",
         "bs = [{x: 1, y: 2}]\ni = 0\nbs[i].x = i + 7\nbs[i].y = sqrt(bs[i].x + 9)\nsqrt = fn(x) 0\nbs[i].x = i + 7\nbs[i].y = sqrt(i)\nresult = bs",
+        "fn f() { p1 = [1, 2, 3]\n p = [0, 0, 0]\n a = p\n p = p1[:]\n p[0] = 9\n b = p\n p = p1[:]\n return [p, p1, a, b] }\nresult = f()",
+        "fn f() { p1 = [[1], \"s\", {a: 1}, nil, 2]\n p = [[0], 0, \"t\", {b: 2}, [5]]\n p = p1[:]\n p1[0][0] = 7\n p = p[:]\n return [p, p1] }\nresult = f()",
+        "fn f() { p1 = [1, 2, 3]\n p = [0, 0]\n p = p1[:]\n q = 5\n q = p1[:]\n s = \"abc\"\n p = s[:]\n return [p, q] }\nresult = f()",
+        "fn f() { p = [1]\n if false { p1 = [2] }\n p = p1[:] }\nresult = f()",
+        "fn f() { p = [1]\n p1 = 5\n p = p1[:] }\nresult = f()",
+        "g = [4, 5]\nfn f() { p = [0, 0]\n for i in 0..2 { p = g[:]\n p[i] = 0 }\n return [p, g] }\nresult = f()",
         "fn f() { bs = [{x: 1, y: 2}, {x: [4], y: \"s\"}]\n b = bs[0]\n c = bs[1]\n bs[1].x[0] = 9\n return [b.x + b.y, c.x, c.y, bs] }\nresult = f()",
     ]
 
