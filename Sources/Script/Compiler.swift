@@ -23,6 +23,7 @@ final class Compiler {
         self.globals = globals
         self.scopes = resolver.scopes
         self.scope = resolver.top
+        if !Compiler.inPlace && Compiler.payloadsLieFirst { Compiler.inPlace = true }
     }
 
     /// A slot of the current function's frame that no name reaches (for values the compiler
@@ -70,18 +71,53 @@ final class Compiler {
     /// Statements in order, compiled without an array for short blocks (closures kept
     /// in arrays are called through an extra thunk).
     private func block(_ stmts: [Stmt]) -> Exec {
-        switch stmts.count {
+        chain(statements(stmts))
+    }
+
+    /// A compiled statement kept in an array: a struct field keeps the closure's own calling
+    /// convention (an array of bare closures would call each through a thunk).
+    struct CompiledStatement {
+        let exec: Exec
+    }
+
+    /// The statements of a block compiled in order, a swap of two items of a list
+    /// (`t = xs[i]`, `xs[i] = xs[j]`, `xs[j] = t`, ItemSwaps.swift) and a run of number stores
+    /// into fields of one item (`bodies[i].vx = ...`, `bodies[i].vy = ...`,
+    /// FieldStoreRuns.swift) as one.
+    private func statements(_ stmts: [Stmt]) -> [CompiledStatement] {
+        var out: [CompiledStatement] = []
+        var i = 0
+        while i < stmts.count {
+            if Compiler.fastPaths, i + 2 < stmts.count, let swap = swapStatements(stmts[i], stmts[i + 1], stmts[i + 2]) {
+                out.append(CompiledStatement(exec: swap))
+                i += 3
+                continue
+            }
+            if let (run, count) = fieldStoreRun(stmts, from: i) {
+                out.append(CompiledStatement(exec: run))
+                i += count
+                continue
+            }
+            out.append(CompiledStatement(exec: stmt(stmts[i])))
+            i += 1
+        }
+        return out
+    }
+
+    /// Compiled statements run in order, without an array for short blocks.
+    func chain(_ execs: [CompiledStatement]) -> Exec {
+        switch execs.count {
         case 0: return { _ in .normal }
-        case 1: return stmt(stmts[0])
+        case 1: return execs[0].exec
         case 2:
-            let a = stmt(stmts[0]), b = stmt(stmts[1])
+            let a = execs[0].exec, b = execs[1].exec
             return { rt in
                 let f = try a(rt)
                 if f != .normal { return f }
                 return try b(rt)
             }
         case 3:
-            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2])
+            let a = execs[0].exec, b = execs[1].exec, c = execs[2].exec
             return { rt in
                 var f = try a(rt)
                 if f != .normal { return f }
@@ -90,7 +126,7 @@ final class Compiler {
                 return try c(rt)
             }
         case 4:
-            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), d = stmt(stmts[3])
+            let a = execs[0].exec, b = execs[1].exec, c = execs[2].exec, d = execs[3].exec
             return { rt in
                 var f = try a(rt)
                 if f != .normal { return f }
@@ -104,7 +140,7 @@ final class Compiler {
             // Four statements and the rest per closure (a rest of one is that statement, so
             // five run from one closure): each closure in the chain costs a call, and loop
             // bodies are long.
-            let a = stmt(stmts[0]), b = stmt(stmts[1]), c = stmt(stmts[2]), d = stmt(stmts[3]), rest = block(Array(stmts[4...]))
+            let a = execs[0].exec, b = execs[1].exec, c = execs[2].exec, d = execs[3].exec, rest = chain(Array(execs[4...]))
             return { rt in
                 var f = try a(rt)
                 if f != .normal { return f }
@@ -241,7 +277,7 @@ final class Compiler {
         return .general(tailBlock(stmts))
     }
 
-    private func stmt(_ s: Stmt) -> Exec {
+    func stmt(_ s: Stmt) -> Exec {
         switch s {
         case .expression(let e):
             if case .ifExpr(let c, let a, let b, _) = e {
@@ -277,13 +313,15 @@ final class Compiler {
             let sets = targets.map(setter)
             let location = loc(pos)
             let n = targets.count
-            return { rt in
+            let unpack: Exec = { rt in
                 let value = try v(rt)
                 let items: [Value]
                 do { items = try Ops.unpack(value, count: n) } catch { throw Compiler.located(error, location) }
                 for (set, item) in zip(sets, items) { try set(rt, item) }
                 return .normal
             }
+            if Compiler.fastPaths, let swap = swapAssignment(targets, value, general: unpack) { return swap }
+            return unpack
         case .function(let f):
             let make = function(f)
             if case .global(let n) = resolve(f.name) {
@@ -348,25 +386,40 @@ final class Compiler {
             default: break
             }
         }
+        /// The loop over the numbers `start..end` by `step`, as a range value iterates them.
+        @inline(__always) func numbers(_ start: Double, _ end: Double, _ step: Double, _ rt: Runtime) throws -> Flow {
+            let n = RangeValue.count(start: start, end: end, step: step)
+            var i = 0
+            while i < n {
+                try rt.tick()
+                let v = Value.number(start + Double(i) * step)
+                if let s = localSlot { Compiler.assign(rt.bp + s, v) }
+                else if let g = globalSlot { Compiler.assign(rt.gp + g, v); rt.gfn[g] = nil }
+                else { try store(rt, v) }
+                let f: Flow
+                do { f = try run(rt) } catch let s as ControlSignal { f = s.flow }
+                if f == .breakLoop { break }
+                if f == .returned { return .returned }
+                i += 1
+            }
+            return .normal
+        }
+        // `for j in i + 1..n`: a range written in place is iterated from its bounds, without
+        // making the range (an allocation per loop: inner loops start often).
+        if Compiler.fastPaths, case .range(let a, let b, let rangePos) = iterable {
+            let x = argumentRead(a), y = argumentRead(b), rangeLocation = loc(rangePos)
+            return { rt in
+                let l = try x(rt), r = try y(rt)
+                if case .number(let s) = l, case .number(let t) = r { return try numbers(s, t, 1, rt) }
+                guard let s = Ops.number(l), let t = Ops.number(r) else {
+                    throw ScriptError("a range needs numbers on both sides of '..', got \(l.typeName) and \(r.typeName)", at: rangeLocation)
+                }
+                return try numbers(s, t, 1, rt)
+            }
+        }
         return { rt in
             let it = try source(rt)
-            if case .range(let r) = it {
-                let n = r.count
-                var i = 0
-                while i < n {
-                    try rt.tick()
-                    let v = Value.number(r.value(at: i))
-                    if let s = localSlot { Compiler.assign(rt.bp + s, v) }
-                    else if let g = globalSlot { Compiler.assign(rt.gp + g, v); rt.gfn[g] = nil }
-                    else { try store(rt, v) }
-                    let f: Flow
-                    do { f = try run(rt) } catch let s as ControlSignal { f = s.flow }
-                    if f == .breakLoop { break }
-                    if f == .returned { return .returned }
-                    i += 1
-                }
-                return .normal
-            }
+            if case .range(let r) = it { return try numbers(r.start, r.end, r.step, rt) }
             let items: [Value]
             do { items = try Ops.elements(it) } catch { throw Compiler.located(error, location) }
             for item in items {

@@ -661,6 +661,16 @@ extension Compiler {
             }
         case .any: break
         }
+        // `perm = perm1[:]` over a list of the same length (a copy made afresh in a loop):
+        // the items are copied into the list the variable holds, where it lies, instead of
+        // sharing the buffer until the first change copies it and dropping the old one.
+        if case .index(.name(let m, _), let comps, _) = value, comps.count == 1, case .slice(nil, nil, nil) = comps[0],
+           let from = variableSlot(m), from != s {
+            return { rt in
+                if Compiler.copyList(from: Compiler.slot(rt, from), into: rt.bp + s) { return .normal }
+                return try general(rt)
+            }
+        }
         // `t = perm[i]`, `v = xs[j - 1]`, `k = perm[0]`: the item is read where it lies.
         if let (from, j) = pureItem(value) {
             if j.kind == 0 {
@@ -687,6 +697,8 @@ extension Compiler {
         }
         // `j = j - 1`, `d = dist[y][x] + 1`: the double goes straight into the slot.
         guard let number = storedNumber(value) else { return general }
+        // The computation's own closure, called directly (not through the operand's kind).
+        let compute = number.eval
         if number.kind == 4 {
             // A variable plus a constant: code of its own.
             let t = number.slot, c = number.constant
@@ -696,7 +708,7 @@ extension Compiler {
             }
         }
         return { rt in
-            let d = number(rt)
+            let d = compute(rt)
             if !rt.notNumber { Compiler.assign(rt.bp + s, .number(d)); return .normal }
             rt.notNumber = false
             return try general(rt)
@@ -758,14 +770,24 @@ extension Compiler {
         // general path (with the value already computed when computing it could have effects).
         guard let k = pureIndex(ie) else { return general }
         if let number = storedNumber(value) {
+            let compute = number.eval
             return { rt in
-                let d = number(rt), n = k(rt)
+                let d = compute(rt), n = k(rt)
                 if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(d)) { return .normal }
                 rt.notNumber = false
                 return try general(rt)
             }
         }
         if let (from, j) = pureItem(value) {
+            if from == place.slot, let (a, c) = j.slotOffset, let (b, d) = k.slotOffset {
+                // `xs[i] = xs[i + 1]`: both positions found in one look at the list.
+                return { rt in
+                    let m = Compiler.number(rt, a) + c, n = Compiler.number(rt, b) + d
+                    if !rt.notNumber, Compiler.copyItem(place.pointer(rt), from: m, to: n) { return .normal }
+                    rt.notNumber = false
+                    return try general(rt)
+                }
+            }
             if let (a, c) = j.slotOffset, let (b, d) = k.slotOffset {
                 return { rt in
                     let m = Compiler.number(rt, a) + c, n = Compiler.number(rt, b) + d
@@ -892,11 +914,12 @@ extension Compiler {
         // that only read is computed on doubles and stored where it lies; anything else runs
         // `plain` (everything read so far only reads, so reading it again changes nothing).
         guard let number = storedNumber(value), let k = pureIndex(ie) else { return plain }
+        let compute = number.eval
         switch target {
         case .member(_, let field, _):
             let cache = FieldCache(field)
             return { rt in
-                let d = number(rt), n = k(rt)
+                let d = compute(rt), n = k(rt)
                 if !rt.notNumber, Compiler.storeField(place.pointer(rt), n, cache, .number(d)) { return .normal }
                 rt.notNumber = false
                 return try plain(rt)
@@ -920,14 +943,17 @@ extension Compiler {
     @inline(__always)
     static func storeField(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ cache: FieldCache, _ v: Value) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
-        if payloadsLieFirst {
+        if inPlace {
             return inPlaceList(slot) { items in
                 guard let k = position(n, count: items.pointee.count), case .record = items.pointee[k] else { return false }
                 return items.pointee.withUnsafeMutableBufferPointer { buffer in
                     inPlaceRecord(item: buffer.baseAddress.unsafelyUnwrapped + k) { r in
                         guard let f = cache.position(in: r.pointee) else { return false }
-                        r.pointee.values[f] = v
-                        return true
+                        return r.pointee.values.withUnsafeMutableBufferPointer { fields in
+                            guard f < fields.count else { return false }
+                            assign(item: fields.baseAddress.unsafelyUnwrapped + f, v)
+                            return true
+                        }
                     }
                 }
             }
@@ -948,13 +974,15 @@ extension Compiler {
     @inline(__always)
     static func storeItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ m: Double, _ v: Value) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
-        if payloadsLieFirst {
+        if inPlace {
             return inPlaceList(slot) { items in
                 guard let k = position(n, count: items.pointee.count), case .list = items.pointee[k] else { return false }
                 return items.pointee.withUnsafeMutableBufferPointer { buffer in
                     inPlaceList(item: buffer.baseAddress.unsafelyUnwrapped + k) { row in
                         guard let l = position(m, count: row.pointee.count) else { return false }
-                        row.pointee[l] = v
+                        row.pointee.withUnsafeMutableBufferPointer { cells in
+                            assign(item: cells.baseAddress.unsafelyUnwrapped + l, v)
+                        }
                         return true
                     }
                 }
@@ -1057,8 +1085,14 @@ extension Compiler {
     /// Python), or nil when it is not a whole number inside the list.
     @inline(__always)
     static func position(_ n: Double, count: Int) -> Int? {
-        let k = n < 0 ? n + Double(count) : n
-        return k >= 0 && k < Double(count) && k == k.rounded(.towardZero) ? Int(k) : nil
+        // Converted to an integer first, which does not wait for the list's count, and
+        // compared as integers: no list holds 2^52 items, so a number beyond that (or NaN, or
+        // a fraction, which does not convert back to itself) names no position.
+        guard n > -4.5e15, n < 4.5e15 else { return nil }
+        let i = Int(n)
+        guard Double(i) == n else { return nil }
+        let k = i < 0 ? i &+ count : i
+        return UInt(bitPattern: k) < UInt(bitPattern: count) ? k : nil
     }
 
     /// `v[i]` with one index: lists by position and records by key without an index array,
@@ -1077,6 +1111,16 @@ extension Compiler {
     @inline(__always)
     static func storeItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ v: Value) -> Bool {
         guard case .some(.list) = slot.pointee else { return false }
+        if inPlace {
+            // Changed where it lies: the buffer is made unique first (a list another variable
+            // holds is copied, as value semantics require), and a number item is overwritten
+            // without the general destroy of a value.
+            return inPlaceList(slot) { items in
+                guard let k = position(n, count: items.pointee.count) else { return false }
+                items.pointee.withUnsafeMutableBufferPointer { buffer in assign(item: buffer.baseAddress.unsafelyUnwrapped + k, v) }
+                return true
+            }
+        }
         // Not `switch slot.move()`: binding the payload of a moved-out value copies it, and
         // the change then copies the whole list.
         var taken = slot.move()
@@ -1085,6 +1129,87 @@ extension Compiler {
         if let k { items[k] = v }
         slot.initialize(to: .list(items))
         return k != nil
+    }
+
+    /// `xs[n] = xs[m]` for the list in `slot` (shifts, rotations, insertion sorts): one look at
+    /// the list for both positions, the item copied where it lies. False, with the slot as it
+    /// was, when the slot holds no list or either position is not valid.
+    @inline(__always)
+    static func copyItem(_ slot: UnsafeMutablePointer<Value?>, from m: Double, to n: Double) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        guard inPlace else {
+            guard let v = item(slot, m) else { return false }
+            return storeItem(slot, n, v)
+        }
+        return inPlaceList(slot) { items in
+            let count = items.pointee.count
+            guard let j = position(m, count: count), let k = position(n, count: count) else { return false }
+            items.pointee.withUnsafeMutableBufferPointer { buffer in
+                let base = buffer.baseAddress.unsafelyUnwrapped
+                assign(item: base + k, element(base + j))
+            }
+            return true
+        }
+    }
+
+    /// `t = xs[m]; xs[m] = xs[n]; xs[n] = t` for the list in `slot` (sorting, reversing,
+    /// shuffling): the item at `m` is given to `keep` (nil for a swap without a temporary) and
+    /// the two items change places where they lie. False, with everything as it was, when the
+    /// slot holds no list or either position is not valid.
+    @inline(__always)
+    static func swapItems(_ slot: UnsafeMutablePointer<Value?>, _ m: Double, _ n: Double, keep: (Value) -> Void) -> Bool {
+        guard case .some(.list) = slot.pointee else { return false }
+        guard inPlace else {
+            guard let v = item(slot, m), let w = item(slot, n), storeItem(slot, n, v) else { return false }
+            _ = storeItem(slot, m, w)
+            keep(v)
+            return true
+        }
+        return inPlaceList(slot) { items in
+            let count = items.pointee.count
+            guard let j = position(m, count: count), let k = position(n, count: count) else { return false }
+            keep(element(items.pointee, j))
+            items.pointee.withUnsafeMutableBufferPointer { buffer in buffer.swapAt(j, k) }
+            return true
+        }
+    }
+
+    /// Copies the items of the list in `from` over those of the list in `into`, which has as
+    /// many (the list in `into` is made unique first: another variable holding it keeps its
+    /// items); false, with both as they were, when either holds no list or the lengths differ.
+    static func copyList(from: UnsafeMutablePointer<Value?>, into: UnsafeMutablePointer<Value?>) -> Bool {
+        guard inPlace, case .some(.list) = into.pointee else { return false }
+        return readList(from) { items -> Bool? in
+            inPlaceList(into) { target in
+                guard target.pointee.count == items.count else { return false }
+                target.pointee.withUnsafeMutableBufferPointer { buffer in
+                    items.withUnsafeBufferPointer { source in
+                        let to = buffer.baseAddress.unsafelyUnwrapped
+                        for k in 0..<source.count {
+                            if case .number(let d) = source[k] { assign(item: to + k, .number(d)) } else { assign(item: to + k, source[k]) }
+                        }
+                    }
+                }
+                return true
+            }
+        } ?? false
+    }
+
+    /// Stores `v` over the value at `item`, overwriting a number, a boolean or nil without the
+    /// general destroy of a value (as `assign` does for slots).
+    @inline(__always)
+    static func assign(item: UnsafeMutablePointer<Value>, _ v: Value) {
+        switch item.pointee {
+        case .number, .bool, .null: item.initialize(to: v)
+        default: item.pointee = v
+        }
+    }
+
+    /// The value at `item`, with a number copied without the general copy of a value.
+    @inline(__always)
+    static func element(_ item: UnsafeMutablePointer<Value>) -> Value {
+        if case .number(let d) = item.pointee { return .number(d) }
+        return item.pointee
     }
 
     /// Item `n` of the list in `slot`, read without copying the list; nil when the slot holds

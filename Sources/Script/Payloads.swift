@@ -29,6 +29,12 @@ extension Compiler {
         }
     }()
 
+    /// `payloadsLieFirst`, read by the paths that run: a static variable with a constant
+    /// initial value is read with one load, where a lazily computed `static let` calls into the
+    /// runtime to check it was computed (on every store). Set when a compiler is made, before
+    /// any code it makes runs.
+    nonisolated(unsafe) static var inPlace = false
+
     /// `body` on the list in `slot`, which holds one (the caller checked), in place.
     @inline(__always)
     static func inPlaceList<R>(_ slot: UnsafeMutablePointer<Value?>, _ body: (UnsafeMutablePointer<[Value]>) throws -> R) rethrows -> R {

@@ -25,10 +25,29 @@ extension Compiler {
         /// field read sits in it: one comparison finds every field of such a record.
         var keys: [String] = []
         var positions: [Int] = []
+        /// For the copy of a record of that key list: the hidden slot and the position of each
+        /// field, in pairs, and how many values such a record has at least.
+        let moves: UnsafeMutablePointer<Int>
+        var least = 0
 
         init(slot: Int, names: [String], hidden: [Int]) {
             self.slot = slot; self.names = names; self.hidden = hidden
             caches = names.map(FieldCache.init)
+            moves = .allocate(capacity: 2 * hidden.count)
+            moves.initialize(repeating: 0, count: 2 * hidden.count)
+        }
+
+        deinit { moves.deallocate() }
+
+        /// Remembers the key list of a record and where the fields read are in it.
+        func learn(_ keys: [String], _ positions: [Int]) {
+            self.keys = keys
+            self.positions = positions
+            for f in 0..<hidden.count {
+                moves[2 * f] = hidden[f]
+                moves[2 * f + 1] = positions[f]
+            }
+            least = (positions.max() ?? -1) + 1
         }
 
         /// The hidden slot of field `name`.
@@ -175,25 +194,54 @@ extension Compiler {
     @inline(__always)
     static func splitItem(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ split: SplitRecord,
                           _ bp: UnsafeMutablePointer<Value?>) -> Bool {
-        readList(slot) { items -> Bool? in
+        if inPlace {
+            // The record is looked at where it lies (binding it would retain and release both
+            // of its arrays), and a record with the key list seen last is copied pair by pair.
+            return readList(slot) { items -> Bool? in
+                guard let k = position(n, count: items.count) else { return false }
+                return items.withUnsafeBufferPointer { buffer -> Bool in
+                    let item = UnsafeMutablePointer(mutating: buffer.baseAddress.unsafelyUnwrapped + k)
+                    guard case .record = item.pointee else { return false }
+                    return inPlaceRecord(item: item) { r -> Bool in
+                        guard !split.keys.isEmpty,
+                              r.pointee.keys.withUnsafeBufferPointer({ $0.baseAddress }) == split.keys.withUnsafeBufferPointer({ $0.baseAddress }),
+                              r.pointee.values.count >= split.least else { return splitFields(r.pointee, split, bp) }
+                        return r.pointee.values.withUnsafeBufferPointer { values -> Bool in
+                            let from = values.baseAddress.unsafelyUnwrapped, moves = split.moves, count = split.hidden.count
+                            for f in 0..<count {
+                                let v = from + moves[2 * f + 1]
+                                if case .number(let d) = v.pointee { Compiler.assign(bp + moves[2 * f], .number(d)) } else { Compiler.assign(bp + moves[2 * f], v.pointee) }
+                            }
+                            return true
+                        }
+                    }
+                }
+            } ?? false
+        }
+        return readList(slot) { items -> Bool? in
             guard let k = position(n, count: items.count), case .record(let r) = items[k] else { return false }
-            let hidden = split.hidden
-            if !split.keys.isEmpty, r.keys.withUnsafeBufferPointer({ $0.baseAddress }) == split.keys.withUnsafeBufferPointer({ $0.baseAddress }) {
-                let positions = split.positions
-                for f in 0..<hidden.count { Compiler.assign(bp + hidden[f], Compiler.element(r.values, positions[f])) }
-                return true
-            }
-            var positions: [Int] = []
-            for cache in split.caches {
-                guard let i = cache.position(in: r) else { return false }
-                positions.append(i)
-            }
-            for f in 0..<hidden.count { Compiler.assign(bp + hidden[f], Compiler.element(r.values, positions[f])) }
-            // `keys` keeps the key list alive, so its address cannot be reused by another.
-            split.keys = r.keys
-            split.positions = positions
-            return true
+            return splitFields(r, split, bp)
         } ?? false
+    }
+
+    /// Copies the fields `split` reads of `r` into their hidden slots, learning where they are
+    /// when `r` has another key list than the one seen last; false when `r` lacks a field.
+    static func splitFields(_ r: Record, _ split: SplitRecord, _ bp: UnsafeMutablePointer<Value?>) -> Bool {
+        let hidden = split.hidden
+        if !split.keys.isEmpty, r.keys.withUnsafeBufferPointer({ $0.baseAddress }) == split.keys.withUnsafeBufferPointer({ $0.baseAddress }) {
+            let positions = split.positions
+            for f in 0..<hidden.count { Compiler.assign(bp + hidden[f], Compiler.element(r.values, positions[f])) }
+            return true
+        }
+        var positions: [Int] = []
+        for cache in split.caches {
+            guard let i = cache.position(in: r) else { return false }
+            positions.append(i)
+        }
+        for f in 0..<hidden.count { Compiler.assign(bp + hidden[f], Compiler.element(r.values, positions[f])) }
+        // `keys` keeps the key list alive, so its address cannot be reused by another.
+        split.learn(r.keys, positions)
+        return true
     }
 
     /// `name.field` of a split local: the hidden slot when it holds a value, else `whole`

@@ -124,7 +124,12 @@ public final class RangeValue {
     }
 
     /// How many values iteration yields.
-    public var count: Int {
+    public var count: Int { RangeValue.count(start: start, end: end, step: step) }
+
+    /// How many values iteration of `start..end` by `step` yields (loops over a range written
+    /// in place count without making the range).
+    @inline(__always)
+    public static func count(start: Double, end: Double, step: Double) -> Int {
         guard step != 0, start.isFinite, end.isFinite else { return 0 }
         let n = ((end - start) / step).rounded(.up)
         return n > 0 ? Int(min(n, Double(Int32.max))) : 0

@@ -316,6 +316,81 @@ final class FastPathTests: XCTestCase {
         assertSameBothWays(Self.splitPrograms, stepLimit: 20_000)
     }
 
+    /// Swaps and copies of items within one list (ItemSwaps.swift, `xs[i] = xs[i + 1]`), number
+    /// stores over items and fields of every kind, loops over ranges written in place, and
+    /// split locals given records of other key orders: negative, fractional, out-of-range and
+    /// non-number positions, lists other variables hold, temporaries that are globals or used
+    /// as positions, strings and records instead of lists, bounds that are not numbers.
+    static let movePrograms = [
+        "fn f() { xs = [1, 2, 3, 4]\n i = 0\n j = 3\n while i < j { t = xs[i]\n xs[i] = xs[j]\n xs[j] = t\n i = i + 1\n j = j - 1 }\n return [xs, t] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n ys = xs\n i = -1\n j = 0\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t\n return [xs, ys, t] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0.5\n j = 0\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0\n j = 3\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0\n j = -4\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0\n j = \"a\"\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t }\nresult = f()",
+        "fn f() { xs = \"abc\"\n i = 0\n j = 1\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t }\nresult = f()",
+        "fn f() { xs = {a: 1, b: 2}\n i = \"a\"\n j = \"b\"\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t\n return [xs, t] }\nresult = f()",
+        "fn f() { xs = [[1], \"s\", {a: 1}, nil]\n i = 1\n t = xs[i - 1]\n xs[i - 1] = xs[i + 2]\n xs[i + 2] = t\n t = xs[0]\n xs[0] = xs[0]\n xs[0] = t\n return [xs, t] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0\n t = xs[i]\n xs[i] = xs[t]\n xs[t] = t\n return xs }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0\n j = 2\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t + 1\n return xs }\nresult = f()",
+        "fn f() { if false { xs = [1] }\n i = 0\n j = 1\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t }\nresult = f()",
+        "fn f() { xs = [1, 2]\n if false { i = 0 }\n j = 1\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t }\nresult = f()",
+        "xs = [5, 6, 7]\nys = xs\ni = 0\nj = 2\nt = xs[i]\nxs[i] = xs[j]\nxs[j] = t\nfor k in 0..1 { t = xs[k]\n xs[k] = xs[k + 1]\n xs[k + 1] = t }\nresult = [xs, ys, t]",
+        "fs = [fn() 1, fn() 2]\ni = 0\nj = 1\nwhile i < 1 { t = fs[i]\n fs[i] = fs[j]\n fs[j] = t\n i = i + 1 }\nresult = [t(), fs[0](), fs[1]()]",
+        "fn f() { xs = [1, 2, 3]\n ys = xs\n i = 0\n j = 2\n xs[i], xs[j] = xs[j], xs[i]\n xs[i + 1], xs[0] = xs[0], xs[i + 1]\n return [xs, ys] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0\n j = 5\n xs[i], xs[j] = xs[j], xs[i] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0\n j = 1.5\n xs[i], xs[j] = xs[j], xs[i] }\nresult = f()",
+        "fn f() { xs = \"ab\"\n i = 0\n j = 1\n xs[i], xs[j] = xs[j], xs[i] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0\n j = 2\n xs[i], xs[j] = [xs[j], xs[i]]\n return xs }\nresult = f()",
+        "fn f() { xs = [1, 2, 3, 4]\n ys = xs\n i = 0\n while i < 3 { xs[i] = xs[i + 1]\n i = i + 1 }\n xs[-1] = xs[-4]\n return [xs, ys] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 2\n xs[i] = xs[i + 1] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = 0.5\n xs[i] = xs[i + 1] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = -4\n xs[i + 1] = xs[i] }\nresult = f()",
+        "fn f() { xs = \"abc\"\n i = 0\n xs[i] = xs[i + 1] }\nresult = f()",
+        "fn f() { xs = [[1], \"s\", 3]\n i = 0\n xs[i + 2] = xs[i]\n xs[i] = xs[i + 1]\n xs[i + 1] = 4\n xs[i] = 5\n return xs }\nresult = f()",
+        "fn f() { bs = [{v: [1], w: \"s\"}]\n cs = bs\n i = 0\n bs[i].v = i * 2 + 1\n bs[i].w = bs[i].v * 3 + 1\n g = [[\"a\", [1]]]\n g[i][i + 1] = i * 2 + 3\n g[i][i] = g[i][i + 1] + 1\n return [bs, cs, g] }\nresult = f()",
+        "fn f(n) { s = 0\n for i in 0..n { for j in i + 1..n { s = s + i * j } }\n for k in n..0 { s = s + 100 }\n return [s, i, j] }\nresult = f(5)",
+        "fn f() { s = 0\n for i in 0.5..3 { s = s + i }\n for j in true..3 { s = s + j }\n return s }\nresult = f()",
+        "fn f() { for i in \"a\"..3 { } }\nresult = f()",
+        "fn f() { for i in 0..nil { } }\nresult = f()",
+        "fn f() { n = tensor([3])\n s = 0\n for i in 0..n { s = s + i }\n return s }\nresult = f()",
+        "fn f() { for i in 0..1e9 { } }\nresult = f()",
+        "fn f() { s = 0\n for i in 0..10 { if i == 3 { continue }\n if i == 6 { break }\n s = s + i }\n for i in 0..3 { if i == 1 { return s + i } } }\nresult = f()",
+        "n = 4\ns = 0\nfor i in 1..n { for j in i..n { s = s + j } }\nresult = [s, i, j]",
+        "fn f() { x = 0\n g = fn() x\n for x in 0..3 { }\n return g() }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2, z: 0}, {z: 5, y: 3, x: 4}, {y: 6, x: 7, z: 1}]\n s = 0\n for k in 0..2 { for i in 0..3 { b = bs[i]\n s = s + b.x * 10 + b.y\n bs[i].x = b.y + b.x } }\n return [s, bs] }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}, {x: 4}, {x: 7, y: 1, w: 0}]\n s = 0\n for i in 0..3 { b = bs[i]\n s = s + b.x }\n b = bs[1]\n return [s, b.y] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n i = -0\n a = xs[i]\n xs[i] = 5\n j = 2\n xs[j - 3] = xs[i - 0]\n return [a, xs] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n n = 0 / 0\n return xs[n] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n n = 1e300\n xs[n] = 1 }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n n = -2 ^ 60\n t = xs[n] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n n = 2 ^ 53 + 1\n xs[n - 1] = xs[n] }\nresult = f()",
+        "fn f() { xs = [1, 2, 3]\n n = 1 / 0\n i = 0\n xs[i], xs[n] = xs[n], xs[i] }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2, z: 3}, {z: 4, x: 5, y: 6}]\n cs = bs\n r = bs[1]\n for i in 0..2 { bs[i].x = bs[i].x * 2 + 1\n bs[i].y = i * 10 + 1\n bs[i].z = r.x + i * 3 }\n return [bs, cs, r] }\nresult = f()",
+        "fn f() { bs = [{x: 1, z: 3}]\n i = 0\n bs[i].x = i + 7\n bs[i].y = i + 8\n bs[i].z = i + 9\n return bs }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}, 5]\n i = 1\n bs[i].x = i + 7\n bs[i].y = i + 8 }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}]\n i = 0\n s = \"a\"\n bs[i].x = i + 7\n bs[i].y = s + 1 }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}]\n i = 0\n s = \"a\"\n bs[i].x = i + 7\n bs[i].y = s\n return bs }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}]\n i = 0\n bs[i].x = i + 7\n bs[i].x = bs[i].x * 2\n bs[i - 1].y = i + 1\n bs[i - 1].x = 3\n return bs }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}]\n i = 1\n bs[i].x = i + 7\n bs[i].y = i + 8 }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}]\n i = 0.5\n bs[i].x = i + 7\n bs[i].y = i + 8 }\nresult = f()",
+        "fn f() { bs = {a: {x: 1, y: 2}}\n i = \"a\"\n bs[i].x = 7\n bs[i].y = 8\n return bs }\nresult = f()",
+        "fn f() { if false { bs = [{x: 1}] }\n i = 0\n bs[i].x = i + 7\n bs[i].y = i + 8 }\nresult = f()",
+        "fn f(v) { bs = [{x: 1, y: [2]}, 4]\n i = 0\n bs[i].x = bs[i + 1] * v + 1\n bs[i].y = v * v\n return bs[0].x + bs[0].y }\ng = grad(f)\nresult = [f(3), g(3)]",
+        "bs = [{x: 1, y: 2}]\ni = 0\nbs[i].x = i + 7\nbs[i].y = sqrt(bs[i].x + 9)\nsqrt = fn(x) 0\nbs[i].x = i + 7\nbs[i].y = sqrt(i)\nresult = bs",
+        "fn f() { p1 = [1, 2, 3]\n p = [0, 0, 0]\n a = p\n p = p1[:]\n p[0] = 9\n b = p\n p = p1[:]\n return [p, p1, a, b] }\nresult = f()",
+        "fn f() { p1 = [[1], \"s\", {a: 1}, nil, 2]\n p = [[0], 0, \"t\", {b: 2}, [5]]\n p = p1[:]\n p1[0][0] = 7\n p = p[:]\n return [p, p1] }\nresult = f()",
+        "fn f() { p1 = [1, 2, 3]\n p = [0, 0]\n p = p1[:]\n q = 5\n q = p1[:]\n s = \"abc\"\n p = s[:]\n return [p, q] }\nresult = f()",
+        "fn f() { p = [1]\n if false { p1 = [2] }\n p = p1[:] }\nresult = f()",
+        "fn f() { p = [1]\n p1 = 5\n p = p1[:] }\nresult = f()",
+        "g = [4, 5]\nfn f() { p = [0, 0]\n for i in 0..2 { p = g[:]\n p[i] = 0 }\n return [p, g] }\nresult = f()",
+        "fn f() { bs = [{x: 1, y: 2}, {x: [4], y: \"s\"}]\n b = bs[0]\n c = bs[1]\n bs[1].x[0] = 9\n return [b.x + b.y, c.x, c.y, bs] }\nresult = f()",
+    ]
+
+    func testItemMovesRangesAndRecordCopiesRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.movePrograms, stepLimit: 20_000)
+    }
+
     func testBenchmarkProgramsRunTheSameWithAndWithoutFastPaths() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("bench/programs")
