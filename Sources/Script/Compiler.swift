@@ -228,6 +228,7 @@ final class Compiler {
             // The base case of a recursion mostly returns a variable or a constant: read
             // without a closure call (`argumentRead` is the general `expr` without fast paths).
             let result = argumentRead(e)
+            if let inline = inlineTest(c, GuardUse(cond: cond, result: result, rest: rest))?.body { return inline }
             return { rt in try cond(rt) ? try result(rt) : try rest(rt) }
         }
         guard let last = stmts.last else { return { _ in .null } }
@@ -236,7 +237,9 @@ final class Compiler {
         switch last {
         case .expression(.ifExpr(let c, let a, let b, _)):
             let cond = condition(c), then = tailRead(a)
-            if let b {
+            if let inline = inlineTest(c, TailIfUse(cond: cond, then: then, other: b.map(tailRead)))?.body {
+                tail = inline
+            } else if let b {
                 let other = tailRead(b)
                 tail = { rt in try cond(rt) ? try then(rt) : try other(rt) }
             } else { tail = { rt in try cond(rt) ? try then(rt) : .null } }
@@ -283,7 +286,7 @@ final class Compiler {
             if case .ifExpr(let c, let a, let b, _) = e {
                 // An `if` as a statement: flows pass through without signals.
                 let cond = condition(c), then = block(a)
-                if let inline = inlineTest(c, IfUse(cond: cond, then: then, other: b.map(block))) { return inline }
+                if let inline = inlineTest(c, IfUse(cond: cond, then: then, other: b.map(block)))?.statement { return inline }
                 if let b {
                     let other = block(b)
                     return { rt in try cond(rt) ? try then(rt) : try other(rt) }
@@ -340,7 +343,7 @@ final class Compiler {
             return forLoop(names, iterable, body, pos)
         case .whileLoop(let c, let body, _):
             let cond = condition(c), run = block(body)
-            if let inline = inlineTest(c, WhileUse(cond: cond, run: run)) { return inline }
+            if let inline = inlineTest(c, WhileUse(cond: cond, run: run))?.statement { return inline }
             return { rt in
                 while try cond(rt) {
                     try rt.tick()
@@ -922,6 +925,14 @@ final class Compiler {
         }
 
         private func builtin(_ fn: Function, _ rt: Runtime) throws -> Value {
+            // `df(x)` of `df = grad(f)` at a number: gradient descent, Newton's method.
+            if direct, argc == 1, fn.isGrad {
+                let x = try a0(rt)
+                do {
+                    if case .number(let n) = x { return try unsafeDowncast(fn, to: GradFunction.self).derivative(at: n, rt, at: pos) }
+                    return try fn.call([x], named: [], rt, at: pos)
+                } catch { throw Compiler.trace(error, fn, location) }
+            }
             if direct, argc == 1, let d = fn.direct1 {
                 let x = try a0(rt)
                 do {

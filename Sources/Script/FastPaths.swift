@@ -450,7 +450,7 @@ extension Compiler {
     /// for each operator and each shape of operands (two variables, a variable and a constant,
     /// any number expressions). It only reads; when a side is not a number, the statement runs
     /// its general condition instead.
-    func inlineTest<U: TestUser>(_ e: Expr, _ user: U) -> Exec? {
+    func inlineTest<U: TestUser>(_ e: Expr, _ user: U) -> TestedCode? {
         guard Compiler.fastPaths, numberTrees, case .binary(let op, let a, let b, _) = e,
               let l = numberTree(a), let r = numberTree(b) else { return nil }
         switch op {
@@ -464,7 +464,7 @@ extension Compiler {
         }
     }
 
-    private func inlineTest<Op: CompareOp, U: TestUser>(_: Op.Type, _ l: NumberTree, _ r: NumberTree, _ user: U) -> Exec {
+    private func inlineTest<Op: CompareOp, U: TestUser>(_: Op.Type, _ l: NumberTree, _ r: NumberTree, _ user: U) -> TestedCode {
         switch (l, r) {
         case (.local(let a), .local(let b)): return user.use(SlotsTest<Op>(a: a, b: b))
         case (.local(let a), .constant(let c)): return user.use(SlotConstantTest<Op>(a: a, c: c))
@@ -1564,7 +1564,9 @@ extension Compiler {
         /// 0: a frame slot, 1: a constant, 2: any expression, 3: a global slot, 4: a number
         /// expression (`typed.number`, with `eval` its general path), 5 and 6: an item `xs[i]` of
         /// the list in variable `slot` (as `variableSlot` gives it) at the position in variable
-        /// `typed.index` (5) or at the number `constant` (6), with `eval` its general path.
+        /// `typed.index` (5) or at the number `constant` (6), with `eval` its general path; 7: a
+        /// variable's slot (as `variableSlot` gives it) plus the number `constant` (`n - 1`, `i + 1`: steps of a recursion,
+        /// neighbours in a list), with `eval` its general path.
         let kind: UInt8
         let slot: Int
         let constant: Value
@@ -1601,6 +1603,10 @@ extension Compiler {
         /// read keeps them short.
         @inline(never)
         func typedRead(_ rt: Runtime) throws -> Value {
+            // `x - c` is `x + (-c)` exactly in IEEE arithmetic, signed zeros included.
+            if kind == 7, case .some(.number(let d)) = Compiler.slot(rt, slot).pointee, case .number(let c) = constant {
+                return .number(d + c)
+            }
             if kind == 4 {
                 let d = typed.unsafelyUnwrapped.number(rt)
                 if !rt.notNumber { return .number(d) }
@@ -1619,6 +1625,11 @@ extension Compiler {
     func argumentRead(_ e: Expr?) -> ArgumentRead {
         guard let e else { return .general({ _ in .null }) }
         guard Compiler.fastPaths else { return .general(expr(e)) }
+        // A local plus or minus a constant (`f(n - 1)`, `xs[i + 1]`) is added where it is read.
+        if case .binary(let op, .name(let n, _), .number(let c, _), _) = e, op == "+" || op == "-",
+           let s = variableSlot(n) {
+            return ArgumentRead(kind: 7, slot: s, constant: .number(op == "+" ? c : -c), eval: expr(e))
+        }
         // A number expression (`x = b.vx - dx * cm`, `f(n * 2 + 1)`, `xs[i] = xs[i] + 1`) is
         // computed straight from here, one closure call less than through its `Eval`.
         if let (compute, general) = numberExpressionParts(e) {
@@ -1842,9 +1853,19 @@ struct OperandsTest<Op: CompareOp>: InlineTest {
     }
 }
 
-/// A statement built around an inline test.
+/// A statement (or a function body) built around an inline test.
 protocol TestUser {
-    func use<T: InlineTest>(_ test: T) -> Exec
+    func use<T: InlineTest>(_ test: T) -> TestedCode
+}
+
+/// What a `TestUser` builds. (A closure returned as a generic result would come back wrapped
+/// in conversion thunks, two calls more each time it runs.)
+enum TestedCode {
+    case statement(Exec)
+    case body(Eval)
+
+    var statement: Exec? { if case .statement(let e) = self { return e }; return nil }
+    var body: Eval? { if case .body(let e) = self { return e }; return nil }
 }
 
 /// `while test { body }`.
@@ -1852,9 +1873,9 @@ struct WhileUse: TestUser {
     let cond: (Runtime) throws -> Bool
     let run: Exec
 
-    func use<T: InlineTest>(_ test: T) -> Exec {
+    func use<T: InlineTest>(_ test: T) -> TestedCode {
         let cond = self.cond, run = self.run
-        return { rt in
+        return .statement { rt in
             while true {
                 var holds = test(rt)
                 if rt.notNumber { rt.notNumber = false; holds = try cond(rt) }
@@ -1876,16 +1897,56 @@ struct IfUse: TestUser {
     let then: Exec
     let other: Exec?
 
-    func use<T: InlineTest>(_ test: T) -> Exec {
+    func use<T: InlineTest>(_ test: T) -> TestedCode {
         let cond = self.cond, then = self.then
         guard let other else {
-            return { rt in
+            return .statement { rt in
                 var holds = test(rt)
                 if rt.notNumber { rt.notNumber = false; holds = try cond(rt) }
                 return holds ? try then(rt) : .normal
             }
         }
-        return { rt in
+        return .statement { rt in
+            var holds = test(rt)
+            if rt.notNumber { rt.notNumber = false; holds = try cond(rt) }
+            return holds ? try then(rt) : try other(rt)
+        }
+    }
+}
+
+/// A function body that starts with `if test { return v }` (the base case of a recursion,
+/// the early exit of a search): the test runs inside the body's own closure.
+struct GuardUse: TestUser {
+    let cond: (Runtime) throws -> Bool
+    let result: Compiler.ArgumentRead
+    let rest: Eval
+
+    func use<T: InlineTest>(_ test: T) -> TestedCode {
+        let cond = self.cond, result = self.result, rest = self.rest
+        return .body { rt in
+            var holds = test(rt)
+            if rt.notNumber { rt.notNumber = false; holds = try cond(rt) }
+            return holds ? try result(rt) : try rest(rt)
+        }
+    }
+}
+
+/// A function body's final `if test { a } else { b }`, whose branches give its value.
+struct TailIfUse: TestUser {
+    let cond: (Runtime) throws -> Bool
+    let then: Compiler.ArgumentRead
+    let other: Compiler.ArgumentRead?
+
+    func use<T: InlineTest>(_ test: T) -> TestedCode {
+        let cond = self.cond, then = self.then
+        guard let other else {
+            return .body { rt in
+                var holds = test(rt)
+                if rt.notNumber { rt.notNumber = false; holds = try cond(rt) }
+                return holds ? try then(rt) : .null
+            }
+        }
+        return .body { rt in
             var holds = test(rt)
             if rt.notNumber { rt.notNumber = false; holds = try cond(rt) }
             return holds ? try then(rt) : try other(rt)

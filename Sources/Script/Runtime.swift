@@ -123,7 +123,9 @@ final class Runtime {
     /// The first free slot.
     var sp: UnsafeMutablePointer<Value?>
     var cells = ContiguousArray<Cell>()
-    var upvalues = ContiguousArray<Cell>()
+    /// The captured variables of the running function (`UserFunction.upvalueBase`): entering
+    /// and leaving a closure swaps a pointer, with no reference counting.
+    var upvalues = UserFunction.noUpvalues
     var returnValue: Value = .null
     /// Set by a number expression compiled to doubles when one of its variables holds
     /// something else (see `Compiler.numberExpression`); the expression then runs the general way.
@@ -271,7 +273,7 @@ final class Runtime {
         sp = stackBase
         depth = 0
         cells = []
-        upvalues = []
+        upvalues = UserFunction.noUpvalues
     }
 
     /// Calls any function value with evaluated arguments.
@@ -334,9 +336,13 @@ final class Prototype {
 final class UserFunction: Function {
     let proto: Prototype
     let captured: ContiguousArray<Cell>
+    /// `captured` in memory of its own, which `rt.upvalues` points at while the function runs.
+    let upvalueBase: UnsafeMutablePointer<Cell>
     let hasCaptured: Bool
-    /// Neither cells nor captured variables: entering only switches frames.
-    let isPlain: Bool
+    /// Where functions that capture nothing point `rt.upvalues` (never read).
+    static let noUpvalues = UnsafeMutablePointer<Cell>.allocate(capacity: 1)
+    /// Whether closures capture some of its variables (cells to make on entry).
+    let hasCells: Bool
     /// The prototype's frame size, parameter count and body, kept here so that a call reads
     /// them with one load less.
     let frameSize: Int
@@ -347,25 +353,42 @@ final class UserFunction: Function {
         self.proto = proto
         self.captured = captured
         self.hasCaptured = !captured.isEmpty
-        self.isPlain = captured.isEmpty && !proto.hasCells
+        if captured.isEmpty {
+            upvalueBase = UserFunction.noUpvalues
+        } else {
+            let base = UnsafeMutablePointer<Cell>.allocate(capacity: captured.count)
+            captured.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
+            upvalueBase = base
+        }
+        self.hasCells = proto.hasCells
         self.frameSize = proto.frameSize
         self.paramCount = proto.paramCount
         self.body = proto.body
         super.init(name: proto.name, isUser: true)
     }
 
+    deinit {
+        if hasCaptured {
+            upvalueBase.deinitialize(count: captured.count)
+            upvalueBase.deallocate()
+        }
+    }
+
     /// Runs the body in a frame whose argument slots (`argc` of them, from `rt.sp`) are already filled.
     /// The caller has reserved the frame (rt.sp moved past it).
     @inline(__always)
     func enter(frame: UnsafeMutablePointer<Value?>, argc: Int, _ rt: Runtime) throws -> Value {
-        // Most functions take all their arguments and neither capture variables nor have
-        // variables captured: they only switch frames. The rest go through `enterFull`.
-        guard isPlain, argc == paramCount else { return try enterFull(frame: frame, argc: argc, rt) }
-        let savedBp = rt.bp
+        // Most functions take all their arguments and have no variables captured by closures:
+        // they only switch frames and captured variables (a pointer). The rest go through
+        // `enterFull`.
+        guard !hasCells, argc == paramCount else { return try enterFull(frame: frame, argc: argc, rt) }
+        let savedBp = rt.bp, savedUpvalues = rt.upvalues
         rt.bp = frame
+        rt.upvalues = upvalueBase
         rt.depth += 1
         defer {
             rt.bp = savedBp
+            rt.upvalues = savedUpvalues
             rt.depth -= 1
         }
         do {
@@ -382,19 +405,14 @@ final class UserFunction: Function {
         let savedBp = rt.bp
         rt.bp = frame
         rt.depth += 1
-        let hasCells = proto.hasCells
-        let hasUpvalues = hasCaptured
         var savedCells: ContiguousArray<Cell>?
-        var savedUpvalues: ContiguousArray<Cell>?
-        if hasUpvalues {
-            savedUpvalues = rt.upvalues
-            rt.upvalues = captured
-        }
+        let savedUpvalues = rt.upvalues
+        rt.upvalues = upvalueBase
         defer {
             rt.bp = savedBp
             rt.depth -= 1
             if let savedCells { rt.cells = savedCells }
-            if let savedUpvalues { rt.upvalues = savedUpvalues }
+            rt.upvalues = savedUpvalues
         }
         if argc < proto.paramCount {
             for i in argc..<proto.paramCount {
@@ -499,7 +517,7 @@ final class UserFunction: Function {
         let savedBp = rt.bp
         rt.bp = frame
         let savedUp = rt.upvalues
-        if !captured.isEmpty { rt.upvalues = captured }
+        rt.upvalues = upvalueBase
         do {
             defer { rt.bp = savedBp; rt.upvalues = savedUp }
             for i in 0..<slots.count where slots[i] == nil {
