@@ -1006,7 +1006,7 @@ extension Compiler {
         let b = expr(base), ie = expr(index)
         let general: Eval = { rt in
             let v = try b(rt)
-            return try Compiler.item(of: v, try ie(rt), location)
+            return try Compiler.item(of: v, try ie(rt), rt, location)
         }
         if let nested = nestedIndex(base, index, location, general: general) { return nested }
         guard case .name(let n, _) = base, let place = slotPlace(n) else { return general }
@@ -1032,7 +1032,7 @@ extension Compiler {
                 let i = try ix(rt)
                 if case .number(let n) = i, let item = Compiler.item(place.pointer(rt), n) { return item }
                 guard case .some(let v) = place.pointer(rt).pointee else { return try general(rt) }
-                return try Compiler.item(of: v, i, location)
+                return try Compiler.item(of: v, i, rt, location)
             }
         }
     }
@@ -1093,6 +1093,13 @@ extension Compiler {
         guard Double(i) == n else { return nil }
         let k = i < 0 ? i &+ count : i
         return UInt(bitPattern: k) < UInt(bitPattern: count) ? k : nil
+    }
+
+    /// `v[i]`, with a string's character read in O(1) when it is one byte per character.
+    @inline(__always)
+    static func item(of v: Value, _ i: Value, _ rt: Runtime, _ location: SourceLocation) throws -> Value {
+        if case .string(let s) = v, case .number(let n) = i, let c = rt.plainStrings.character(s, n) { return c }
+        return try item(of: v, i, location)
     }
 
     /// `v[i]` with one index: lists by position and records by key without an index array,

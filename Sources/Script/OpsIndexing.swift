@@ -74,8 +74,12 @@ extension Ops {
             }
             return .list(Array(stride(from: start, to: end, by: step)).map { items[$0] })
         case (.string(let str), .value(let i)):
-            let chars = Array(str)
-            return .string(String(chars[try position(i, count: chars.count)]))
+            // Walked to, not copied out: a string holds no array of its characters.
+            let k = try integer(i, "an index")
+            if k >= 0, let at = str.index(str.startIndex, offsetBy: k, limitedBy: str.endIndex), at < str.endIndex {
+                return .string(String(str[at]))
+            }
+            return .string(String(str[str.index(str.startIndex, offsetBy: try position(i, count: str.count))]))
         case (.string(let str), .slice(let a, let b, let s)):
             let chars = Array(str)
             return .string(String(try slicePositions(a, b, s, count: chars.count).map { chars[$0] }))

@@ -127,6 +127,8 @@ final class Runtime {
     /// and leaving a closure swaps a pointer, with no reference counting.
     var upvalues = UserFunction.noUpvalues
     var returnValue: Value = .null
+    /// Which long strings read by index are one byte per character (`s[i]` in O(1)).
+    let plainStrings = PlainStrings()
     /// Set by a number expression compiled to doubles when one of its variables holds
     /// something else (see `Compiler.numberExpression`); the expression then runs the general way.
     var notNumber = false

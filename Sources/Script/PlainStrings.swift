@@ -1,0 +1,53 @@
+/// `s[i]` of a string in O(1) when its characters are its bytes.
+///
+/// A Swift `String` finds its i-th character by walking from the start (characters are
+/// grapheme clusters of varying length), so `s[i]` in a loop over a string was O(n) per read
+/// and O(n²) in all: a dynamic program over two 300-letter strings took a second. A string of
+/// ASCII bytes other than the carriage return (which Swift joins with a following line feed
+/// into one character) has one character per byte, and its i-th character is its i-th byte.
+///
+/// Whether a string is such a string takes a scan of its bytes; this remembers the answer for
+/// the last few long strings read, by the address of their bytes, and keeps them alive so the
+/// address cannot be reused. Short strings are scanned each time.
+final class PlainStrings {
+    /// Strings up to this many bytes are scanned rather than remembered.
+    static let scanned = 64
+    private var kept: [String] = []
+    private var addresses: [UnsafeRawPointer] = []
+    private var plain: [Bool] = []
+    private var next = 0
+    /// Every ASCII character as a value, made once.
+    static let characters: [Value] = (0..<128).map { .string(String(UnicodeScalar(UInt8($0)))) }
+
+    /// The character at position `n` (negative from the end), or nil when the string is not
+    /// one byte per character or `n` is not a position in it (the general path then answers,
+    /// errors included).
+    @inline(__always)
+    func character(_ s: String, _ n: Double) -> Value? {
+        s.utf8.withContiguousStorageIfAvailable { bytes -> Value? in
+            guard let k = Compiler.position(n, count: bytes.count), isPlain(s, bytes) else { return nil }
+            return PlainStrings.characters[Int(bytes[k])]
+        } ?? nil
+    }
+
+    private func isPlain(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count > PlainStrings.scanned, let base = bytes.baseAddress else { return PlainStrings.scan(bytes) }
+        let address = UnsafeRawPointer(base)
+        for (i, a) in addresses.enumerated() where a == address { return plain[i] }
+        let answer = PlainStrings.scan(bytes)
+        if kept.count < 4 {
+            kept.append(s); addresses.append(address); plain.append(answer)
+        } else {
+            kept[next] = s; addresses[next] = address; plain[next] = answer
+            next = (next + 1) % 4
+        }
+        return answer
+    }
+
+    /// Whether every byte is ASCII and none is a carriage return.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var ok = true
+        for b in bytes { ok = ok && b < 0x80 && b != 0x0D }
+        return ok
+    }
+}
