@@ -219,10 +219,14 @@ extension Compiler {
     /// expression runs again the general way; it only reads variables and fields of records,
     /// so running it twice changes nothing.
     func numberExpression(_ compute: @escaping (Runtime) -> Double, general: @escaping Eval) -> Eval {
-        { rt in
-            let d = compute(rt)
-            if !rt.notNumber { return .number(d) }
-            rt.notNumber = false
+        let site = NumberSite()
+        return { rt in
+            if site.tries {
+                let d = compute(rt)
+                if !rt.notNumber { return .number(d) }
+                rt.notNumber = false
+                site.miss()
+            }
             return try general(rt)
         }
     }
@@ -531,11 +535,17 @@ extension Compiler {
         numberTrees = false
         let gx = expr(a), gy = expr(b)
         numberTrees = true
+        let site = NumberSite()
         return { rt in
-            let p = x(rt), q = y(rt)
-            if !rt.notNumber { return Op.test(p, q) }
-            rt.notNumber = false
-            return try apply(try gx(rt), try gy(rt))
+            if site.tries {
+                let p = x(rt), q = y(rt)
+                if !rt.notNumber { return Op.test(p, q) }
+                rt.notNumber = false
+                site.miss()
+            }
+            let l = try gx(rt), r = try gy(rt)
+            if let answer = Op.stringTest(l, r) { return answer }
+            return try apply(l, r)
         }
     }
 
@@ -1729,11 +1739,15 @@ protocol CompareOp: NumberOp {
     static func test(_ a: Double, _ b: Double) -> Bool
     /// The answer when one side is nil (`tree.left == nil`), as `Ops.binary` gives it.
     static func nilTest(_ l: Value, _ r: Value) -> Bool?
+    /// The answer for two strings when this operator has a rule for them here, as `Ops.binary`
+    /// gives it (`a[i] == b[j]` over strings).
+    static func stringTest(_ l: Value, _ r: Value) -> Bool?
 }
 
 extension CompareOp {
     static func value(_ a: Double, _ b: Double) -> Value { .bool(test(a, b)) }
     static func nilTest(_ l: Value, _ r: Value) -> Bool? { nil }
+    static func stringTest(_ l: Value, _ r: Value) -> Bool? { nil }
 
     /// Whether both sides are nil, when one is and the other carries no derivative.
     @inline(__always)
@@ -1810,11 +1824,19 @@ enum GreaterEqualOp: CompareOp {
 enum EqualOp: CompareOp {
     @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a == b }
     static func nilTest(_ l: Value, _ r: Value) -> Bool? { bothNil(l, r) }
+    static func stringTest(_ l: Value, _ r: Value) -> Bool? {
+        if case .string(let a) = l, case .string(let b) = r { return a == b }
+        return nil
+    }
 }
 
 enum NotEqualOp: CompareOp {
     @inline(__always) static func test(_ a: Double, _ b: Double) -> Bool { a != b }
     static func nilTest(_ l: Value, _ r: Value) -> Bool? { bothNil(l, r).map { !$0 } }
+    static func stringTest(_ l: Value, _ r: Value) -> Bool? {
+        if case .string(let a) = l, case .string(let b) = r { return a != b }
+        return nil
+    }
 }
 
 /// A comparison of numbers read inline (see `Compiler.inlineTest`): the answer, or
@@ -1873,6 +1895,19 @@ enum TestedCode {
 
     var statement: Exec? { if case .statement(let e) = self { return e }; return nil }
     var body: Eval? { if case .body(let e) = self { return e }; return nil }
+}
+
+/// Where a comparison or an expression tries numbers first: after `NumberSite.limit` times that
+/// an operand was not a number it goes the general way for good, so a comparison or a join of
+/// strings (`a[i] == b[j]`, `s + words[i]`) does not read its operands again after every
+/// failed try.
+final class NumberSite {
+    static let limit = 16
+    private var misses = 0
+
+    var tries: Bool { misses < NumberSite.limit }
+
+    func miss() { misses += 1 }
 }
 
 /// `while test { body }`.

@@ -391,6 +391,40 @@ final class FastPathTests: XCTestCase {
         assertSameBothWays(Self.movePrograms, stepLimit: 20_000)
     }
 
+    /// Guards and final `if`s of function bodies tested inline, `n - 1` arguments, closures
+    /// entered by pointer, calls of grad functions, characters of strings read by position
+    /// and comparisons that stop trying numbers.
+    static let callAndStringPrograms: [String] = [
+        "fn f(n) {\n if n < 2 { return n }\n return f(n - 1) + f(n - 2) }\nresult = [f(10), f(1.5), f(-3)]",
+        "fn f(n) {\n if n < 2 { return n }\n return 0 }\nresult = f(\"a\")",
+        "fn f(n) {\n if n < 2 { return n }\n return 0 }\nresult = [f(nil)]",
+        "fn f(x) { if x > 0 { x - 1 } else { x + 1 } }\nresult = [f(3), f(-3), f(0), f(\"s\")]",
+        "fn f(x) { if x == 0 { 1 } }\nresult = [f(0), f(1), f([1])]",
+        "fn g(x) { if x > 0 { return x * x }\n return -x }\nd = grad(g)\nresult = [d(2), d(-2), grad(fn(x) g(x - 1))(3)]",
+        "df = grad(fn(x) (x - 3)^2)\nx = 10\nfor i in 0..20 { x = x - 0.1 * df(x) }\nresult = [x, df(\"s\")]",
+        "df = 5\nresult = df(2)",
+        "fn f(a, b) = a - 1\nxs = [1, 2]\nresult = [f(2, 0), f(\"x\", 0)]",
+        "i = 3\nfn f(a) = a\nresult = [f(i - 1), f(i + 1.5), f(i - -1)]",
+        "fn make() { c = 0\n fn inc(by) { c = c + by\n fn inner() = c * 2\n return inner() }\n return inc }\nt = make()\nresult = [t(1), t(2), t(3)]",
+        "fn compose(f, g) = fn(x) f(g(x))\nh = compose(compose(fn(x) x + 1, fn(x) x * x), fn(x) x + 1)\nresult = map([1, 2, 3], h)",
+        "fn outer(n) { fn loop(i, acc) { if i > n { return acc }\n return loop(i + 1, acc + i) }\n return loop(1, 0) }\nresult = outer(50)",
+        "s = \"plain ascii text that is longer than sixty four bytes so it is remembered\"\nresult = [s[0], s[5], s[-1], s[-len(s)], s[len(s) - 1]]",
+        "s = \"h\u00e9llo w\u00f6rld, a longer string with accents to pass sixty-four bytes in all\"\nresult = [s[0], s[1], s[-1], s[20]]",
+        "s = \"a\r\nb and some more text to make it longer than sixty four bytes in all of it\"\nresult = [len(s), s[1], s[2], s[-1]]",
+        "s = \"short\"\nt = \"ab\r\ncd\"\nresult = [s[1], s[-1], t[1], t[2], s[9]]",
+        "s = \"plain ascii text that is longer than sixty four bytes so it is remembered\"\nresult = s[100]",
+        "s = \"abc\"\nresult = s[1.5]",
+        "a = \"acgtacgtacgt\"\nb = \"cgtacgtaacgg\"\nc = 0\nfor i in 1..13 { for j in 1..13 { if a[i - 1] == b[j - 1] { c = c + 1 } } }\nresult = c",
+        "xs = [1, 2, 3, \"a\", \"b\"] * 10\nc = 0\nfor i in 0..len(xs) { if xs[i] == xs[(i + 1) % 5] { c = c + 1 }\n if xs[i] != 2 { c = c + 10 } }\nresult = c",
+        "xs = [\"a\"] * 20 + [1, 2, 3]\nc = 0\nfor i in 0..len(xs) - 1 { if xs[i] < xs[i + 1] { c = c + 1 } }\nresult = c",
+        "xs = [\"a\"] * 20 + [1, 2, 3]\nc = 0\nfor i in 0..len(xs) - 1 { c = c + len(str(xs[i] + xs[i + 1])) }\nresult = c",
+        "parts = [\"re\", \"un\"]\ns = \"\"\nfor i in 0..30 { s = s + parts[i % 2] }\nn = 0\nfor i in 0..30 { n = n + parts.count + len(parts[i % 2]) }\nresult = [s, n]",
+    ]
+
+    func testCallAndStringPathsRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.callAndStringPrograms, stepLimit: 50_000)
+    }
+
     func testBenchmarkProgramsRunTheSameWithAndWithoutFastPaths() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("bench/programs")
