@@ -409,7 +409,7 @@ final class FastPathTests: XCTestCase {
         "fn compose(f, g) = fn(x) f(g(x))\nh = compose(compose(fn(x) x + 1, fn(x) x * x), fn(x) x + 1)\nresult = map([1, 2, 3], h)",
         "fn outer(n) { fn loop(i, acc) { if i > n { return acc }\n return loop(i + 1, acc + i) }\n return loop(1, 0) }\nresult = outer(50)",
         "s = \"plain ascii text that is longer than sixty four bytes so it is remembered\"\nresult = [s[0], s[5], s[-1], s[-len(s)], s[len(s) - 1]]",
-        "s = \"h\u00e9llo w\u00f6rld, a longer string with accents to pass sixty-four bytes in all\"\nresult = [s[0], s[1], s[-1], s[20]]",
+        "s = \"héllo wörld, a longer string with accents to pass sixty-four bytes in all\"\nresult = [s[0], s[1], s[-1], s[20]]",
         "s = \"a\r\nb and some more text to make it longer than sixty four bytes in all of it\"\nresult = [len(s), s[1], s[2], s[-1]]",
         "s = \"short\"\nt = \"ab\r\ncd\"\nresult = [s[1], s[-1], t[1], t[2], s[9]]",
         "s = \"plain ascii text that is longer than sixty four bytes so it is remembered\"\nresult = s[100]",
