@@ -165,7 +165,7 @@ extension Registry {
         r.direct("len", one: { v in
             switch v {
             case .list(let xs): return .number(Double(xs.count))
-            case .string(let s): return .number(Double(s.count))
+            case .string(let s): return .number(Double(PlainStrings.current?.count(s) ?? s.count))
             case .range(let r): return .number(Double(r.count))
             default: return nil
             }

@@ -81,6 +81,7 @@ extension Ops {
             }
             return .string(String(str[str.index(str.startIndex, offsetBy: try position(i, count: str.count))]))
         case (.string(let str), .slice(let a, let b, let s)):
+            if let plain = PlainStrings.current, let r = try plain.slice(str, a, b, s) { return r }
             let chars = Array(str)
             return .string(String(try slicePositions(a, b, s, count: chars.count).map { chars[$0] }))
         case (.range(let r), .value(let i)):

@@ -92,3 +92,43 @@ final class ValueUpdateTests: XCTestCase {
                        "a string repeated 1000000000 times is too large (the limit is 67108864 characters)")
     }
 }
+
+/// `s[i]`, `s[a:b:c]` and `len(s)` read bytes for strings of one byte per character
+/// (PlainStrings.swift): every answer must be the character-wise answer Swift gives.
+final class PlainStringTests: XCTestCase {
+    func testCharactersSlicesAndLengthsMatchCharacterWiseAnswers() throws {
+        let long = String(repeating: "abcdefghij", count: 10)
+        let strings = [
+            "", "a", "short", long, long + "\r\n" + long, "ab\r\ncd", long + "é" + long,
+            String(repeating: "héllo", count: 20),
+        ]
+        for s in strings {
+            let chars = Array(s)
+            let literal = s.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+            // Read twice: the second read of a long string comes from the memo.
+            for _ in 0..<2 {
+                XCTAssertEqual(try value("s = \"\(literal)\"\nlen(s)"), "\(chars.count)")
+                XCTAssertEqual(try value("s = \"\(literal)\"\ns.count"), "\(chars.count)")
+                for i in [0, 1, 5, chars.count - 1, -1, -chars.count] where i >= -chars.count && i < chars.count && !chars.isEmpty {
+                    let want = String(chars[i < 0 ? i + chars.count : i])
+                    let got = try runLines("s = \"\(literal)\"\nprint(s[\(i)] == \"\(want.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n"))\")")
+                    XCTAssertEqual(got, ["true"], "s[\(i)] of \(literal)")
+                }
+                for (a, b, c) in [(0, 3, 1), (2, 60, 1), (-5, 1000, 1), (50, 3, -2), (0, 200, 7)] {
+                    let n = chars.count
+                    func bound(_ v: Int, _ dflt: Int, _ step: Int) -> Int {
+                        let i = v < 0 ? v + n : v
+                        return step > 0 ? min(max(i, 0), n) : min(max(i, -1), n - 1)
+                    }
+                    let start = bound(a, 0, c), end = bound(b, n, c)
+                    let want = String(stride(from: start, to: end, by: c).map { chars[$0] })
+                    let got = try runLines("s = \"\(literal)\"\nt = s[\(a):\(b):\(c)]\nprint(len(t))")
+                    XCTAssertEqual(got, ["\(want.count)"], "s[\(a):\(b):\(c)] of \(literal)")
+                    let same = try runLines("s = \"\(literal)\"\nprint(s[\(a):\(b):\(c)] == \"\(want.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n"))\")")
+                    XCTAssertEqual(same, ["true"], "s[\(a):\(b):\(c)] of \(literal)")
+                }
+            }
+        }
+        XCTAssertTrue(failure("s = \"\(long)\"\ns[100]")?.message.contains("out of range") ?? false)
+    }
+}
