@@ -228,7 +228,7 @@ final class Compiler {
             // The base case of a recursion mostly returns a variable or a constant: read
             // without a closure call (`argumentRead` is the general `expr` without fast paths).
             let result = argumentRead(e)
-            if let inline = inlineTest(c, GuardUse(cond: cond, result: result, rest: rest))?.body { return inline }
+            if let inline = inlineTest(c, TailIfUse(cond: cond, then: result, other: .general(rest)))?.body { return inline }
             return { rt in try cond(rt) ? try result(rt) : try rest(rt) }
         }
         guard let last = stmts.last else { return { _ in .null } }

@@ -1956,24 +1956,10 @@ struct IfUse: TestUser {
     }
 }
 
-/// A function body that starts with `if test { return v }` (the base case of a recursion,
-/// the early exit of a search): the test runs inside the body's own closure.
-struct GuardUse: TestUser {
-    let cond: (Runtime) throws -> Bool
-    let result: Compiler.ArgumentRead
-    let rest: Eval
-
-    func use<T: InlineTest>(_ test: T) -> TestedCode {
-        let cond = self.cond, result = self.result, rest = self.rest
-        return .body { rt in
-            var holds = test(rt)
-            if rt.notNumber { rt.notNumber = false; holds = try cond(rt) }
-            return holds ? try result(rt) : try rest(rt)
-        }
-    }
-}
-
-/// A function body's final `if test { a } else { b }`, whose branches give its value.
+/// A function body's final `if test { a } else { b }`, whose branches give its value, or a
+/// body that starts with `if test { return a }` (the base case of a recursion, the early
+/// exit of a search), with the rest of the body as `b`: the test runs inside the body's own
+/// closure.
 struct TailIfUse: TestUser {
     let cond: (Runtime) throws -> Bool
     let then: Compiler.ArgumentRead
