@@ -224,11 +224,13 @@ final class Compiler {
         // `if c { return v }` first: a guard that returns directly, without flows.
         if stmts.count >= 2, case .expression(.ifExpr(let c, let then, nil, _)) = stmts[0],
            then.count == 1, case .returnValue(let e, _) = then[0] {
-            let cond = condition(c), rest = tailBlock(Array(stmts.dropFirst()))
+            // The rest is read like a branch of a final `if`: a rest of one `return z` reads
+            // `z` without a closure call.
+            let cond = condition(c), rest = tailRead(Array(stmts.dropFirst()))
             // The base case of a recursion mostly returns a variable or a constant: read
             // without a closure call (`argumentRead` is the general `expr` without fast paths).
             let result = argumentRead(e)
-            if let inline = inlineTest(c, TailIfUse(cond: cond, then: result, other: .general(rest)))?.body { return inline }
+            if let inline = inlineTest(c, TailIfUse(cond: cond, then: result, other: rest))?.body { return inline }
             return { rt in try cond(rt) ? try result(rt) : try rest(rt) }
         }
         guard let last = stmts.last else { return { _ in .null } }

@@ -1612,6 +1612,10 @@ extension Compiler {
             }
             if kind == 1 { return constant }
             if kind == 3, let v = rt.gp[slot] { return v }
+            // `x - c` is `x + (-c)` exactly in IEEE arithmetic, signed zeros included.
+            if kind == 7, case .some(.number(let d)) = Compiler.slot(rt, slot).pointee, case .number(let c) = constant {
+                return .number(d + c)
+            }
             if kind >= 4 { return try typedRead(rt) }
             return try eval(rt)
         }
@@ -1620,10 +1624,6 @@ extension Compiler {
         /// read keeps them short.
         @inline(never)
         func typedRead(_ rt: Runtime) throws -> Value {
-            // `x - c` is `x + (-c)` exactly in IEEE arithmetic, signed zeros included.
-            if kind == 7, case .some(.number(let d)) = Compiler.slot(rt, slot).pointee, case .number(let c) = constant {
-                return .number(d + c)
-            }
             if kind == 4 {
                 let d = typed.unsafelyUnwrapped.number(rt)
                 if !rt.notNumber { return .number(d) }
