@@ -792,14 +792,7 @@ final class Compiler {
         /// Any callee but a user function called without named arguments.
         @inline(__always) func other(_ fn: Function, _ rt: Runtime) throws -> Value {
             if direct && named.isEmpty {
-                if argc == 1, fn.isGrad {
-                    let g = unsafeDowncast(fn, to: GradFunction.self)
-                    let x = try a0(rt)
-                    do {
-                        if case .number(let n) = x { return try g.derivative(at: n, rt, at: pos) }
-                        return try g.call([x], named: [], rt, at: pos)
-                    } catch { throw Compiler.trace(error, fn, location) }
-                }
+                if argc == 1, fn.isGrad { return try Compiler.gradCall(fn, try a0(rt), rt, pos, location) }
                 if let b = Compiler.direct(fn, argc) {
                     if argc == 1 {
                         let x = try a0(rt)
@@ -927,14 +920,7 @@ final class Compiler {
         }
 
         private func builtin(_ fn: Function, _ rt: Runtime) throws -> Value {
-            // `df(x)` of `df = grad(f)` at a number: gradient descent, Newton's method.
-            if direct, argc == 1, fn.isGrad {
-                let x = try a0(rt)
-                do {
-                    if case .number(let n) = x { return try unsafeDowncast(fn, to: GradFunction.self).derivative(at: n, rt, at: pos) }
-                    return try fn.call([x], named: [], rt, at: pos)
-                } catch { throw Compiler.trace(error, fn, location) }
-            }
+            if direct, argc == 1, fn.isGrad { return try Compiler.gradCall(fn, try a0(rt), rt, pos, location) }
             if direct, argc == 1, let d = fn.direct1 {
                 let x = try a0(rt)
                 do {
@@ -951,6 +937,16 @@ final class Compiler {
             }
             return try anyCallee(rt)
         }
+    }
+
+    /// `df(x)` of `df = grad(f)` with one argument: at a number, straight to the derivative
+    /// (gradient descent, Newton's method), else the general call.
+    static func gradCall(_ fn: Function, _ x: Value, _ rt: Runtime, _ pos: Pos, _ location: SourceLocation) throws -> Value {
+        let g = unsafeDowncast(fn, to: GradFunction.self)
+        do {
+            if case .number(let n) = x { return try g.derivative(at: n, rt, at: pos) }
+            return try g.call([x], named: [], rt, at: pos)
+        } catch { throw Compiler.trace(error, fn, location) }
     }
 
     /// Adds a stack line when an error leaves a user function; positions errors from builtins at the call.

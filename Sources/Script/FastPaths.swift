@@ -1581,9 +1581,9 @@ extension Compiler {
         /// 0: a frame slot, 1: a constant, 2: any expression, 3: a global slot, 4: a number
         /// expression (`typed.number`, with `eval` its general path), 5 and 6: an item `xs[i]` of
         /// the list in variable `slot` (as `variableSlot` gives it) at the position in variable
-        /// `typed.index` (5) or at the number `constant` (6), with `eval` its general path; 7: a
-        /// variable's slot (as `variableSlot` gives it) plus the number `constant` (`n - 1`, `i + 1`: steps of a recursion,
-        /// neighbours in a list), with `eval` its general path.
+        /// `typed.index` (5) or at the number `constant` (6), with `eval` its general path; 7: the
+        /// variable in `slot` (as `variableSlot` gives it) plus the number `constant` (`n - 1`,
+        /// `i + 1`: steps of a recursion, neighbours in a list), with `eval` its general path.
         let kind: UInt8
         let slot: Int
         let constant: Value
@@ -1642,7 +1642,7 @@ extension Compiler {
     func argumentRead(_ e: Expr?) -> ArgumentRead {
         guard let e else { return .general({ _ in .null }) }
         guard Compiler.fastPaths else { return .general(expr(e)) }
-        // A local plus or minus a constant (`f(n - 1)`, `xs[i + 1]`) is added where it is read.
+        // A variable plus or minus a constant (`f(n - 1)`, `x = i + 1`) is added where it is read.
         if case .binary(let op, .name(let n, _), .number(let c, _), _) = e, op == "+" || op == "-",
            let s = variableSlot(n) {
             return ArgumentRead(kind: 7, slot: s, constant: .number(op == "+" ? c : -c), eval: expr(e))

@@ -4,9 +4,9 @@
 /// A Swift `String` finds its i-th character by walking from the start (characters are
 /// grapheme clusters of varying length), so `s[i]` in a loop over a string was O(n) per read
 /// and O(n²) in all: a dynamic program over two 300-letter strings took a second (and `len(s)`
-/// of a million-letter string 2 ms). A string of
-/// ASCII bytes other than the carriage return (which Swift joins with a following line feed
-/// into one character) has one character per byte, and its i-th character is its i-th byte.
+/// of a million-letter string 2 ms). A string of ASCII bytes other than the carriage return
+/// (which Swift joins with a following line feed into one character) has one character per
+/// byte, and its i-th character is its i-th byte.
 ///
 /// Whether a string is such a string takes a scan of its bytes; this remembers the answer for
 /// the last few long strings read, by the address of their bytes, and keeps them alive so the
@@ -14,9 +14,8 @@
 final class PlainStrings {
     /// Strings up to this many bytes are scanned rather than remembered.
     static let scanned = 64
-    private var kept: [String] = []
-    private var addresses: [UnsafeRawPointer] = []
-    private var plain: [Bool] = []
+    /// The strings remembered (kept alive), where their bytes are, and the answer.
+    private var seen: [(string: String, address: UnsafeRawPointer, plain: Bool)] = []
     private var next = 0
     /// Every ASCII character as a value, made once.
     static let characters: [Value] = (0..<128).map { .string(String(UnicodeScalar(UInt8($0)))) }
@@ -35,10 +34,8 @@ final class PlainStrings {
     /// The number of characters, in O(1) for a long string seen before that is one byte per
     /// character (Swift counts characters by walking the whole string).
     func count(_ s: String) -> Int {
-        if let n = s.utf8.withContiguousStorageIfAvailable({ bytes -> Int? in isPlain(s, bytes) ? bytes.count : nil }), let n {
-            return n
-        }
-        return s.count
+        let bytes = s.utf8.withContiguousStorageIfAvailable { bytes -> Int? in isPlain(s, bytes) ? bytes.count : nil } ?? nil
+        return bytes ?? s.count
     }
 
     /// `s[a:b:step]` taken from the bytes of a string that is one byte per character, or nil.
@@ -59,12 +56,12 @@ final class PlainStrings {
     private func isPlain(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count > PlainStrings.scanned, let base = bytes.baseAddress else { return PlainStrings.scan(bytes) }
         let address = UnsafeRawPointer(base)
-        for (i, a) in addresses.enumerated() where a == address { return plain[i] }
+        if let entry = seen.first(where: { $0.address == address }) { return entry.plain }
         let answer = PlainStrings.scan(bytes)
-        if kept.count < 4 {
-            kept.append(s); addresses.append(address); plain.append(answer)
+        if seen.count < 4 {
+            seen.append((s, address, answer))
         } else {
-            kept[next] = s; addresses[next] = address; plain[next] = answer
+            seen[next] = (s, address, answer)
             next = (next + 1) % 4
         }
         return answer

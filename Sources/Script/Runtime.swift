@@ -337,10 +337,10 @@ final class Prototype {
 /// A function written in ainb: its prototype and the variables it captured.
 final class UserFunction: Function {
     let proto: Prototype
-    let captured: ContiguousArray<Cell>
-    /// `captured` in memory of its own, which `rt.upvalues` points at while the function runs.
+    /// The captured variables, in memory of their own, which `rt.upvalues` points at while
+    /// the function runs.
     let upvalueBase: UnsafeMutablePointer<Cell>
-    let hasCaptured: Bool
+    let capturedCount: Int
     /// Where functions that capture nothing point `rt.upvalues` (never read).
     static let noUpvalues = UnsafeMutablePointer<Cell>.allocate(capacity: 1)
     /// Whether closures capture some of its variables (cells to make on entry).
@@ -353,8 +353,7 @@ final class UserFunction: Function {
 
     init(proto: Prototype, captured: ContiguousArray<Cell>) {
         self.proto = proto
-        self.captured = captured
-        self.hasCaptured = !captured.isEmpty
+        capturedCount = captured.count
         if captured.isEmpty {
             upvalueBase = UserFunction.noUpvalues
         } else {
@@ -370,8 +369,8 @@ final class UserFunction: Function {
     }
 
     deinit {
-        if hasCaptured {
-            upvalueBase.deinitialize(count: captured.count)
+        if capturedCount > 0 {
+            upvalueBase.deinitialize(count: capturedCount)
             upvalueBase.deallocate()
         }
     }
