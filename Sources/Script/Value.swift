@@ -86,14 +86,26 @@ public struct Record {
     /// for. Two strings whose first bytes are different ASCII characters are never equal:
     /// an ASCII character is its own canonical decomposition, and starts it. So those are
     /// told apart by one byte, and only the rest go to `==`.
+    ///
+    /// Most lookups find a key made from the same string (the variable that stored a count
+    /// looks it up again, a literal's key is read by the same literal): such a key has the
+    /// same two words as the one looked for, which is what String's `==` checks first, so one
+    /// pass compares words before any string is compared.
     @inline(__always)
     public func index(of key: String) -> Int? {
+        let words = Record.words(key)
+        if let i = keys.firstIndex(where: { Record.words($0) == words }) { return i }
         guard !key.isEmpty, case let first = Record.firstByte(key), first < 0x80 else { return keys.firstIndex(of: key) }
         return keys.firstIndex { k in
             if !k.isEmpty, case let b = Record.firstByte(k), b != first, b < 0x80 { return false }
             return k == key
         }
     }
+
+    /// The two words a String is made of: equal words are equal strings (a small string is its
+    /// bytes; a large one shares its storage).
+    @inline(__always)
+    private static func words(_ s: String) -> (UInt64, UInt64) { unsafeBitCast(s, to: (UInt64, UInt64).self) }
 
     /// The first UTF-8 byte of a string that is not empty.
     @inline(__always)
