@@ -216,7 +216,9 @@ final class Runtime {
     }
 
     deinit {
-        stackBase.deinitialize(count: stackSize)
+        // Slots at and above `sp` hold nil (frames are emptied when freed, `unwindAll` empties
+        // the rest): destroying all of them one by one took longer than most cells run.
+        stackBase.deinitialize(count: sp - stackBase)
         stackBase.deallocate()
     }
 

@@ -18,10 +18,15 @@ struct Palette {
     static var standardError: Palette { Palette(enabled: colorAllowed(fd: 2)) }
 
     /// Whether colour may be written to file descriptor `fd`.
-    static func colorAllowed(fd: Int32, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    /// Reads the two variables it needs, not the whole environment: `ainb run` asks once per cell.
+    static func colorAllowed(fd: Int32, environment: [String: String]? = nil) -> Bool {
         if disabledByFlag || !isTerminal(fd) { return false }
-        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
-        return environment["TERM"] != "dumb"
+        func variable(_ name: String) -> String? {
+            if let environment { return environment[name] }
+            return getenv(name).map { String(cString: $0) }
+        }
+        if let noColor = variable("NO_COLOR"), !noColor.isEmpty { return false }
+        return variable("TERM") != "dumb"
     }
 
     private func paint(_ code: String, _ text: String) -> String {
