@@ -317,6 +317,7 @@ extension Compiler {
     @inline(__always)
     static func readList<R>(_ slot: UnsafeMutablePointer<Value?>, _ body: ([Value]) -> R?) -> R? {
         guard case .some(.list) = slot.pointee else { return nil }
+        if inPlace { return inPlaceList(slot) { body($0.pointee) } }
         var taken = slot.move().unsafelyUnwrapped
         let items = taken.takeList().unsafelyUnwrapped
         defer { slot.initialize(to: .list(items)) }
@@ -497,6 +498,63 @@ extension Compiler {
 
     private func compare<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
                                         _ apply: @escaping (Value, Value) throws -> Bool) -> (Runtime) throws -> Bool {
+        let test = comparison(Op.self, a, b, apply)
+        return letterComparison(Op.self, a, b, otherwise: test) ?? test
+    }
+
+    /// `a[i] == b[j]`, `s[k] != " "`, `w[0] < "n"`: letters of strings read by position and
+    /// compared (string algorithms: edit distances, common subsequences, palindromes, parsing
+    /// a line letter by letter). When both strings are one byte per character the letters are
+    /// their bytes, and two one-letter ASCII strings compare as their bytes do, so neither
+    /// letter is made into a string. Anything else (a list, a position outside the string, a
+    /// letter beyond ASCII) takes the general test, which only reads; after `NumberSite.limit`
+    /// such misses (lists compared item by item) the site takes it for good.
+    private func letterComparison<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
+                                                 otherwise general: @escaping (Runtime) throws -> Bool) -> ((Runtime) throws -> Bool)? {
+        guard Compiler.fastPaths, let x = letterRead(a), let y = letterRead(b), x.reads || y.reads else { return nil }
+        let site = NumberSite()
+        return { rt in
+            if site.tries {
+                let p = x.byte(rt), q = y.byte(rt)
+                if p >= 0, q >= 0 { return Op.test(p, q) }
+                site.miss()
+            }
+            return try general(rt)
+        }
+    }
+
+    /// A letter for `letterComparison`: an item of a variable at a position that only reads,
+    /// or a string literal of one ASCII letter.
+    struct LetterRead {
+        /// The letter's byte, or -1 when it is not a letter of a plain string.
+        let byte: (Runtime) -> Double
+        let reads: Bool
+    }
+
+    func letterRead(_ e: Expr) -> LetterRead? {
+        switch e {
+        case .string(let segments, _):
+            guard segments.count == 1, case .text(let text) = segments[0], text.utf8.count == 1, let b = text.utf8.first, b < 0x80, b != 0x0D else { return nil }
+            let d = Double(b)
+            return LetterRead(byte: { _ in d }, reads: false)
+        case .index(.name(let n, _), let comps, _):
+            guard comps.count == 1, case .index(let ie) = comps[0], let s = variableSlot(n),
+                  let tree = numberTree(ie) else { return nil }
+            let position = numberEval(tree)
+            return LetterRead(byte: { rt in
+                let d = position(rt)
+                if rt.notNumber { rt.notNumber = false; return -1 }
+                guard case .some(.string(let text)) = Compiler.slot(rt, s).pointee,
+                      let b = rt.plainStrings.byte(text, d) else { return -1 }
+                return Double(b)
+            }, reads: true)
+        default:
+            return nil
+        }
+    }
+
+    private func comparison<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
+                                           _ apply: @escaping (Value, Value) throws -> Bool) -> (Runtime) throws -> Bool {
         if let test = nilComparison(Op.self, a, b, apply) { return test }
         if let test = numberComparison(Op.self, a, b, apply) { return test }
         let l = operand(a), r = operand(b)
@@ -1025,7 +1083,10 @@ extension Compiler {
         switch operand(index) {
         case .local(let t, _):
             return { rt in
-                if case .some(.number(let n)) = Compiler.slot(rt, t).pointee, let v = Compiler.item(place.pointer(rt), n) { return v }
+                if case .some(.number(let n)) = Compiler.slot(rt, t).pointee {
+                    if let v = Compiler.item(place.pointer(rt), n) { return v }
+                    if let c = Compiler.character(place.pointer(rt), n, rt) { return c }
+                }
                 if let v = Compiler.entry(place.pointer(rt), Compiler.slot(rt, t)) { return v }
                 return try general(rt)
             }
@@ -1040,7 +1101,10 @@ extension Compiler {
             return { rt in
                 guard case .some = place.pointer(rt).pointee else { return try general(rt) }
                 let i = try ix(rt)
-                if case .number(let n) = i, let item = Compiler.item(place.pointer(rt), n) { return item }
+                if case .number(let n) = i {
+                    if let item = Compiler.item(place.pointer(rt), n) { return item }
+                    if let c = Compiler.character(place.pointer(rt), n, rt) { return c }
+                }
                 guard case .some(let v) = place.pointer(rt).pointee else { return try general(rt) }
                 return try Compiler.item(of: v, i, rt, location)
             }
@@ -1069,6 +1133,15 @@ extension Compiler {
             let row = try Compiler.item(of: place.pointer(rt).pointee.unsafelyUnwrapped, i, outerLocation)
             return try Compiler.item(of: row, j, location)
         }
+    }
+
+    /// Character `n` of the string in `slot` when the string is one byte per character
+    /// (strings read by position: comparisons of letters, parsing, dynamic programs over
+    /// text); nil for anything else, which the general path then answers.
+    @inline(__always)
+    static func character(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ rt: Runtime) -> Value? {
+        guard case .some(.string(let s)) = slot.pointee else { return nil }
+        return rt.plainStrings.character(s, n)
     }
 
     /// Whether the slot holds a list with a list at position `n`.
@@ -1631,10 +1704,16 @@ extension Compiler {
             }
             if kind == 5 {
                 let i = Compiler.slot(rt, typed.unsafelyUnwrapped.index)
-                if case .some(.number(let n)) = i.pointee, let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
+                if case .some(.number(let n)) = i.pointee {
+                    if let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
+                    if let c = Compiler.character(Compiler.slot(rt, slot), n, rt) { return c }
+                }
                 if let v = Compiler.entry(Compiler.slot(rt, slot), i) { return v }
             }
-            if kind == 6, case .number(let n) = constant, let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
+            if kind == 6, case .number(let n) = constant {
+                if let v = Compiler.item(Compiler.slot(rt, slot), n) { return v }
+                if let c = Compiler.character(Compiler.slot(rt, slot), n, rt) { return c }
+            }
             return try eval(rt)
         }
     }

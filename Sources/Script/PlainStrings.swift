@@ -25,9 +25,15 @@ final class PlainStrings {
     /// errors included).
     @inline(__always)
     func character(_ s: String, _ n: Double) -> Value? {
-        s.utf8.withContiguousStorageIfAvailable { bytes -> Value? in
+        byte(s, n).map { PlainStrings.characters[Int($0)] }
+    }
+
+    /// The byte of the character at position `n`, under the same conditions as `character`.
+    @inline(__always)
+    func byte(_ s: String, _ n: Double) -> UInt8? {
+        s.utf8.withContiguousStorageIfAvailable { bytes -> UInt8? in
             guard let k = Compiler.position(n, count: bytes.count), isPlain(s, bytes) else { return nil }
-            return PlainStrings.characters[Int(bytes[k])]
+            return bytes[k]
         } ?? nil
     }
 

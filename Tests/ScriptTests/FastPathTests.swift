@@ -425,6 +425,28 @@ final class FastPathTests: XCTestCase {
         assertSameBothWays(Self.callAndStringPrograms, stepLimit: 50_000)
     }
 
+    /// Letters of strings compared by position (`Compiler.letterComparison`): long and short,
+    /// plain and not, literals on either side, every operator, positions outside the string,
+    /// fractions, lists in the same places, and a site that gives up after many lists.
+    static let letterPrograms: [String] = [
+        "a = \"acgtacgtacgtacgtacgtacgtacgtacgtacgtacgtacgtacgtacgtacgtacgtacgtacgtacgt\"\nb = \"cgtacgtaacggcgtacgtaacggcgtacgtaacggcgtacgtaacggcgtacgtaacggcgtacgtaacgg\"\nc = 0\nfor i in 1..len(a) + 1 { for j in 1..len(b) + 1 { if a[i - 1] == b[j - 1] { c = c + 1 } } }\nresult = c",
+        "fn lcs(a, b) {\n t = []\n for i in 0..len(a) + 1 { t = append(t, [0] * (len(b) + 1)) }\n for i in 1..len(a) + 1 { for j in 1..len(b) + 1 {\n if a[i - 1] == b[j - 1] { t[i][j] = t[i - 1][j - 1] + 1 } else if t[i - 1][j] >= t[i][j - 1] { t[i][j] = t[i - 1][j] } else { t[i][j] = t[i][j - 1] } } }\n return t[len(a)][len(b)] }\nresult = [lcs(\"abcbdab\", \"bdcaba\"), lcs(\"\", \"ab\")]",
+        "s = \"the quick brown fox jumps over the lazy dog\"\nwords = 1\nlow = 0\nfor i in 0..len(s) { if s[i] == \" \" { words = words + 1 }\n if s[i] < \"n\" { low = low + 1 }\n if \"o\" == s[i] { low = low + 100 } }\nresult = [words, low]",
+        "s = \"abcxyz\"\nt = \"bbcxzz\"\nr = []\nfor i in 0..6 { r = append(r, [s[i] < t[i], s[i] <= t[i], s[i] > t[i], s[i] >= t[i], s[i] != t[i], s[-1 - i] == t[-1 - i]]) }\nresult = r",
+        "s = \"héllo wörld, a longer string with accents to pass sixty-four bytes in all\"\nt = \"hello world, a longer string with accents to pass sixty-four bytes in all\"\nr = []\nfor i in 0..6 { r = append(r, [s[i] == t[i], s[i] == \"é\", s[i] < t[i]]) }\nresult = r",
+        "s = \"a\r\nb c\"\nt = \"a\nb c\"\nr = []\nfor i in 0..4 { r = append(r, [s[i] == t[i], s[i] == \"b\"]) }\nresult = r",
+        "xs = [97, 98, \"a\", \"b\"]\ns = \"abab\"\nr = []\nfor i in 0..4 { r = append(r, [xs[i] == s[i], s[i] == xs[i], xs[i] != s[i]]) }\nresult = r",
+        "s = \"abc\"\nt = \"abd\"\nr = 0\nfor i in 0..3 { if s[i] == t[i + 5] { r = r + 1 } }\nresult = r",
+        "s = \"abc\"\nresult = s[0.5] == \"a\"",
+        "s = \"abc\"\nresult = s[0] < 1",
+        "rows = [[1, 2], [3, 4]] * 10\nc = 0\nfor i in 0..len(rows) - 1 { if rows[i] == rows[i + 1] { c = c + 1 } }\nw = \"mississippi river\"\nfor i in 0..len(w) - 1 { if w[i] == w[i + 1] { c = c + 100 } }\nresult = c",
+        "fn f(s, k) = s[k] == s[-1 - k]\nresult = [f(\"racecar\", 0), f(\"racecar\", 2), f(\"abca\", 1), f(\"x\", 0)]",
+    ]
+
+    func testLetterComparisonsRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.letterPrograms, stepLimit: 50_000)
+    }
+
     func testBenchmarkProgramsRunTheSameWithAndWithoutFastPaths() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("bench/programs")
