@@ -11,6 +11,9 @@ final class Compiler {
     private var inDefaults = false
     /// False while compiling the general fallback of a number expression.
     var numberTrees = true
+    /// Set while compiling a number expression that may read a record used as a dictionary
+    /// (`counts[w] + 1`): its item reads at a variable's key then try the record's entry.
+    var entryReads = false
     /// Locals of the function being compiled kept field by field (SplitRecords.swift).
     var splits: [String: SplitRecord] = [:]
 

@@ -372,6 +372,12 @@ extension Compiler {
         case .constant(let c): return { _ in c }
         case .local(let s): return { rt in Compiler.number(rt, s) }
         case .field(let s, let cache): return { rt in Compiler.numberField(rt, s, cache) }
+        case .item(let s, .local(let a)) where entryReads:
+            // `xs[i]`, and `counts[w]` of a record used as a dictionary with the key in a variable.
+            return { rt in
+                if case .some(.number(let n)) = Compiler.slot(rt, a).pointee { return Compiler.numberItem(rt, s, n) }
+                return Compiler.numberEntry(rt, s, a)
+            }
         case .item(let s, let index):
             let i = numberOperand(index)
             if let (a, c) = i.slotOffset { return { rt in Compiler.numberItem(rt, s, Compiler.number(rt, a) + c) } }
@@ -824,6 +830,7 @@ extension Compiler {
             let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
             if case .number(let n) = i, Compiler.storeItem(slot, n, v) { return .normal }
+            if case .string(let key) = i, Compiler.storeEntry(slot, key, v) { return .normal }
             // Moved out (no reference counting): the list's buffer is unique while it changes.
             var container = slot.move().unsafelyUnwrapped
             defer { slot.initialize(to: container) }
@@ -839,6 +846,24 @@ extension Compiler {
         guard let k = pureIndex(ie) else { return general }
         if let number = storedNumber(value) {
             let compute = number.eval
+            if case .name = ie, case .local(let t, _) = operand(ie) {
+                // `counts[w] = counts[w] + 1`: a record used as a dictionary with the key in a
+                // variable (word counts, tallies by name), tried when the list's way fails.
+                entryReads = true
+                let entryCompute = numberEval(numberTree(value).unsafelyUnwrapped)
+                entryReads = false
+                return { rt in
+                    let d = compute(rt), n = k(rt)
+                    if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(d)) { return .normal }
+                    rt.notNumber = false
+                    if case .some(.string(let key)) = Compiler.slot(rt, t).pointee {
+                        let e = entryCompute(rt)
+                        if !rt.notNumber, Compiler.storeEntry(place.pointer(rt), key, .number(e)) { return .normal }
+                        rt.notNumber = false
+                    }
+                    return try general(rt)
+                }
+            }
             return { rt in
                 let d = compute(rt), n = k(rt)
                 if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(d)) { return .normal }
@@ -1307,6 +1332,27 @@ extension Compiler {
     @inline(__always)
     static func item(_ slot: UnsafeMutablePointer<Value?>, _ n: Double) -> Value? {
         readList(slot) { items in position(n, count: items.count).map { Compiler.element(items, $0) } }
+    }
+
+    /// Stores `v` at `key` of the record used as a dictionary (`counts[w] = ...`) in `slot`,
+    /// where it lies (its values made unique first, as value semantics require); false when
+    /// the slot holds no record or the record has no such key yet (the general path adds it).
+    static func storeEntry(_ slot: UnsafeMutablePointer<Value?>, _ key: String, _ v: Value) -> Bool {
+        guard inPlace, case .some(.record) = slot.pointee else { return false }
+        return inPlaceRecord(slot) { r in
+            guard let i = r.pointee.index(of: key) else { return false }
+            r.pointee.values.withUnsafeMutableBufferPointer { values in assign(item: values.baseAddress.unsafelyUnwrapped + i, v) }
+            return true
+        }
+    }
+
+    /// The number at the key the variable in slot `k` holds, of the record used as a dictionary
+    /// in slot `s`, read without copying the record; 0 with `rt.notNumber` set for anything else.
+    @inline(__always)
+    static func numberEntry(_ rt: Runtime, _ s: Int, _ k: Int) -> Double {
+        if case .some(.number(let d)) = entry(Compiler.slot(rt, s), Compiler.slot(rt, k)) { return d }
+        rt.notNumber = true
+        return 0
     }
 
     /// The value at the key the variable in `key` holds, of the record (used as a dictionary:

@@ -443,6 +443,24 @@ final class FastPathTests: XCTestCase {
         "fn f(s, k) = s[k] == s[-1 - k]\nresult = [f(\"racecar\", 0), f(\"racecar\", 2), f(\"abca\", 1), f(\"x\", 0)]",
     ]
 
+    /// Records used as dictionaries, updated at a key in a variable (`counts[w] = counts[w] + 1`):
+    /// new keys, shared records, values that are not numbers, lists at the same sites.
+    static let entryPrograms: [String] = [
+        "words = [\"a\", \"bb\", \"a\", \"c\", \"bb\", \"a\"]\ncounts = {}\nfor w in words { if contains(counts, w) { counts[w] = counts[w] + 1 } else { counts[w] = 1 } }\nresult = counts",
+        "fn tally(words) { counts = {}\n for w in words { if contains(counts, w) { counts[w] = counts[w] * 2 + 1 } else { counts[w] = 1 } }\n return counts }\nresult = tally([\"x\", \"y\", \"x\", \"x\", \"z\", \"y\"])",
+        "counts = {a: 1, b: 2}\nkept = counts\nfor w in [\"a\", \"b\", \"a\"] { counts[w] = counts[w] + 10 }\nresult = [counts, kept]",
+        "fn f() { counts = {a: 1, b: 2}\n kept = counts\n for w in [\"a\", \"b\", \"a\"] { counts[w] = counts[w] + 10 }\n return [counts, kept] }\nresult = f()",
+        "names = {a: \"x\", b: 2}\nfor k in [\"a\", \"b\"] { names[k] = names[k] + 1 }\nresult = names",
+        "counts = {a: 1}\nfor w in [\"a\", \"zz\"] { counts[w] = counts[w] + 1 }\nresult = counts",
+        "xs = [1, 2, 3]\nks = [0, 2, \"a\"]\nfor k in ks { xs[k] = xs[k] + 1 }\nresult = xs",
+        "r = {a: 1}\nk = \"a\"\nfor i in 0..20 { r[k] = r[k] + i }\nxs = [5, 6]\nk = 1\nfor i in 0..3 { xs[k] = xs[k] * 2 }\nresult = [r, xs]",
+        "r = {a: nil}\nk = \"a\"\nr[k] = r[k] + 1\nresult = r",
+    ]
+
+    func testDictionaryUpdatesRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.entryPrograms, stepLimit: 50_000)
+    }
+
     func testLetterComparisonsRunTheSameWithAndWithoutFastPaths() {
         assertSameBothWays(Self.letterPrograms, stepLimit: 50_000)
     }
