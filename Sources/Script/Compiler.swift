@@ -779,9 +779,8 @@ final class Compiler {
         let positional = ContiguousArray(reads.map { CompiledArgument(eval: $0.eval) })
         let named = args.compactMap { a in a.name.map { ($0, expr(a.value)) } }
         let argc = positional.count
-        let none = argumentRead(nil)
-        let a0 = argc > 0 ? reads[0] : none, a1 = argc > 1 ? reads[1] : none
-        let a2 = argc > 2 ? reads[2] : none, a3 = argc > 3 ? reads[3] : none
+        let site = CallReads(reads, none: argumentRead(nil), positional: positional)
+        let a0 = site.a0, a1 = site.a1
         let direct = Compiler.fastPaths
         @inline(__always) func fail(_ v: Value) -> Error {
             ScriptError("a \(v.typeName) cannot be called", at: location)
@@ -816,7 +815,7 @@ final class Compiler {
             guard fn.isUser, named.isEmpty else { return try other(fn, rt) }
             let uf = unsafeDowncast(fn, to: UserFunction.self)
             do {
-                return try Compiler.enter(uf, argc: argc, a0, a1, a2, a3, positional, rt)
+                return try Compiler.enter(uf, site, rt)
             } catch { throw Compiler.trace(error, fn, location) }
         }
         let anyCallee: Eval = { rt in
@@ -825,9 +824,8 @@ final class Compiler {
             return try enter(fn, rt)
         }
         guard case .name(let n, _) = callee, case .global(let gn) = resolve(n), named.isEmpty else { return anyCallee }
-        let site = PinnedCall(slot: globals.slot(gn), argc: argc, reads: [a0, a1, a2, a3], positional: positional,
-                              pos: pos, location: location, direct: direct, anyCallee: anyCallee)
-        return { rt in try site.call(rt) }
+        let pinned = PinnedCall(slot: globals.slot(gn), reads: site, pos: pos, location: location, direct: direct, anyCallee: anyCallee)
+        return { rt in try pinned.call(rt) }
     }
 
     /// Expressions kept in an array as structs (an array of bare closures, or `map` over
@@ -863,25 +861,39 @@ final class Compiler {
         return out
     }
 
-    /// Calls a user function with `argc` positional arguments, evaluated straight into
-    /// the callee's frame. The first four have reads of their own (calling a closure
-    /// kept in an array retains its context); the rest come from the array.
+    /// The positional arguments of a call site, in one object: the first four have reads of
+    /// their own (calling a closure kept in an array retains its context), the rest come from
+    /// the array. Calls read them where they lie: passed as four structs, each call copied a
+    /// quarter of a kilobyte onto the native stack first.
+    final class CallReads {
+        let argc: Int
+        let a0: ArgumentRead, a1: ArgumentRead, a2: ArgumentRead, a3: ArgumentRead
+        let positional: ContiguousArray<CompiledArgument>
+
+        init(_ reads: [ArgumentRead], none: ArgumentRead, positional: ContiguousArray<CompiledArgument>) {
+            argc = reads.count
+            a0 = argc > 0 ? reads[0] : none; a1 = argc > 1 ? reads[1] : none
+            a2 = argc > 2 ? reads[2] : none; a3 = argc > 3 ? reads[3] : none
+            self.positional = positional
+        }
+    }
+
+    /// Calls a user function with the call site's positional arguments, evaluated straight
+    /// into the callee's frame.
     @inline(__always)
-    static func enter(
-        _ uf: UserFunction, argc: Int, _ a0: ArgumentRead, _ a1: ArgumentRead, _ a2: ArgumentRead, _ a3: ArgumentRead,
-        _ positional: ContiguousArray<CompiledArgument>, _ rt: Runtime
-    ) throws -> Value {
+    static func enter(_ uf: UserFunction, _ site: CallReads, _ rt: Runtime) throws -> Value {
+        let argc = site.argc
         let frame = try uf.reserveFrame(argc: argc, rt)
         defer { UserFunction.freeFrame(frame, rt) }
         // Slots above `rt.sp` hold nil (frames are emptied when freed), so arguments are
         // initialized in place: an assignment would first destroy the nil it replaces.
-        if argc > 0 { frame.initialize(to: try a0(rt)) }
-        if argc > 1 { (frame + 1).initialize(to: try a1(rt)) }
-        if argc > 2 { (frame + 2).initialize(to: try a2(rt)) }
-        if argc > 3 { (frame + 3).initialize(to: try a3(rt)) }
+        if argc > 0 { frame.initialize(to: try site.a0(rt)) }
+        if argc > 1 { (frame + 1).initialize(to: try site.a1(rt)) }
+        if argc > 2 { (frame + 2).initialize(to: try site.a2(rt)) }
+        if argc > 3 { (frame + 3).initialize(to: try site.a3(rt)) }
         var i = 4
         while i < argc {
-            (frame + i).initialize(to: try positional[i].eval(rt))
+            (frame + i).initialize(to: try site.positional[i].eval(rt))
             i += 1
         }
         return try uf.enter(frame: frame, argc: argc, rt)
@@ -894,19 +906,15 @@ final class Compiler {
     /// else takes the general path.
     final class PinnedCall {
         let slot: Int
-        let argc: Int
-        let a0: ArgumentRead, a1: ArgumentRead, a2: ArgumentRead, a3: ArgumentRead
-        let positional: ContiguousArray<CompiledArgument>
+        let reads: CallReads
         let pos: Pos
         let location: SourceLocation
         let direct: Bool
         let anyCallee: Eval
 
-        init(slot: Int, argc: Int, reads: [ArgumentRead], positional: ContiguousArray<CompiledArgument>,
-             pos: Pos, location: SourceLocation, direct: Bool, anyCallee: @escaping Eval) {
-            self.slot = slot; self.argc = argc
-            a0 = reads[0]; a1 = reads[1]; a2 = reads[2]; a3 = reads[3]
-            self.positional = positional; self.pos = pos; self.location = location
+        init(slot: Int, reads: CallReads, pos: Pos, location: SourceLocation, direct: Bool, anyCallee: @escaping Eval) {
+            self.slot = slot; self.reads = reads
+            self.pos = pos; self.location = location
             self.direct = direct; self.anyCallee = anyCallee
         }
 
@@ -917,22 +925,22 @@ final class Compiler {
                 guard fn.isUser else { return try builtin(fn, rt) }
                 let uf = unsafeDowncast(fn, to: UserFunction.self)
                 do {
-                    return try Compiler.enter(uf, argc: argc, a0, a1, a2, a3, positional, rt)
+                    return try Compiler.enter(uf, reads, rt)
                 } catch { throw Compiler.trace(error, fn, location) }
             }
         }
 
         private func builtin(_ fn: Function, _ rt: Runtime) throws -> Value {
-            if direct, argc == 1, fn.isGrad { return try Compiler.gradCall(fn, try a0(rt), rt, pos, location) }
-            if direct, argc == 1, let d = fn.direct1 {
-                let x = try a0(rt)
+            if direct, reads.argc == 1, fn.isGrad { return try Compiler.gradCall(fn, try reads.a0(rt), rt, pos, location) }
+            if direct, reads.argc == 1, let d = fn.direct1 {
+                let x = try reads.a0(rt)
                 do {
                     if let r = try d(x) { return r }
                     return try fn.call([x], named: [], rt, at: pos)
                 } catch { throw Compiler.trace(error, fn, location) }
             }
-            if direct, argc == 2, let d = fn.direct2 {
-                let x = try a0(rt), y = try a1(rt)
+            if direct, reads.argc == 2, let d = fn.direct2 {
+                let x = try reads.a0(rt), y = try reads.a1(rt)
                 do {
                     if let r = try d(x, y) { return r }
                     return try fn.call([x, y], named: [], rt, at: pos)

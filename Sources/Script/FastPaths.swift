@@ -505,7 +505,9 @@ extension Compiler {
     private func compare<Op: CompareOp>(_: Op.Type, _ a: Expr, _ b: Expr,
                                         _ apply: @escaping (Value, Value) throws -> Bool) -> (Runtime) throws -> Bool {
         let test = comparison(Op.self, a, b, apply)
-        return letterComparison(Op.self, a, b, otherwise: test) ?? test
+        // Not `??`: a closure through a generic comes back wrapped in conversion thunks.
+        if let letters = letterComparison(Op.self, a, b, otherwise: test) { return letters }
+        return test
     }
 
     /// `a[i] == b[j]`, `s[k] != " "`, `w[0] < "n"`: letters of strings read by position and

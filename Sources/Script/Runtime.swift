@@ -454,15 +454,23 @@ final class UserFunction: Function {
     func reserveFrame(argc: Int, _ rt: Runtime) throws -> UnsafeMutablePointer<Value?> {
         let frame = rt.sp
         let size = frameSize
-        guard argc <= paramCount else {
-            throw ScriptError("\(name)() takes \(proto.paramNames.count) argument\(proto.paramNames.count == 1 ? "" : "s") but \(argc) were given")
-        }
-        guard rt.depth < rt.maxDepth, frame + size <= rt.stackEnd else {
-            throw ScriptError("recursion too deep: more than \(rt.maxDepth) nested calls (in \(name))")
-        }
+        guard argc <= paramCount else { throw tooManyArguments(argc) }
+        guard rt.depth < rt.maxDepth, frame + size <= rt.stackEnd else { throw tooDeep(rt) }
         try rt.tick()
         rt.sp = frame + size
         return frame
+    }
+
+    /// The errors of `reserveFrame`, made out of line: built where it is inlined (every call
+    /// site), their messages took registers and stack from every call.
+    @inline(never)
+    private func tooManyArguments(_ argc: Int) -> ScriptError {
+        ScriptError("\(name)() takes \(proto.paramNames.count) argument\(proto.paramNames.count == 1 ? "" : "s") but \(argc) were given")
+    }
+
+    @inline(never)
+    private func tooDeep(_ rt: Runtime) -> ScriptError {
+        ScriptError("recursion too deep: more than \(rt.maxDepth) nested calls (in \(name))")
     }
 
     /// Empties a frame made by `reserveFrame` and pops it.
