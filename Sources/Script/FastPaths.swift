@@ -158,12 +158,15 @@ extension Compiler {
         /// that holds it: the slot, the builtin (still there when the expression runs, or
         /// the expression runs the general way) and what it does to a number.
         case math(Int, UnsafeMutableRawPointer, (Double) -> Double, NumberTree)
+        /// `len(xs)` of a variable (`while i < len(xs)`, `xs[len(xs) - 1]`), through the global
+        /// slot that holds `len` (the slot, the builtin), as `math`.
+        case length(Int, Int, UnsafeMutableRawPointer)
         case negate(NumberTree)
         case operation(String, NumberTree, NumberTree)
 
         var operations: Int {
             switch self {
-            case .constant, .local, .field, .item, .nestedItem: return 0
+            case .constant, .local, .field, .item, .nestedItem, .length: return 0
             case .negate(let a), .math(_, _, _, let a): return 1 + a.operations
             case .operation(_, let a, let b): return 1 + a.operations + b.operations
             }
@@ -174,7 +177,7 @@ extension Compiler {
         var readsFields: Bool {
             switch self {
             case .constant, .local: return false
-            case .field, .item, .nestedItem: return true
+            case .field, .item, .nestedItem, .length: return true
             case .negate(let a), .math(_, _, _, let a): return a.readsFields
             case .operation(_, let a, let b): return a.readsFields || b.readsFields
             }
@@ -201,9 +204,13 @@ extension Compiler {
             return numberTree(a).map { .negate($0) }
         case .call(.name(let n, _), let args, _):
             guard args.count == 1, args[0].name == nil, case .global(let g) = resolve(n),
-                  let builtin = Registry.shared.function(n), let f = builtin.number1,
-                  let x = numberTree(args[0].value) else { return nil }
-            return .math(globals.slot(g), Unmanaged.passUnretained(builtin as Function).toOpaque(), f, x)
+                  let builtin = Registry.shared.function(n) else { return nil }
+            let pinned = Unmanaged.passUnretained(builtin as Function).toOpaque()
+            if n == "len", case .name(let v, _) = args[0].value, let s = variableSlot(v) {
+                return .length(s, globals.slot(g), pinned)
+            }
+            guard let f = builtin.number1, let x = numberTree(args[0].value) else { return nil }
+            return .math(globals.slot(g), pinned, f, x)
         case .binary(let op, let a, let b, _) where ["+", "-", "*", "/", "%", "^"].contains(op):
             guard let l = numberTree(a), let r = numberTree(b) else { return nil }
             return .operation(op, l, r)
@@ -272,6 +279,21 @@ extension Compiler {
             if kind == 1 { return (slot, 0) }
             if kind == 4 { return (slot, constant) }
             return nil
+        }
+    }
+
+    /// The length of the list, string or range in a variable's slot (`len` of it), the list
+    /// looked at where it lies; 0 with `rt.notNumber` set for anything else (the general `len`
+    /// then answers, or says what is wrong).
+    static func numberLength(_ rt: Runtime, _ s: Int) -> Double {
+        let slot = Compiler.slot(rt, s)
+        if let n = readList(slot, { items -> Double? in Double(items.count) }) { return n }
+        switch slot.pointee {
+        case .some(.string(let text)): return Double(rt.plainStrings.count(text))
+        case .some(.range(let r)): return Double(r.count)
+        default:
+            rt.notNumber = true
+            return 0
         }
     }
 
@@ -388,6 +410,11 @@ extension Compiler {
         case .negate(let a):
             let x = numberOperand(a)
             return { rt in -x(rt) }
+        case .length(let s, let g, let builtin):
+            return { rt in
+                guard rt.gfn[g] == builtin else { rt.notNumber = true; return 0 }
+                return Compiler.numberLength(rt, s)
+            }
         case .math(let g, let builtin, let f, let a):
             let x = numberOperand(a)
             return { rt in

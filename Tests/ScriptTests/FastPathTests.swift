@@ -457,6 +457,23 @@ final class FastPathTests: XCTestCase {
         "r = {a: nil}\nk = \"a\"\nr[k] = r[k] + 1\nresult = r",
     ]
 
+    /// `len(x)` inside number expressions and tests (`while i < len(xs)`): lists, strings plain
+    /// and not, ranges, records, values without a length, `len` replaced or shadowed.
+    static let lengthPrograms: [String] = [
+        "fn f(xs) { i = 0\n while i < len(xs) { i = i + 1 }\n return i }\nresult = [f([1, 2, 3]), f([]), f(\"héllo\"), f(\"plain\"), f(0..7), f({a: 1, b: 2})]",
+        "xs = []\nwhile len(xs) < 5 { xs = append(xs, len(xs) * 2) }\nresult = [xs, xs[len(xs) - 1], len(xs) / 2]",
+        "s = \"abc\r\ndef\"\nt = \"a longer plain ascii string than sixty-four bytes, to be remembered by address\"\nresult = [len(s) - 1, len(t) + 0, len(\"x\") + 1]",
+        "fn f(x) = len(x) + 1\nresult = [f([1]), f(nil)]",
+        "xs = [1, 2]\nn = 0\nfor i in 0..3 { n = n + len(xs) * 2 }\nlen = fn(x) 10\nresult = [n, len(xs) + 1]",
+        "fn f(len) { xs = [1, 2, 3]\n return len(xs) + 1 }\nresult = f(fn(x) 7)",
+        "fn f(xs) { i = 0\n while i < len(xs) { if i == 2 { xs = append(xs, 9) }\n i = i + 1 }\n return [i, xs] }\nresult = f([1, 2, 3])",
+        "r = 5\nresult = len(r) - 1",
+    ]
+
+    func testLengthsRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.lengthPrograms, stepLimit: 50_000)
+    }
+
     func testDictionaryUpdatesRunTheSameWithAndWithoutFastPaths() {
         assertSameBothWays(Self.entryPrograms, stepLimit: 50_000)
     }
