@@ -10,7 +10,9 @@ import Foundation
 ///
 /// The threads are kept and reused: making one (reserving its stack, giving it a heap arena
 /// of its own, unmapping it at the end) cost a few tenths of a millisecond per run, as much
-/// as a small cell's whole work, and every REPL cell and notebook cell is a run.
+/// as a small cell's whole work, and every REPL cell and notebook cell is a run. A kept
+/// thread keeps the stack pages its deepest run touched (bounded by the interpreter's call
+/// depth), as a process keeps its heap.
 enum LargeStack {
     /// Bytes of stack for the interpreter thread (reserved, committed only as used).
     static let size = 1 << 29
