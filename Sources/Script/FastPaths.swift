@@ -298,7 +298,7 @@ extension Compiler {
     }
 
     /// The number at position `n` of the list in a variable's slot, read without retaining
-    /// the list (moved out and back); 0 with `rt.notNumber` set for anything else.
+    /// the list (`readList`); 0 with `rt.notNumber` set for anything else.
     @inline(__always)
     static func numberItem(_ rt: Runtime, _ s: Int, _ n: Double) -> Double {
         let d = readList(Compiler.slot(rt, s)) { items -> Double? in
@@ -334,8 +334,8 @@ extension Compiler {
     }
 
     /// What `body` makes of the list in `slot`, which it sees without the list being retained
-    /// (moved out of the slot and back: binding it in place would retain and release its
-    /// buffer); nil when the slot holds no list.
+    /// (looked at where it lies, `Payloads.swift`, or else moved out of the slot and back:
+    /// binding it would retain and release its buffer); nil when the slot holds no list.
     @inline(__always)
     static func readList<R>(_ slot: UnsafeMutablePointer<Value?>, _ body: ([Value]) -> R?) -> R? {
         guard case .some(.list) = slot.pointee else { return nil }
