@@ -162,14 +162,7 @@ extension Registry {
             if try try !a.value("condition").truthy() { throw ScriptError(try a.string("message")) }
             return .null
         }
-        r.direct("len", one: { v in
-            switch v {
-            case .list(let xs): return .number(Double(xs.count))
-            case .string(let s): return .number(Double(PlainStrings.current?.count(s) ?? s.count))
-            case .range(let r): return .number(Double(r.count))
-            default: return nil
-            }
-        })
+        r.direct("len", one: { v in .number(Double(try Ops.length(v))) })
         r.direct("str", one: { v in .string(Format.str(v)) })
         r.direct("contains", two: { container, item in
             switch (container, item) {

@@ -282,19 +282,15 @@ extension Compiler {
         }
     }
 
-    /// The length of the list, string or range in a variable's slot (`len` of it), the list
-    /// looked at where it lies; 0 with `rt.notNumber` set for anything else (the general `len`
-    /// then answers, or says what is wrong).
+    /// `len` of the value in a variable's slot, a list looked at where it lies; 0 with
+    /// `rt.notNumber` set for a value without a length or an unset variable (the general `len`
+    /// then says what is wrong).
     static func numberLength(_ rt: Runtime, _ s: Int) -> Double {
         let slot = Compiler.slot(rt, s)
         if let n = readList(slot, { items -> Double? in Double(items.count) }) { return n }
-        switch slot.pointee {
-        case .some(.string(let text)): return Double(rt.plainStrings.count(text))
-        case .some(.range(let r)): return Double(r.count)
-        default:
-            rt.notNumber = true
-            return 0
-        }
+        if case .some(let v) = slot.pointee, let n = try? Ops.length(v) { return Double(n) }
+        rt.notNumber = true
+        return 0
     }
 
     /// The number at position `n` of the list in a variable's slot, read without retaining
@@ -579,9 +575,7 @@ extension Compiler {
             return LetterRead(byte: { rt in
                 let d = position(rt)
                 if rt.notNumber { rt.notNumber = false; return -1 }
-                guard case .some(.string(let text)) = Compiler.slot(rt, s).pointee,
-                      let b = rt.plainStrings.byte(text, d) else { return -1 }
-                return Double(b)
+                return Compiler.byte(Compiler.slot(rt, s), d, rt).map { Double($0) } ?? -1
             }, reads: true)
         default:
             return nil
@@ -859,7 +853,6 @@ extension Compiler {
             let slot = place.pointer(rt)
             guard case .some = slot.pointee else { throw variable.unset(rt) }
             if case .number(let n) = i, Compiler.storeItem(slot, n, v) { return .normal }
-            if case .string(let key) = i, Compiler.storeEntry(slot, key, v) { return .normal }
             // Moved out (no reference counting): the list's buffer is unique while it changes.
             var container = slot.move().unsafelyUnwrapped
             defer { slot.initialize(to: container) }
@@ -1194,8 +1187,14 @@ extension Compiler {
     /// text); nil for anything else, which the general path then answers.
     @inline(__always)
     static func character(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ rt: Runtime) -> Value? {
+        byte(slot, n, rt).map { PlainStrings.characters[Int($0)] }
+    }
+
+    /// The byte of that character (`character`, letters compared by position).
+    @inline(__always)
+    static func byte(_ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ rt: Runtime) -> UInt8? {
         guard case .some(.string(let s)) = slot.pointee else { return nil }
-        return rt.plainStrings.character(s, n)
+        return rt.plainStrings.byte(s, n)
     }
 
     /// Whether the slot holds a list with a list at position `n`.
@@ -2051,10 +2050,10 @@ enum TestedCode {
     var body: Eval? { if case .body(let e) = self { return e }; return nil }
 }
 
-/// Where a comparison or an expression tries numbers first: after `NumberSite.limit` times that
-/// an operand was not a number it goes the general way for good, so a comparison or a join of
-/// strings (`a[i] == b[j]`, `s + words[i]`) does not read its operands again after every
-/// failed try.
+/// Where a comparison or an expression tries numbers (or letters) first: after
+/// `NumberSite.limit` times that an operand was not one it goes the general way for good, so
+/// a comparison or a join of strings (`a[i] == b[j]`, `s + words[i]`), or of lists item by
+/// item, does not read its operands again after every failed try.
 final class NumberSite {
     static let limit = 16
     private var misses = 0

@@ -128,7 +128,7 @@ extension Ops {
     static func length(_ v: Value) throws -> Int {
         switch v {
         case .list(let a): return a.count
-        case .string(let s): return PlainStrings.current?.count(s) ?? s.count
+        case .string(let s): return PlainStrings.count(of: s)
         case .record(let r): return r.keys.count
         case .range(let r): return r.count
         case .tensor(let t): return t.tensor.rank == 0 ? 1 : t.tensor.shape[0]

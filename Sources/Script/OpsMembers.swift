@@ -30,7 +30,7 @@ extension Ops {
             default: break
             }
         case .string(let s):
-            if name == "count" || name == "length" { return .number(Double(PlainStrings.current?.count(s) ?? s.count)) }
+            if name == "count" || name == "length" { return .number(Double(PlainStrings.count(of: s))) }
         case .range(let r):
             switch name {
             case "start": return .number(r.start)

@@ -59,6 +59,9 @@ final class PlainStrings {
     /// The memo of the runtime running on this thread, for builtins and operators without it at hand.
     static var current: PlainStrings? { Runtime.running.value?.plainStrings }
 
+    /// The number of characters of `s` (`len(s)`, `s.count`), through the running runtime's memo.
+    static func count(of s: String) -> Int { current?.count(s) ?? s.count }
+
     private func isPlain(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count > PlainStrings.scanned, let base = bytes.baseAddress else { return PlainStrings.scan(bytes) }
         let address = UnsafeRawPointer(base)
