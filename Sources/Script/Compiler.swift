@@ -932,6 +932,30 @@ final class Compiler {
 
         private func builtin(_ fn: Function, _ rt: Runtime) throws -> Value {
             if direct, reads.argc == 1, fn.isGrad { return try Compiler.gradCall(fn, try reads.a0(rt), rt, pos, location) }
+            // A variable as the first argument is lent to the direct entry where it lies
+            // (`len(xs)`, `contains(counts, w)`, `str(name)`): no copy of a list, record or
+            // string per call. Direct entries run no user code. The second argument only reads,
+            // so reading it first changes nothing.
+            if direct, reads.argc == 1, let d = fn.direct1, let p = reads.a0.place(rt), case .some = p.pointee {
+                do {
+                    if let r = try ArgumentRead.lend(p, d) { return r }
+                    return try fn.call([p.pointee.unsafelyUnwrapped], named: [], rt, at: pos)
+                } catch { throw Compiler.trace(error, fn, location) }
+            }
+            if direct, reads.argc == 2, let d = fn.direct2, reads.a1.onlyReads, let p = reads.a0.place(rt), case .some = p.pointee {
+                if let q = reads.a1.place(rt), q != p, case .some = q.pointee {
+                    // Two variables (`contains(names, name)`): both lent.
+                    do {
+                        if let r = try ArgumentRead.lend(p, { x in try ArgumentRead.lend(q) { y in try d(x, y) } }) { return r }
+                        return try fn.call([p.pointee.unsafelyUnwrapped, q.pointee.unsafelyUnwrapped], named: [], rt, at: pos)
+                    } catch { throw Compiler.trace(error, fn, location) }
+                }
+                let y = try reads.a1(rt)
+                do {
+                    if let r = try ArgumentRead.lend(p, { x in try d(x, y) }) { return r }
+                    return try fn.call([p.pointee.unsafelyUnwrapped, y], named: [], rt, at: pos)
+                } catch { throw Compiler.trace(error, fn, location) }
+            }
             if direct, reads.argc == 1, let d = fn.direct1 {
                 let x = try reads.a0(rt)
                 do {

@@ -734,25 +734,26 @@ extension Compiler {
 
     // MARK: local variables
 
-    /// `x = e` into a slot of the current frame, the commonest statement of every loop:
-    /// stored straight into the slot, without a general setter in between.
+    /// `x = e` into a variable's slot (a local, or a global: the loops of a notebook's cells
+    /// run at the top level), the commonest statement of every loop: stored straight into the
+    /// slot, without a general setter in between.
     func localStore(_ target: Expr, _ value: Expr) -> Exec? {
-        guard case .name(let name, _) = target, case .local(let s) = resolve(name) else { return nil }
+        guard case .name(let name, _) = target, let s = variableSlot(name) else { return nil }
         let v = argumentRead(value)
         let general: Exec = { rt in
             let x = try v(rt)
-            Compiler.assign(rt.bp + s, x)
+            Compiler.store(rt, s, x)
             return .normal
         }
         // `i = 0`, `j = k`: a constant or a variable's number copied with code of its own.
         switch operand(value) {
         case .constant(let c):
             let number = Value.number(c)
-            return { rt in Compiler.assign(rt.bp + s, number); return .normal }
+            return { rt in Compiler.store(rt, s, number); return .normal }
         case .local(let t, _):
             if case .name = value {
                 return { rt in
-                    if case .some(.number(let d)) = Compiler.slot(rt, t).pointee { Compiler.assign(rt.bp + s, .number(d)); return .normal }
+                    if case .some(.number(let d)) = Compiler.slot(rt, t).pointee { Compiler.store(rt, s, .number(d)); return .normal }
                     return try general(rt)
                 }
             }
@@ -764,7 +765,7 @@ extension Compiler {
         if case .index(.name(let m, _), let comps, _) = value, comps.count == 1, case .slice(nil, nil, nil) = comps[0],
            let from = variableSlot(m), from != s {
             return { rt in
-                if Compiler.copyList(from: Compiler.slot(rt, from), into: rt.bp + s) { return .normal }
+                if Compiler.copyList(from: Compiler.slot(rt, from), into: Compiler.slot(rt, s)) { return .normal }
                 return try general(rt)
             }
         }
@@ -773,21 +774,21 @@ extension Compiler {
             if j.kind == 0 {
                 let m = j.constant
                 return { rt in
-                    if let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.assign(rt.bp + s, v); return .normal }
+                    if let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.store(rt, s, v); return .normal }
                     return try general(rt)
                 }
             }
             if let (a, c) = j.slotOffset {
                 return { rt in
                     let m = Compiler.number(rt, a) + c
-                    if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.assign(rt.bp + s, v); return .normal }
+                    if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.store(rt, s, v); return .normal }
                     rt.notNumber = false
                     return try general(rt)
                 }
             }
             return { rt in
                 let m = j(rt)
-                if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.assign(rt.bp + s, v); return .normal }
+                if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.store(rt, s, v); return .normal }
                 rt.notNumber = false
                 return try general(rt)
             }
@@ -800,16 +801,26 @@ extension Compiler {
             // A variable plus a constant: code of its own.
             let t = number.slot, c = number.constant
             return { rt in
-                if case .some(.number(let p)) = Compiler.slot(rt, t).pointee { Compiler.assign(rt.bp + s, .number(p + c)); return .normal }
+                if case .some(.number(let p)) = Compiler.slot(rt, t).pointee { Compiler.store(rt, s, .number(p + c)); return .normal }
                 return try general(rt)
             }
         }
         return { rt in
             let d = compute(rt)
-            if !rt.notNumber { Compiler.assign(rt.bp + s, .number(d)); return .normal }
+            if !rt.notNumber { Compiler.store(rt, s, .number(d)); return .normal }
             rt.notNumber = false
             return try general(rt)
         }
+    }
+
+    /// Stores `v` in the variable in slot `s` (as `variableSlot` gives it). A global also
+    /// keeps `Runtime.gfn` true: a function stored there is pinned, anything else unpins it,
+    /// as `Variable.write` does.
+    @inline(__always)
+    static func store(_ rt: Runtime, _ s: Int, _ v: Value) {
+        if s >= 0 { assign(rt.bp + s, v); return }
+        assign(rt.gp + ~s, v)
+        if case .function(let fn) = v { rt.pin(fn, slot: ~s) } else { rt.gfn[~s] = nil }
     }
 
     /// A value worth storing as a double: an arithmetic expression of one operation or more
@@ -1145,6 +1156,24 @@ extension Compiler {
         case .any(let ix):
             // `xs[i % n]`, `row[j + 1]`.
             guard Compiler.changesNothing(index, in: place) else { return general }
+            if numberTrees, let tree = numberTree(index) {
+                // A position computed from numbers (`words[(i * 7) % 10]`, `xs[2 * k + 1]`,
+                // `row[j + 1]`) on doubles, with no value made for it; a site whose position
+                // keeps being something else (strings joined as keys) stops trying.
+                let position = numberEval(tree), site = NumberSite()
+                return { rt in
+                    if site.tries, case .some = place.pointer(rt).pointee {
+                        let n = position(rt)
+                        if !rt.notNumber {
+                            if let item = Compiler.item(place.pointer(rt), n) { return item }
+                            if let c = Compiler.character(place.pointer(rt), n, rt) { return c }
+                        }
+                        rt.notNumber = false
+                        site.miss()
+                    }
+                    return try general(rt)
+                }
+            }
             return { rt in
                 guard case .some = place.pointer(rt).pointee else { return try general(rt) }
                 let i = try ix(rt)
@@ -1765,6 +1794,39 @@ extension Compiler {
             }
             if kind >= 4 { return try typedRead(rt) }
             return try eval(rt)
+        }
+
+        /// The slot of a variable read as it is (kinds 0 and 3): a builtin can borrow the
+        /// value where it lies instead of copying it (`ArgumentRead.lend`).
+        @inline(__always)
+        func place(_ rt: Runtime) -> UnsafeMutablePointer<Value?>? {
+            if kind == 0 { return rt.bp + slot }
+            if kind == 3 { return rt.gp + slot }
+            return nil
+        }
+
+        /// Whether reading it only reads: every kind but any expression (2), which could call
+        /// a function or assign a variable.
+        var onlyReads: Bool { kind != 2 }
+
+        /// Runs `body` on the value in `place`, moved out of its slot and back without copying
+        /// it: a copy of a list or record retains its buffers and its destroy releases them,
+        /// which was most of the cost of `contains(counts, w)` or `len(xs)`. Only for builtins
+        /// that run no user code (nothing can look at the empty slot meanwhile); the slot gets
+        /// its value back whether `body` returns or throws.
+        @inline(__always)
+        static func lend<R>(_ place: UnsafeMutablePointer<Value?>, _ body: (Value) throws -> R) rethrows -> R {
+            // Written with `consume` and without `defer`: either of the other ways copies the
+            // value back (a retain) and destroys the local (a release), which is what lending saves.
+            let x = place.move().unsafelyUnwrapped
+            do {
+                let r = try body(x)
+                place.initialize(to: consume x)
+                return r
+            } catch {
+                place.initialize(to: consume x)
+                throw error
+            }
         }
 
         /// Kinds 4 to 6, kept out of line: calls read their arguments inline, and a short

@@ -470,6 +470,40 @@ final class FastPathTests: XCTestCase {
         "r = 5\nresult = len(r) - 1",
     ]
 
+    /// Builtins lent their variables (`contains(counts, w)`, `len(xs)`), positions computed on
+    /// doubles (`words[(i * 7) % 10]`, `d[a + b]` with strings), and stores into globals (a
+    /// function stored or replaced in a global that calls go through).
+    static let lendingPrograms: [String] = [
+        "xs = [1, 2, 3]\nresult = [contains(xs, 2), contains(xs, xs), len(xs), str(xs), xs]",
+        "counts = {}\nw = \"a\"\nfor i in 0..5 { if contains(counts, w) { counts[w] = counts[w] + 1 } else { counts[w] = 1 } }\nresult = [counts, contains(counts, w), contains(w, w), w]",
+        "fn f(s, t) = [contains(s, t), len(s), str(t), round(len(s) / 2), s, t]\nresult = [f(\"abc\", \"b\"), f([1, 2], 2), f({b: 1}, \"b\")]",
+        "fn f(s, t) = contains(s, t)\nresult = f(5, 6)",
+        "x = 5\nresult = [round(x), len(x)]",
+        "xs = [1]\nfor i in 0..3 { xs = append(xs, len(xs)) }\nresult = [xs, append(xs, xs)]",
+        "words = [\"a\", \"b\", \"c\"]\ns = \"hello\"\nresult = [words[(1 * 7) % 3], words[1 + 1], s[1 + 1], s[len(s) - 1], words[0 - 1]]",
+        "xs = [1, 2]\nresult = xs[1 + 5]",
+        "xs = [1, 2]\nresult = xs[0.5 + 0]",
+        "d = {ab: 1, ba: 2}\nt = 0\nfor i in 0..20 { a = \"a\"\n b = \"b\"\n t = t + d[a + b] + d[b + a] }\nresult = t",
+        "fs = [fn(x) x + 1, fn(x) x * 2]\nf = fs[0]\nr1 = f(3)\nf = fs[1]\nr2 = f(3)\nfor i in 0..4 { g = fs[i % 2]\n r2 = r2 + g(i) }\nf = 5\nresult = [r1, r2, f]",
+        "fn g(x) = x + 1\nh = g\ng = 2\nresult = [h(1), g]",
+        "fn g(x) = x\ng = 3\nresult = g(1)",
+        "fn g(x) = x * 3\nk = 0\nfor i in 0..3 { k = g(i) + k\n g = fn(x) x + 100 }\nresult = k",
+    ]
+
+    func testLentArgumentsPositionsAndGlobalStoresRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.lendingPrograms, stepLimit: 50_000)
+    }
+
+    /// A builtin that fails on a lent variable leaves the variable as it was for the next cell.
+    func testALentVariableKeepsItsValueWhenTheBuiltinFails() throws {
+        let session = Session()
+        _ = try session.run("r = 5\nxs = [1, 2]", file: "a.ainb")
+        XCTAssertThrowsError(try session.run("n = len(r)", file: "b.ainb"))
+        XCTAssertThrowsError(try session.run("n = contains(r, xs)", file: "c.ainb"))
+        _ = try session.run("result = [r + 1, xs, contains(xs, 2)]", file: "d.ainb")
+        XCTAssertEqual(session.valueText("result"), "[6, [1, 2], true]")
+    }
+
     func testLengthsRunTheSameWithAndWithoutFastPaths() {
         assertSameBothWays(Self.lengthPrograms, stepLimit: 50_000)
     }
