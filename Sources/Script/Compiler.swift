@@ -309,6 +309,7 @@ final class Compiler {
                 // Not `??`: a closure passed through a generic function comes back wrapped in
                 // conversion thunks, two extra calls on every run of the statement.
                 if let store = localStore(targets[0], value) { return store }
+                if let store = globalStore(targets[0], value) { return store }
                 if let store = localItemStore(targets[0], value) { return store }
                 if let store = localFieldStore(targets[0], value) { return store }
                 if let store = localNestedStore(targets[0], value) { return store }

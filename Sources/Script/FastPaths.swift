@@ -734,26 +734,25 @@ extension Compiler {
 
     // MARK: local variables
 
-    /// `x = e` into a variable's slot (a local, or a global: the loops of a notebook's cells
-    /// run at the top level), the commonest statement of every loop: stored straight into the
-    /// slot, without a general setter in between.
+    /// `x = e` into a slot of the current frame, the commonest statement of every loop:
+    /// stored straight into the slot, without a general setter in between.
     func localStore(_ target: Expr, _ value: Expr) -> Exec? {
-        guard case .name(let name, _) = target, let s = variableSlot(name) else { return nil }
-        let v = argumentRead(value)
+        guard case .name(let name, _) = target, case .local(let s) = resolve(name) else { return nil }
+        let v = argumentRead(value).withoutNumberTry
         let general: Exec = { rt in
             let x = try v(rt)
-            Compiler.store(rt, s, x)
+            Compiler.assign(rt.bp + s, x)
             return .normal
         }
         // `i = 0`, `j = k`: a constant or a variable's number copied with code of its own.
         switch operand(value) {
         case .constant(let c):
             let number = Value.number(c)
-            return { rt in Compiler.store(rt, s, number); return .normal }
+            return { rt in Compiler.assign(rt.bp + s, number); return .normal }
         case .local(let t, _):
             if case .name = value {
                 return { rt in
-                    if case .some(.number(let d)) = Compiler.slot(rt, t).pointee { Compiler.store(rt, s, .number(d)); return .normal }
+                    if case .some(.number(let d)) = Compiler.slot(rt, t).pointee { Compiler.assign(rt.bp + s, .number(d)); return .normal }
                     return try general(rt)
                 }
             }
@@ -765,7 +764,7 @@ extension Compiler {
         if case .index(.name(let m, _), let comps, _) = value, comps.count == 1, case .slice(nil, nil, nil) = comps[0],
            let from = variableSlot(m), from != s {
             return { rt in
-                if Compiler.copyList(from: Compiler.slot(rt, from), into: Compiler.slot(rt, s)) { return .normal }
+                if Compiler.copyList(from: Compiler.slot(rt, from), into: rt.bp + s) { return .normal }
                 return try general(rt)
             }
         }
@@ -774,21 +773,21 @@ extension Compiler {
             if j.kind == 0 {
                 let m = j.constant
                 return { rt in
-                    if let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.store(rt, s, v); return .normal }
+                    if let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.assign(rt.bp + s, v); return .normal }
                     return try general(rt)
                 }
             }
             if let (a, c) = j.slotOffset {
                 return { rt in
                     let m = Compiler.number(rt, a) + c
-                    if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.store(rt, s, v); return .normal }
+                    if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.assign(rt.bp + s, v); return .normal }
                     rt.notNumber = false
                     return try general(rt)
                 }
             }
             return { rt in
                 let m = j(rt)
-                if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.store(rt, s, v); return .normal }
+                if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { Compiler.assign(rt.bp + s, v); return .normal }
                 rt.notNumber = false
                 return try general(rt)
             }
@@ -801,26 +800,69 @@ extension Compiler {
             // A variable plus a constant: code of its own.
             let t = number.slot, c = number.constant
             return { rt in
-                if case .some(.number(let p)) = Compiler.slot(rt, t).pointee { Compiler.store(rt, s, .number(p + c)); return .normal }
+                if case .some(.number(let p)) = Compiler.slot(rt, t).pointee { Compiler.assign(rt.bp + s, .number(p + c)); return .normal }
                 return try general(rt)
             }
         }
         return { rt in
             let d = compute(rt)
-            if !rt.notNumber { Compiler.store(rt, s, .number(d)); return .normal }
+            if !rt.notNumber { Compiler.assign(rt.bp + s, .number(d)); return .normal }
             rt.notNumber = false
             return try general(rt)
         }
     }
 
-    /// Stores `v` in the variable in slot `s` (as `variableSlot` gives it). A global also
-    /// keeps `Runtime.gfn` true: a function stored there is pinned, anything else unpins it,
-    /// as `Variable.write` does.
-    @inline(__always)
-    static func store(_ rt: Runtime, _ s: Int, _ v: Value) {
-        if s >= 0 { assign(rt.bp + s, v); return }
-        assign(rt.gp + ~s, v)
-        if case .function(let fn) = v { rt.pin(fn, slot: ~s) } else { rt.gfn[~s] = nil }
+    /// `x = e` into a global (the loops of a notebook's cells run at the top level): a
+    /// constant, a variable's number, an item read where it lies and a number expression are
+    /// stored straight into the global's slot, without a general setter in between. Storing
+    /// keeps `Runtime.gfn` true, as `Variable.write` does: a function stored in a global is
+    /// pinned, anything else unpins the slot.
+    func globalStore(_ target: Expr, _ value: Expr) -> Exec? {
+        guard case .name(let name, _) = target, case .global(let n) = resolve(name) else { return nil }
+        let g = globals.slot(n)
+        @inline(__always) func store(_ rt: Runtime, _ v: Value) {
+            Compiler.assign(rt.gp + g, v)
+            if case .function(let fn) = v { rt.pin(fn, slot: g) } else { rt.gfn[g] = nil }
+        }
+        let v = argumentRead(value).withoutNumberTry
+        let general: Exec = { rt in
+            store(rt, try v(rt))
+            return .normal
+        }
+        switch operand(value) {
+        case .constant(let c):
+            let number = Value.number(c)
+            return { rt in store(rt, number); return .normal }
+        case .local(let t, _):
+            if case .name = value {
+                return { rt in
+                    if case .some(.number(let d)) = Compiler.slot(rt, t).pointee { store(rt, .number(d)); return .normal }
+                    return try general(rt)
+                }
+            }
+        case .any: break
+        }
+        if let (from, j) = pureItem(value) {
+            return { rt in
+                let m = j(rt)
+                if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { store(rt, v); return .normal }
+                rt.notNumber = false
+                return try general(rt)
+            }
+        }
+        guard let number = storedNumber(value) else { return general }
+        // A site whose operands keep being something else (`w = parts[i] + roots[j]` joins
+        // strings) stops trying numbers.
+        let compute = number.eval, site = NumberSite()
+        return { rt in
+            if site.tries {
+                let d = compute(rt)
+                if !rt.notNumber { store(rt, .number(d)); return .normal }
+                rt.notNumber = false
+                site.miss()
+            }
+            return try general(rt)
+        }
     }
 
     /// A value worth storing as a double: an arithmetic expression of one operation or more
@@ -1805,6 +1847,10 @@ extension Compiler {
             return nil
         }
 
+        /// The read for a path that has already tried the number (`localStore`'s fallback):
+        /// a number expression's general path, with no second try on doubles.
+        var withoutNumberTry: ArgumentRead { kind == 4 ? .general(eval) : self }
+
         /// Whether reading it only reads: every kind but any expression (2), which could call
         /// a function or assign a variable.
         var onlyReads: Bool { kind != 2 }
@@ -2196,3 +2242,4 @@ struct TailIfUse: TestUser {
         }
     }
 }
+
