@@ -65,8 +65,8 @@ extension Registry {
             let items = try a.list("items")
             let keys: [Value]
             if try a.isNil("key") { keys = items } else {
-                let key = try a.value("key")
-                keys = try items.map { try a.rt.call(key, $0) }
+                let key = ItemCall(try a.value("key"))
+                keys = try items.map { try key($0, a.rt) }
             }
             var failure: Error?
             let order = Array(items.indices).sorted { i, j in
@@ -88,22 +88,22 @@ extension Registry {
         r.add("map", "core", [.required("items", "list, range or tensor"), .required("f", "function")], returns: "list",
               summary: "f applied to each item.",
               example: "map([1, 2, 3], fn(x) x * x)") { a in
-            let f = try a.function("f")
-            return .list(try Ops.elements(try a.value("items")).map { try a.rt.call(f, $0) })
+            let f = ItemCall(try a.function("f"))
+            return .list(try Ops.elements(try a.value("items")).map { try f($0, a.rt) })
         }
         r.add("filter", "core", [.required("items", "list, range or tensor"), .required("keep", "function")], returns: "list",
               summary: "The items for which keep(item) is true.",
               example: "filter(0..10, fn(x) x % 2 == 0)") { a in
-            let f = try a.function("keep")
-            return .list(try Ops.elements(try a.value("items")).filter { try a.rt.call(f, $0).truthy() })
+            let f = ItemCall(try a.function("keep"))
+            return .list(try Ops.elements(try a.value("items")).filter { try f($0, a.rt).truthy() })
         }
         r.add("reduce", "core", [.required("items", "list, range or tensor"), .required("f", "function"), .required("initial", "any")],
               returns: "any",
               summary: "Folds the items into one value: f(f(f(initial, x0), x1), ...).",
               example: "reduce([1, 2, 3], fn(total, x) total + x, 0)   # 6") { a in
-            let f = try a.function("f")
+            let f = ItemCall(try a.function("f"))
             var acc = try a.value("initial")
-            for x in try Ops.elements(try a.value("items")) { acc = try a.rt.call(f, acc, x) }
+            for x in try Ops.elements(try a.value("items")) { acc = try f(acc, x, a.rt) }
             return acc
         }
         r.add("str", "core", [.required("x", "any")], returns: "string",
