@@ -488,6 +488,12 @@ final class FastPathTests: XCTestCase {
         "fn g(x) = x + 1\nh = g\ng = 2\nresult = [h(1), g]",
         "fn g(x) = x\ng = 3\nresult = g(1)",
         "fn g(x) = x * 3\nk = 0\nfor i in 0..3 { k = g(i) + k\n g = fn(x) x + 100 }\nresult = k",
+        // Functions called from locals and captured variables, replaced while they are called.
+        "fn f() { g = fn(x) x + 1\n return g(if true { g = fn(x) x * 100\n 5 } else { 0 }) }\nresult = f()",
+        "fn make() { f = nil\n f = fn(x) { f = nil\n return x * 2 }\n return fn(y) f(y) }\nh = make()\nresult = [h(4), h(4)]",
+        "fn outer() { k = fn(x) x + 1\n add = fn(y) k(y)\n r = [k(1), add(2)]\n k = fn(x) x * 3\n return r + [k(1), add(2)] }\nresult = outer()",
+        "fn apply(f, x) = f(x)\nresult = [apply(abs, -3), apply(fn(x) x * x, 5), apply(str, 7), apply(5, 1)]",
+        "fn twice(f) = fn(x) f(f(x))\nresult = [twice(fn(x) x + 3)(1), map([1, 2], twice(fn(x) [x])), filter([1, 2, 3], fn(x) x != 2), reduce([1, 2], fn(a, x) a * 10 + x, 0)]",
     ]
 
     func testLentArgumentsPositionsAndGlobalStoresRunTheSameWithAndWithoutFastPaths() {
