@@ -755,7 +755,7 @@ final class Compiler {
     private func binary(_ op: String, _ a: Expr, _ b: Expr, _ pos: Pos) -> Eval {
         let slow = binarySlow(op, pos)
         if let (compute, general) = numberExpressionParts(.binary(op, a, b, pos)) {
-            return numberExpression(compute, general: general)
+            return numberExpression(compute, dual: numberTree(.binary(op, a, b, pos)).flatMap(dualEval), general: general)
         }
         if Compiler.fastPaths, let fast = numericBinary(op, a, b, slow: slow) { return fast }
         let x = expr(a), y = expr(b)

@@ -225,8 +225,23 @@ extension Compiler {
     /// carrying a derivative, nothing yet, not a record) sets `rt.notNumber`, and the
     /// expression runs again the general way; it only reads variables and fields of records,
     /// so running it twice changes nothing.
-    func numberExpression(_ compute: @escaping (Runtime) -> Double, general: @escaping Eval) -> Eval {
+    func numberExpression(_ compute: @escaping (Runtime) -> Double, dual: ((Runtime) -> DualNumber)? = nil, general: @escaping Eval) -> Eval {
         let site = NumberSite()
+        guard let dual else {
+            return { rt in
+                if site.tries {
+                    let d = compute(rt)
+                    if !rt.notNumber { return .number(d) }
+                    rt.notNumber = false
+                    site.miss()
+                }
+                return try general(rt)
+            }
+        }
+        // Inside a function that `grad` differentiates, variables hold numbers carrying a
+        // derivative: the same expression is computed on such pairs, with no value made
+        // between the operations (gradient descent, Newton's method).
+        let dualSite = NumberSite()
         return { rt in
             if site.tries {
                 let d = compute(rt)
@@ -234,7 +249,62 @@ extension Compiler {
                 rt.notNumber = false
                 site.miss()
             }
+            if dualSite.tries {
+                let x = dual(rt)
+                if !rt.notNumber { return x.carries ? .dual(x.value, x.derivative) : .number(x.value) }
+                rt.notNumber = false
+                dualSite.miss()
+            }
             return try general(rt)
+        }
+    }
+
+    /// `tree` computed on numbers that may carry a derivative, by the general path's rules: an
+    /// operation of two plain numbers gives a plain number (`Op.apply`), one with a derivative
+    /// on either side gives `Op.dual`'s pair. Only variables, constants and `+ - * / ^`; nil for
+    /// any other tree. A variable holding anything else sets `rt.notNumber`.
+    func dualEval(_ t: NumberTree) -> ((Runtime) -> DualNumber)? {
+        switch t {
+        case .constant(let c):
+            let x = DualNumber(value: c, derivative: 0, carries: false)
+            return { _ in x }
+        case .local(let s): return { rt in Compiler.dualNumber(rt, s) }
+        case .operation(let op, let a, let b):
+            guard let l = dualEval(a), let r = dualEval(b) else { return nil }
+            switch op {
+            case "+": return dualArithmetic(AddOp.self, l, r)
+            case "-": return dualArithmetic(SubtractOp.self, l, r)
+            case "*": return dualArithmetic(MultiplyOp.self, l, r)
+            case "/": return dualArithmetic(DivideOp.self, l, r)
+            case "^": return dualArithmetic(PowerOp.self, l, r)
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    private func dualArithmetic<Op: ArithmeticOp>(_: Op.Type, _ l: @escaping (Runtime) -> DualNumber,
+                                                  _ r: @escaping (Runtime) -> DualNumber) -> (Runtime) -> DualNumber {
+        return { rt in
+            let x = l(rt), y = r(rt)
+            if !x.carries && !y.carries { return DualNumber(value: Op.apply(x.value, y.value), derivative: 0, carries: false) }
+            if case .some(.dual(let v, let d)) = Op.dual(x.value, x.derivative, y.value, y.derivative) {
+                return DualNumber(value: v, derivative: d, carries: true)
+            }
+            rt.notNumber = true
+            return x
+        }
+    }
+
+    /// The number in a variable's slot and its derivative (0 for a plain number).
+    @inline(__always)
+    static func dualNumber(_ rt: Runtime, _ s: Int) -> DualNumber {
+        switch slot(rt, s).pointee {
+        case .some(.number(let x)): return DualNumber(value: x, derivative: 0, carries: false)
+        case .some(.dual(let x, let d)): return DualNumber(value: x, derivative: d, carries: true)
+        default:
+            rt.notNumber = true
+            return DualNumber(value: 0, derivative: 0, carries: false)
         }
     }
 
@@ -2243,3 +2313,10 @@ struct TailIfUse: TestUser {
     }
 }
 
+/// A number and its derivative, and whether it carries one (a plain number does not), as a
+/// number expression computes them inside a function `grad` differentiates.
+struct DualNumber {
+    var value: Double
+    var derivative: Double
+    var carries: Bool
+}

@@ -496,6 +496,21 @@ final class FastPathTests: XCTestCase {
         "fn twice(f) = fn(x) f(f(x))\nresult = [twice(fn(x) x + 3)(1), map([1, 2], twice(fn(x) [x])), filter([1, 2, 3], fn(x) x != 2), reduce([1, 2], fn(a, x) a * 10 + x, 0)]",
     ]
 
+    /// Number expressions inside functions `grad` differentiates: plain numbers and numbers
+    /// carrying a derivative at the same sites, operators without a rule here (`%`), infinities
+    /// and NaN, derivatives of derivatives.
+    static let dualPrograms: [String] = [
+        "fn f(x) = (x - 3)^2\nfn g(x) = x * x / (x + 1) - 2 ^ x\nfn h(x) = (x + 1) % 3 * x\ndf = grad(f)\ndg = grad(g)\ndh = grad(h)\nresult = [df(1), df(3), dg(0.5), dg(2), dh(1.5), f(5), g(1)]",
+        "fn k(x) { y = x * 2 + 1\n return y * y - x / y }\ndk = grad(k)\nt = 0\nfor i in 0..40 { t = t + dk(i / 10) + k(i / 10) }\nresult = [t, grad(dk)(1)]",
+        "result = [grad(fn(x) x / 0)(1), grad(fn(x) 0 * x ^ 0.5)(0), grad(fn(x) (x - x) * x ^ 2)(2), grad(fn(x) x ^ x * 2)(2)]",
+        "fn f(x, y) = x * y + y ^ 2 - x / y\nresult = [grad(f)(2, 3), grad(f, wrt: 1)(2, 3)]",
+        "fn f(x) = (x - 1) * (x + \"a\")\nresult = grad(f)(2)",
+    ]
+
+    func testDerivativesOfNumberExpressionsRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.dualPrograms, stepLimit: 50_000)
+    }
+
     func testLentArgumentsPositionsAndGlobalStoresRunTheSameWithAndWithoutFastPaths() {
         assertSameBothWays(Self.lendingPrograms, stepLimit: 50_000)
     }
