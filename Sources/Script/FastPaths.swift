@@ -1576,6 +1576,37 @@ extension Compiler {
     /// loop. When `x` still holds the value read at the start, it is taken out of its slot
     /// so its buffer is uniquely referenced and grows in place: amortised O(1) per step
     /// instead of a copy of everything so far.
+    /// `x = x + e` into a global (sums and counters in a notebook cell's loops) whose right side
+    /// only reads, so it cannot change the global: a number is added where it lies, a list or
+    /// string grows in place, anything else takes `general`. A global holding a number, list or
+    /// string has no pinned function, so writing one of those over it keeps `Runtime.gfn` true.
+    private func globalAccumulation(_ slot: Variable, _ r: ArgumentRead, slow: @escaping (Value, Value) throws -> Value,
+                                    _ location: SourceLocation, general: @escaping Exec) -> Exec {
+        let g = slot.index
+        let inPlace: Exec = { rt in
+            if case .some(.number(let p)) = rt.gp[g] {
+                let right = try r(rt)
+                if case .number(let q) = right { (rt.gp + g).initialize(to: .number(p + q)); return .normal }
+                slot.write(rt, try slow(.number(p), right))
+                return .normal
+            }
+            switch rt.gp[g] {
+            case .some(.list), .some(.string):
+                let right = try r(rt)
+                if try Compiler.extendInPlace(rt.gp + g, right, rt, location) { return .normal }
+                slot.write(rt, try slow(rt.gp[g] ?? .null, right))
+                return .normal
+            default:
+                return try general(rt)
+            }
+        }
+        guard r.kind == 1, case .number(let c) = r.constant else { return inPlace }
+        return { rt in
+            if case .some(.number(let p)) = rt.gp[g] { (rt.gp + g).initialize(to: .number(p + c)); return .normal }
+            return try inPlace(rt)
+        }
+    }
+
     func accumulation(_ target: Expr, _ value: Expr) -> Exec? {
         guard case .name(let name, _) = target else { return nil }
         switch value {
@@ -1591,6 +1622,7 @@ extension Compiler {
                 slot.write(rt, try slow(old, right))
                 return .normal
             }
+            if slot.kind == .global, r.onlyReads { return globalAccumulation(slot, r, slow: slow, location, general: general) }
             guard slot.kind == .local else { return general }
             // A frame slot: numbers are added (sums, counters), lists and strings grow in place
             // (the right side cannot change a frame slot, so the slot still holds the old value).
@@ -1899,7 +1931,11 @@ extension Compiler {
                 if let v = rt.bp[slot] { return v }
             }
             if kind == 1 { return constant }
-            if kind == 3, let v = rt.gp[slot] { return v }
+            if kind == 3 {
+                // A global's number (the top level's loops) without the general copy either.
+                if case .some(.number(let d)) = rt.gp[slot] { return .number(d) }
+                if let v = rt.gp[slot] { return v }
+            }
             // `x - c` is `x + (-c)` exactly in IEEE arithmetic, signed zeros included.
             if kind == 7, case .some(.number(let d)) = Compiler.slot(rt, slot).pointee, case .number(let c) = constant {
                 return .number(d + c)

@@ -290,7 +290,7 @@ final class CellCacheTests: XCTestCase {
     func testAKilledRunLeavesACacheThatStillGivesTheRightReport() throws {
         let folder = try TestSupport.temporaryFolder()
         let source = Self.training.replacingOccurrences(
-            of: "```ainb error=true", with: "```ainb\ns = 0\nfor i in 0..3000000 { s = s + i }\n```\n\n```ainb error=true")
+            of: "```ainb error=true", with: "```ainb\ns = 0\nfor i in 0..30000000 { s = s + i }\n```\n\n```ainb error=true")
         try source.write(toFile: folder + "/t.ainb", atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Ainb.binary())

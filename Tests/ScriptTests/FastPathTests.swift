@@ -488,6 +488,12 @@ final class FastPathTests: XCTestCase {
         "fn g(x) = x + 1\nh = g\ng = 2\nresult = [h(1), g]",
         "fn g(x) = x\ng = 3\nresult = g(1)",
         "fn g(x) = x * 3\nk = 0\nfor i in 0..3 { k = g(i) + k\n g = fn(x) x + 100 }\nresult = k",
+        // Sums into globals: numbers, strings and lists growing, other values, unset.
+        "t = 0\ns = \"\"\nxs = []\nfor i in 0..5 { t = t + i\n t = t + 0.5\n s = s + str(i)\n xs = xs + [i] }\nresult = [t, s, xs]",
+        "t = nil\nfor i in 0..2 { t = t + i }\nresult = t",
+        "t = {a: 1}\nt = t + 1\nresult = t",
+        "fn f(x) = x * 2\nt = 1\nfor i in 0..3 { t = t + f(t) }\nu = [1]\nv = u\nfor i in 0..3 { u = u + [i] }\nresult = [t, u, v]",
+        "result = q + 1",
         // Functions called from locals and captured variables, replaced while they are called.
         "fn f() { g = fn(x) x + 1\n return g(if true { g = fn(x) x * 100\n 5 } else { 0 }) }\nresult = f()",
         "fn make() { f = nil\n f = fn(x) { f = nil\n return x * 2 }\n return fn(y) f(y) }\nh = make()\nresult = [h(4), h(4)]",

@@ -93,7 +93,7 @@ final class SessionTests: XCTestCase {
 
     /// A loop long enough that a cancel always lands inside it, yet bounded: if a cancel were
     /// ever lost the run ends by itself and the test fails instead of hanging.
-    static let longLoop = "i = 0\nwhile i < 30000000 { i = i + 1 }"
+    static let longLoop = "i = 0\nwhile i < 300000000 { i = i + 1 }"
 
     func testCancelStopsALongLoopFromAnotherThread() throws {
         let session = Session()
