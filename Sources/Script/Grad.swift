@@ -142,7 +142,8 @@ final class GradFunction: Function {
         // `forward` written out: this is the call in loops, and a closure here costs a retain.
         rt.forwardDepth += 1
         let out: Value
-        do { out = try u.invoke(argc: 1, rt, at: pos) { frame in frame[0] = .dual(x, 1) } } catch { _ = rt.endForwardRun(); throw error }
+        // The argument goes into the empty slot above the stack: nothing there to destroy.
+        do { out = try u.invoke(argc: 1, rt, at: pos) { frame in frame.initialize(to: .dual(x, 1)) } } catch { _ = rt.endForwardRun(); throw error }
         return try finish(out, rt)
     }
 }
