@@ -522,7 +522,7 @@ final class UserFunction: Function {
             return try invokeSparse(slots, rt, at: pos)
         }
         return try invoke(argc: argc, rt, at: pos) { frame in
-            for (i, a) in args.enumerated() { frame[i] = a }
+            for (i, a) in args.enumerated() { (frame + i).initialize(to: a) }
         }
     }
 
