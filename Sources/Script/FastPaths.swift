@@ -967,6 +967,41 @@ extension Compiler {
     /// that fills a list): the list is moved out of its slot, changed in place and moved back,
     /// with no closure between the statement and the slot. Other containers, other indices
     /// and errors take the general path's rules, applied to the values already computed.
+    /// `xs[i] = xs[i] + e` (and `-`, `*`, `/`) with the same list and position on both sides and
+    /// a number expression `e` (row sums, histograms, counters in a list, tables of a dynamic
+    /// program): `e` is computed, then the item is updated where it lies, finding the list and
+    /// the position once. Everything here only reads, so the order of the reads changes nothing;
+    /// anything else (an item or `e` that is not a number, a position outside the list, a
+    /// record's key) runs the statement the way its shape does (`otherwise`).
+    private func itemUpdate(_ place: SlotPlace, _ ie: Expr, _ k: NumberOperand, _ value: Expr, otherwise: @escaping Exec) -> Exec? {
+        guard case .binary(let op, .index(.name(let n, _), let comps, _), let rhs, _) = value, ["+", "-", "*", "/"].contains(op),
+              comps.count == 1, case .index(let je) = comps[0], let s = variableSlot(n), s == place.slot,
+              let (a, c) = k.slotOffset, let j = pureIndex(je), let (b, d) = j.slotOffset, a == b, c == d,
+              let tree = numberTree(rhs) else { return nil }
+        let x = numberOperand(tree)
+        switch op {
+        case "+": return itemUpdate(AddOp.self, place, a, c, x, otherwise: otherwise)
+        case "-": return itemUpdate(SubtractOp.self, place, a, c, x, otherwise: otherwise)
+        case "*": return itemUpdate(MultiplyOp.self, place, a, c, x, otherwise: otherwise)
+        default: return itemUpdate(DivideOp.self, place, a, c, x, otherwise: otherwise)
+        }
+    }
+
+    private func itemUpdate<Op: ArithmeticOp>(_: Op.Type, _ place: SlotPlace, _ a: Int, _ c: Double, _ x: NumberOperand,
+                                              otherwise: @escaping Exec) -> Exec {
+        // A position that keeps being something else (`counts[w]` with a string key) stops trying.
+        let site = NumberSite()
+        return { rt in
+            if site.tries {
+                let e = x(rt), n = Compiler.number(rt, a) + c
+                if !rt.notNumber, Compiler.updateItem(Op.self, place.pointer(rt), n, e) { return .normal }
+                rt.notNumber = false
+                site.miss()
+            }
+            return try otherwise(rt)
+        }
+    }
+
     func localItemStore(_ target: Expr, _ value: Expr) -> Exec? {
         guard let (place, ie, variable, location) = localItem(target) else { return nil }
         let val = argumentRead(value), index = argumentRead(ie)
@@ -989,85 +1024,92 @@ extension Compiler {
         // that is not a number, or a position outside the list, sends the store to the
         // general path (with the value already computed when computing it could have effects).
         guard let k = pureIndex(ie) else { return general }
-        if let number = storedNumber(value) {
-            let compute = number.eval
-            if case .name = ie, case .local(let t, _) = operand(ie) {
-                // `counts[w] = counts[w] + 1`: a record used as a dictionary with the key in a
-                // variable (word counts, tallies by name), tried when the list's way fails.
-                entryReads = true
-                let entryCompute = numberEval(numberTree(value).unsafelyUnwrapped)
-                entryReads = false
+        // The statement by the shapes of its value and index; `xs[i] = xs[i] + e` tries an
+        // update where the item lies first, and falls back to these.
+        func byShape() -> Exec {
+            if let number = storedNumber(value) {
+                let compute = number.eval
+                if case .name = ie, case .local(let t, _) = operand(ie) {
+                    // `counts[w] = counts[w] + 1`: a record used as a dictionary with the key in a
+                    // variable (word counts, tallies by name), tried when the list's way fails.
+                    entryReads = true
+                    let entryCompute = numberEval(numberTree(value).unsafelyUnwrapped)
+                    entryReads = false
+                    return { rt in
+                        let d = compute(rt), n = k(rt)
+                        if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(d)) { return .normal }
+                        rt.notNumber = false
+                        if case .some(.string(let key)) = Compiler.slot(rt, t).pointee {
+                            let e = entryCompute(rt)
+                            if !rt.notNumber, Compiler.storeEntry(place.pointer(rt), key, .number(e)) { return .normal }
+                            rt.notNumber = false
+                        }
+                        return try general(rt)
+                    }
+                }
                 return { rt in
                     let d = compute(rt), n = k(rt)
                     if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(d)) { return .normal }
                     rt.notNumber = false
-                    if case .some(.string(let key)) = Compiler.slot(rt, t).pointee {
-                        let e = entryCompute(rt)
-                        if !rt.notNumber, Compiler.storeEntry(place.pointer(rt), key, .number(e)) { return .normal }
+                    return try general(rt)
+                }
+            }
+            if let (from, j) = pureItem(value) {
+                if from == place.slot, let (a, c) = j.slotOffset, let (b, d) = k.slotOffset {
+                    // `xs[i] = xs[i + 1]`: both positions found in one look at the list.
+                    return { rt in
+                        let m = Compiler.number(rt, a) + c, n = Compiler.number(rt, b) + d
+                        if !rt.notNumber, Compiler.copyItem(place.pointer(rt), from: m, to: n) { return .normal }
                         rt.notNumber = false
+                        return try general(rt)
                     }
-                    return try general(rt)
                 }
-            }
-            return { rt in
-                let d = compute(rt), n = k(rt)
-                if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(d)) { return .normal }
-                rt.notNumber = false
-                return try general(rt)
-            }
-        }
-        if let (from, j) = pureItem(value) {
-            if from == place.slot, let (a, c) = j.slotOffset, let (b, d) = k.slotOffset {
-                // `xs[i] = xs[i + 1]`: both positions found in one look at the list.
-                return { rt in
-                    let m = Compiler.number(rt, a) + c, n = Compiler.number(rt, b) + d
-                    if !rt.notNumber, Compiler.copyItem(place.pointer(rt), from: m, to: n) { return .normal }
-                    rt.notNumber = false
-                    return try general(rt)
+                if let (a, c) = j.slotOffset, let (b, d) = k.slotOffset {
+                    return { rt in
+                        let m = Compiler.number(rt, a) + c, n = Compiler.number(rt, b) + d
+                        if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m), Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
+                        rt.notNumber = false
+                        return try general(rt)
+                    }
                 }
-            }
-            if let (a, c) = j.slotOffset, let (b, d) = k.slotOffset {
                 return { rt in
-                    let m = Compiler.number(rt, a) + c, n = Compiler.number(rt, b) + d
+                    let m = j(rt), n = k(rt)
                     if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m), Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
                     rt.notNumber = false
                     return try general(rt)
                 }
             }
-            return { rt in
-                let m = j(rt), n = k(rt)
-                if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m), Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
-                rt.notNumber = false
-                return try general(rt)
-            }
-        }
-        if let (b, d) = k.slotOffset {
-            if case .name = value, case .local(let t, _) = operand(value) {
-                // `perm[j] = t`: a variable's number stored with code of its own.
-                return { rt in
-                    if case .some(.number(let x)) = Compiler.slot(rt, t).pointee {
-                        let n = Compiler.number(rt, b) + d
-                        if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(x)) { return .normal }
-                        rt.notNumber = false
+            if let (b, d) = k.slotOffset {
+                if case .name = value, case .local(let t, _) = operand(value) {
+                    // `perm[j] = t`: a variable's number stored with code of its own.
+                    return { rt in
+                        if case .some(.number(let x)) = Compiler.slot(rt, t).pointee {
+                            let n = Compiler.number(rt, b) + d
+                            if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, .number(x)) { return .normal }
+                            rt.notNumber = false
+                        }
+                        return try general(rt)
                     }
-                    return try general(rt)
+                }
+                return { rt in
+                    let v = try val(rt)
+                    let n = Compiler.number(rt, b) + d
+                    if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
+                    rt.notNumber = false
+                    return try rest(rt, v)
                 }
             }
             return { rt in
                 let v = try val(rt)
-                let n = Compiler.number(rt, b) + d
+                let n = k(rt)
                 if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
                 rt.notNumber = false
                 return try rest(rt, v)
             }
         }
-        return { rt in
-            let v = try val(rt)
-            let n = k(rt)
-            if !rt.notNumber, Compiler.storeItem(place.pointer(rt), n, v) { return .normal }
-            rt.notNumber = false
-            return try rest(rt, v)
-        }
+        let shaped = byShape()
+        if let update = itemUpdate(place, ie, k, value, otherwise: shaped) { return update }
+        return shaped
     }
 
     /// `r.f = v` where `r` is a slot of the current frame (records updated in a loop): the
@@ -1413,6 +1455,24 @@ extension Compiler {
         if let k { items[k] = v }
         slot.initialize(to: .list(items))
         return k != nil
+    }
+
+    /// `xs[n] = xs[n] op x` for the list in `slot` when the item is a number: read, combined
+    /// and written back in one look at the list (made unique first, as `storeItem` does). False,
+    /// with the list as it was, when the slot holds no list, the position is not valid or the
+    /// item is not a number.
+    @inline(__always)
+    static func updateItem<Op: ArithmeticOp>(_: Op.Type, _ slot: UnsafeMutablePointer<Value?>, _ n: Double, _ x: Double) -> Bool {
+        guard inPlace, case .some(.list) = slot.pointee else { return false }
+        return inPlaceList(slot) { items in
+            guard let k = position(n, count: items.pointee.count) else { return false }
+            return items.pointee.withUnsafeMutableBufferPointer { buffer in
+                let item = buffer.baseAddress.unsafelyUnwrapped + k
+                guard case .number(let old) = item.pointee else { return false }
+                item.initialize(to: .number(Op.apply(old, x)))
+                return true
+            }
+        }
     }
 
     /// `xs[n] = xs[m]` for the list in `slot` (shifts, rotations, insertion sorts): one look at

@@ -488,6 +488,15 @@ final class FastPathTests: XCTestCase {
         "fn g(x) = x + 1\nh = g\ng = 2\nresult = [h(1), g]",
         "fn g(x) = x\ng = 3\nresult = g(1)",
         "fn g(x) = x * 3\nk = 0\nfor i in 0..3 { k = g(i) + k\n g = fn(x) x + 100 }\nresult = k",
+        // Items updated where they lie: shared lists, strings, bad positions, records' keys.
+        "xs = [1, 2, 3]\nys = xs\nfor i in 0..3 { xs[i] = xs[i] + i\n xs[i] = xs[i] * 2 }\nresult = [xs, ys]",
+        "fn f(xs, n) { for i in 0..n { xs[i - 1] = xs[i - 1] / 2\n xs[i] = xs[i] - xs[i - 1] }\n return xs }\nresult = [f([4, 8, 16], 3), f([1.5], 1)]",
+        "xs = [\"a\", \"b\"]\nfor i in 0..2 { xs[i] = xs[i] + \"c\" }\nresult = xs",
+        "xs = [1, 2]\nxs[5] = xs[5] + 1\nresult = xs",
+        "xs = [1, 2]\nxs[0.5] = xs[0.5] - 1\nresult = xs",
+        "xs = [nil, 1]\nxs[1] = xs[1] + 1\nxs[0] = xs[0] + 1\nresult = xs",
+        "d = {a: 1, b: 2}\nk = \"a\"\nfor i in 0..20 { d[k] = d[k] + i\n k = if i % 2 == 0 { \"b\" } else { \"a\" } }\nxs = [1, 2]\nk = 1\nfor i in 0..20 { xs[k] = xs[k] * 1.5 }\nresult = [d, xs]",
+        "rows = [[1, 2], [3, 4]]\nrow = rows[0]\nfor j in 0..2 { row[j] = row[j] + rows[1][j] * 10 }\nresult = [row, rows]",
         // Sums into globals: numbers, strings and lists growing, other values, unset.
         "t = 0\ns = \"\"\nxs = []\nfor i in 0..5 { t = t + i\n t = t + 0.5\n s = s + str(i)\n xs = xs + [i] }\nresult = [t, s, xs]",
         "t = nil\nfor i in 0..2 { t = t + i }\nresult = t",
