@@ -227,14 +227,18 @@ extension Compiler {
     /// so running it twice changes nothing.
     func numberExpression(_ compute: @escaping (Runtime) -> Double, dual: ((Runtime) -> DualNumber)? = nil, general: @escaping Eval) -> Eval {
         let site = NumberSite()
+        /// The expression on doubles, or nil (and one miss more) when an operand is something else.
+        @inline(__always) func number(_ rt: Runtime) -> Value? {
+            guard site.tries else { return nil }
+            let d = compute(rt)
+            if !rt.notNumber { return .number(d) }
+            rt.notNumber = false
+            site.miss()
+            return nil
+        }
         guard let dual else {
             return { rt in
-                if site.tries {
-                    let d = compute(rt)
-                    if !rt.notNumber { return .number(d) }
-                    rt.notNumber = false
-                    site.miss()
-                }
+                if let v = number(rt) { return v }
                 return try general(rt)
             }
         }
@@ -243,12 +247,7 @@ extension Compiler {
         // between the operations (gradient descent, Newton's method).
         let dualSite = NumberSite()
         return { rt in
-            if site.tries {
-                let d = compute(rt)
-                if !rt.notNumber { return .number(d) }
-                rt.notNumber = false
-                site.miss()
-            }
+            if let v = number(rt) { return v }
             if dualSite.tries {
                 let x = dual(rt)
                 if !rt.notNumber { return x.carries ? .dual(x.value, x.derivative) : .number(x.value) }
