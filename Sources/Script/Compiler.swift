@@ -337,9 +337,7 @@ final class Compiler {
                 // Top-level declarations are pinned: calls to them skip reference counting.
                 let g = globals.slot(n)
                 return { rt in
-                    let v = try make(rt)
-                    rt.gp[g] = v
-                    if case .function(let fn) = v { rt.pin(fn, slot: g) } else { rt.gfn[g] = nil }
+                    rt.setGlobal(g, try make(rt))
                     return .normal
                 }
             }
@@ -531,9 +529,7 @@ final class Compiler {
             case .local: rt.bp[index] = v
             case .cell: rt.cells[index].value = v
             case .upvalue: rt.upvalues[index].value = v
-            case .global:
-                rt.gp[index] = v
-                if case .function(let fn) = v { rt.pin(fn, slot: index) } else { rt.gfn[index] = nil }
+            case .global: rt.setGlobal(index, v)
             }
         }
 

@@ -883,29 +883,24 @@ extension Compiler {
 
     /// `x = e` into a global (the loops of a notebook's cells run at the top level): a
     /// constant, a variable's number, an item read where it lies and a number expression are
-    /// stored straight into the global's slot, without a general setter in between. Storing
-    /// keeps `Runtime.gfn` true, as `Variable.write` does: a function stored in a global is
-    /// pinned, anything else unpins the slot.
+    /// stored straight into the global's slot (`Runtime.setGlobal`, which keeps pinned
+    /// functions true), without a general setter in between.
     func globalStore(_ target: Expr, _ value: Expr) -> Exec? {
         guard case .name(let name, _) = target, case .global(let n) = resolve(name) else { return nil }
         let g = globals.slot(n)
-        @inline(__always) func store(_ rt: Runtime, _ v: Value) {
-            Compiler.assign(rt.gp + g, v)
-            if case .function(let fn) = v { rt.pin(fn, slot: g) } else { rt.gfn[g] = nil }
-        }
         let v = argumentRead(value).withoutNumberTry
         let general: Exec = { rt in
-            store(rt, try v(rt))
+            rt.setGlobal(g, try v(rt))
             return .normal
         }
         switch operand(value) {
         case .constant(let c):
             let number = Value.number(c)
-            return { rt in store(rt, number); return .normal }
+            return { rt in rt.setGlobal(g, number); return .normal }
         case .local(let t, _):
             if case .name = value {
                 return { rt in
-                    if case .some(.number(let d)) = Compiler.slot(rt, t).pointee { store(rt, .number(d)); return .normal }
+                    if case .some(.number(let d)) = Compiler.slot(rt, t).pointee { rt.setGlobal(g, .number(d)); return .normal }
                     return try general(rt)
                 }
             }
@@ -914,7 +909,7 @@ extension Compiler {
         if let (from, j) = pureItem(value) {
             return { rt in
                 let m = j(rt)
-                if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { store(rt, v); return .normal }
+                if !rt.notNumber, let v = Compiler.item(Compiler.slot(rt, from), m) { rt.setGlobal(g, v); return .normal }
                 rt.notNumber = false
                 return try general(rt)
             }
@@ -926,7 +921,7 @@ extension Compiler {
         return { rt in
             if site.tries {
                 let d = compute(rt)
-                if !rt.notNumber { store(rt, .number(d)); return .normal }
+                if !rt.notNumber { rt.setGlobal(g, .number(d)); return .normal }
                 rt.notNumber = false
                 site.miss()
             }

@@ -80,9 +80,6 @@ extension Compiler {
     /// Stores `v` in a variable's slot (as `variableSlot` gives it), as an assignment does.
     @inline(__always)
     static func storeVariable(_ rt: Runtime, _ s: Int, _ v: Value) {
-        if s >= 0 { assign(rt.bp + s, v); return }
-        let g = ~s
-        assign(rt.gp + g, v)
-        if case .function(let fn) = v { rt.pin(fn, slot: g) } else { rt.gfn[g] = nil }
+        if s >= 0 { assign(rt.bp + s, v) } else { rt.setGlobal(~s, v) }
     }
 }

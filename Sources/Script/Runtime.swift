@@ -234,6 +234,14 @@ final class Runtime {
         gfn[slot] = raw
     }
 
+    /// Stores `v` in global `slot`, as an assignment does, keeping `gfn` true: a function
+    /// stored there is pinned, anything else unpins the slot.
+    @inline(__always)
+    func setGlobal(_ slot: Int, _ v: Value) {
+        Compiler.assign(gp + slot, v)
+        if case .function(let fn) = v { pin(fn, slot: slot) } else { gfn[slot] = nil }
+    }
+
     /// Prepares the step counting for a new run (the first step looks at the cancel flag).
     func startRun() {
         budget = 0
