@@ -812,7 +812,7 @@ final class Compiler {
             guard fn.isUser, named.isEmpty else { return try other(fn, rt) }
             let uf = unsafeDowncast(fn, to: UserFunction.self)
             do {
-                return try Compiler.enter(uf, site, rt)
+                return try Compiler.enter(uf, SiteArguments(site: site), rt)
             } catch { throw Compiler.trace(error, fn, location) }
         }
         let anyCallee: Eval = { rt in
@@ -845,8 +845,7 @@ final class Compiler {
             }
         }
         guard case .name(let n, _) = callee, case .global(let gn) = resolve(n), named.isEmpty else { return anyCallee }
-        let pinned = PinnedCall(slot: globals.slot(gn), reads: site, pos: pos, location: location, direct: direct, anyCallee: anyCallee)
-        return { rt in try pinned.call(rt) }
+        return Compiler.pinnedCall(PinnedCall(slot: globals.slot(gn), reads: site, pos: pos, location: location, direct: direct, anyCallee: anyCallee))
     }
 
     /// Expressions kept in an array as structs (an array of bare closures, or `map` over
@@ -899,32 +898,13 @@ final class Compiler {
         }
     }
 
-    /// Calls a user function with the call site's positional arguments, evaluated straight
-    /// into the callee's frame.
-    @inline(__always)
-    static func enter(_ uf: UserFunction, _ site: CallReads, _ rt: Runtime) throws -> Value {
-        let argc = site.argc
-        let frame = try uf.reserveFrame(argc: argc, rt)
-        defer { UserFunction.freeFrame(frame, rt) }
-        // Slots above `rt.sp` hold nil (frames are emptied when freed), so arguments are
-        // initialized in place: an assignment would first destroy the nil it replaces.
-        if argc > 0 { frame.initialize(to: try site.a0(rt)) }
-        if argc > 1 { (frame + 1).initialize(to: try site.a1(rt)) }
-        if argc > 2 { (frame + 2).initialize(to: try site.a2(rt)) }
-        if argc > 3 { (frame + 3).initialize(to: try site.a3(rt)) }
-        var i = 4
-        while i < argc {
-            (frame + i).initialize(to: try site.positional[i].eval(rt))
-            i += 1
-        }
-        return try uf.enter(frame: frame, argc: argc, rt)
-    }
-
     /// A call of a global holding a pinned function (a top-level `fn`, a builtin), in one
     /// object: the call's closure captures only this reference (a closure that captures many
     /// values unpacks them all on every call). A user function is called without retaining
     /// it, a builtin with a direct entry gets its argument values as they are, and anything
     /// else takes the general path.
+    /// The call's closure passes the site's arguments, their kinds spelled by their type
+    /// (CallSites.swift).
     final class PinnedCall {
         let slot: Int
         let reads: CallReads
@@ -940,13 +920,13 @@ final class Compiler {
         }
 
         @inline(__always)
-        func call(_ rt: Runtime) throws -> Value {
+        func call<Arguments: ArgumentList>(_ arguments: Arguments, _ rt: Runtime) throws -> Value {
             guard let raw = rt.gfn[slot] else { return try anyCallee(rt) }
             return try Unmanaged<Function>.fromOpaque(raw)._withUnsafeGuaranteedRef { fn in
                 guard fn.isUser else { return try builtin(fn, rt) }
                 let uf = unsafeDowncast(fn, to: UserFunction.self)
                 do {
-                    return try Compiler.enter(uf, reads, rt)
+                    return try Compiler.enter(uf, arguments, rt)
                 } catch { throw Compiler.trace(error, fn, location) }
             }
         }

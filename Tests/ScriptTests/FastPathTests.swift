@@ -522,6 +522,32 @@ final class FastPathTests: XCTestCase {
         "fn f(x) = (x - 1) * (x + \"a\")\nresult = grad(f)(2)",
     ]
 
+    /// Calls of top-level functions specialized by their arguments' kinds (CallSites.swift):
+    /// locals, locals plus constants, expressions and the rest in every position of one, two
+    /// and three arguments, with what each hands back to the general path (a local holding
+    /// something else than a number or nothing yet, an argument that fails midway, defaults,
+    /// too many arguments, a global that stops holding the function, a builtin).
+    static let argumentKindPrograms: [String] = [
+        "fn t(x, y, z) {\n if y < x { return t(t(x - 1, y, z), t(y - 1, z, x), t(z - 1, x, y)) }\n return z }\nresult = [t(8, 4, 2), t(3, 2, 1.5)]",
+        "fn f(a, b, c) = [a, b, c]\nfn g(x, s, r) = [f(x, s, r), f(x + 1, s, r.k), f(s, x - 2, x), f(r, r.k, s + \"!\"), f(1, x, \"c\")]\nresult = g(2, \"s\", {k: [1]})",
+        "fn f(a, b) = [a, b]\nfn g(x, s) = [f(x, s), f(s, x), f(x - 1, x + 1), f(s, s), f(x * 2, s), f(len(s), x)]\nresult = [g(3, \"ab\"), g(0.5, [1, 2])]",
+        "fn f(a) = a\nfn g(s) = f(s - 1)\nresult = g(\"text\")",
+        "fn f(a, b) = a\nfn g(s) = f(1, s + 1)\nresult = [g(1), g([2])]",
+        "fn f(a, b, c) = c\nfn g(x) { if x > 0 { y = 1 }\n return f(x, x - 1, y) }\nresult = [g(1), g(0)]",
+        "fn f(a, b, c) = a + b + c\nfn g(x) = f(x, x + 1, nope)\nresult = g(1)",
+        "fn f(a, b, c) = a + b + c\nfn bad(x) = x + \"s\"\nfn g(x) = f(x, bad(x), x - 1)\nresult = [f(1, 2, 3), g(1)]",
+        "fn f(a, b = 10, c = 100) = a + b + c\nfn g(x) = [f(x), f(x, x - 1), f(x, x, x + 1)]\nresult = g(1)",
+        "fn f(a) = a\nfn g(x) = f(x, x - 1)\nresult = g(1)",
+        "fn f(a, b) = a * b\nfn g(x) = f(x - 1, x)\nr1 = g(3)\nf = fn(a, b) a - b\nr2 = g(3)\nf = abs\nresult = [r1, r2, g(5)]",
+        "fn d(n) { if n == 0 { return 0 }\n return 1 + d(n - 1) }\nresult = [d(50), d(500)]",
+        "fn f(x) = x\nfn g(n) { xs = [n, n + 1]\n r = {a: n}\n return [f(xs), f(r), f(nil), f(n - -1), f(fn(y) y)(2)] }\nresult = g(4)",
+        "fn f(a, b, c) = a - b * c\nn = 3\nfn g(k) = f(n, k, n - k) + f(k + 0.5, 2, n)\nt = 0\nfor i in 0..20 { t = t + g(i) + f(i, i - 1, i + 1) }\nresult = t",
+    ]
+
+    func testCallsSpecializedByArgumentKindsRunTheSameWithAndWithoutFastPaths() {
+        assertSameBothWays(Self.argumentKindPrograms, stepLimit: 50_000)
+    }
+
     func testDerivativesOfNumberExpressionsRunTheSameWithAndWithoutFastPaths() {
         assertSameBothWays(Self.dualPrograms, stepLimit: 50_000)
     }
