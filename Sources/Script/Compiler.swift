@@ -861,18 +861,21 @@ final class Compiler {
         // literals, longer ones reserved and appended to: both allocate with code specialized
         // for `Value`. (`Array(unsafeUninitializedCapacity:)` is the standard library's
         // generic code, which looks up the storage type's metadata on every call.)
+        // Every item is evaluated before the literal: a literal allocates its array first and
+        // evaluates into it, so an item evaluated before it was copied in (a retain) and its
+        // local destroyed (a release), to be safe from a later item that throws.
         switch evals.count {
         case 0: return []
         case 1: return [try evals[0].eval(rt)]
         case 2:
-            let a = try evals[0].eval(rt)
-            return [a, try evals[1].eval(rt)]
-        case 3:
             let a = try evals[0].eval(rt), b = try evals[1].eval(rt)
-            return [a, b, try evals[2].eval(rt)]
-        case 4:
+            return [a, b]
+        case 3:
             let a = try evals[0].eval(rt), b = try evals[1].eval(rt), c = try evals[2].eval(rt)
-            return [a, b, c, try evals[3].eval(rt)]
+            return [a, b, c]
+        case 4:
+            let a = try evals[0].eval(rt), b = try evals[1].eval(rt), c = try evals[2].eval(rt), d = try evals[3].eval(rt)
+            return [a, b, c, d]
         default: break
         }
         var out: [Value] = []
