@@ -1491,24 +1491,30 @@ extension Compiler {
     }
 
     /// `t = xs[m]; xs[m] = xs[n]; xs[n] = t` for the list in `slot` (sorting, reversing,
-    /// shuffling): the item at `m` is given to `keep` (nil for a swap without a temporary) and
-    /// the two items change places where they lie. False, with everything as it was, when the
-    /// slot holds no list or either position is not valid.
+    /// shuffling): the two items change places where they lie, and the item first at `m` is
+    /// returned for the temporary (`.null` when `keep` is false: a swap without one). Nil, with
+    /// everything as it was, when the slot holds no list or either position is not valid.
     @inline(__always)
-    static func swapItems(_ slot: UnsafeMutablePointer<Value?>, _ m: Double, _ n: Double, keep: (Value) -> Void) -> Bool {
-        guard case .some(.list) = slot.pointee else { return false }
+    static func swapItems(_ slot: UnsafeMutablePointer<Value?>, _ m: Double, _ n: Double, keep: Bool) -> Value? {
+        guard case .some(.list) = slot.pointee else { return nil }
         guard inPlace else {
-            guard let v = item(slot, m), let w = item(slot, n), storeItem(slot, n, v) else { return false }
+            guard let v = item(slot, m), let w = item(slot, n), storeItem(slot, n, v) else { return nil }
             _ = storeItem(slot, m, w)
-            keep(v)
-            return true
+            return keep ? v : .null
         }
-        return inPlaceList(slot) { items in
+        return inPlaceList(slot) { items -> Value? in
             let count = items.pointee.count
-            guard let j = position(m, count: count), let k = position(n, count: count) else { return false }
-            keep(element(items.pointee, j))
-            items.pointee.withUnsafeMutableBufferPointer { buffer in buffer.swapAt(j, k) }
-            return true
+            guard let j = position(m, count: count), let k = position(n, count: count) else { return nil }
+            return items.pointee.withUnsafeMutableBufferPointer { buffer -> Value in
+                let base = buffer.baseAddress.unsafelyUnwrapped
+                let kept = keep ? element(base + j) : .null
+                if j != k {
+                    let first = (base + j).move()
+                    (base + j).moveInitialize(from: base + k, count: 1)
+                    (base + k).initialize(to: first)
+                }
+                return kept
+            }
         }
     }
 

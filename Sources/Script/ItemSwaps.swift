@@ -66,12 +66,26 @@ extension Compiler {
 
     private func swapExec(_ list: Int, _ i: SwapPosition, _ j: SwapPosition, keep: Int?, general: @escaping Exec) -> Exec {
         let a = i.slot, c = i.offset, b = j.slot, d = j.offset
+        /// The two positions; `rt.notNumber` is set when a variable holds no number.
+        @inline(__always) func positions(_ rt: Runtime) -> (Double, Double) {
+            (a.map { Compiler.number(rt, $0) + c } ?? c, b.map { Compiler.number(rt, $0) + d } ?? d)
+        }
+        guard let keep else {
+            return { rt in
+                let (m, n) = positions(rt)
+                if !rt.notNumber, Compiler.swapItems(Compiler.slot(rt, list), m, n, keep: false) != nil { return .normal }
+                rt.notNumber = false
+                return try general(rt)
+            }
+        }
+        // The temporary gets the item first at `m`, stored after the swap as the first statement
+        // would have stored it before: nothing reads it in between.
         return { rt in
-            let m = a.map { Compiler.number(rt, $0) + c } ?? c
-            let n = b.map { Compiler.number(rt, $0) + d } ?? d
-            if !rt.notNumber, Compiler.swapItems(Compiler.slot(rt, list), m, n, keep: { v in
-                if let keep { Compiler.storeVariable(rt, keep, v) }
-            }) { return .normal }
+            let (m, n) = positions(rt)
+            if !rt.notNumber, let v = Compiler.swapItems(Compiler.slot(rt, list), m, n, keep: true) {
+                Compiler.storeVariable(rt, keep, v)
+                return .normal
+            }
             rt.notNumber = false
             return try general(rt)
         }

@@ -336,6 +336,8 @@ final class FastPathTests: XCTestCase {
         "fn f() { if false { xs = [1] }\n i = 0\n j = 1\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t }\nresult = f()",
         "fn f() { xs = [1, 2]\n if false { i = 0 }\n j = 1\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t }\nresult = f()",
         "xs = [5, 6, 7]\nys = xs\ni = 0\nj = 2\nt = xs[i]\nxs[i] = xs[j]\nxs[j] = t\nfor k in 0..1 { t = xs[k]\n xs[k] = xs[k + 1]\n xs[k + 1] = t }\nresult = [xs, ys, t]",
+        "fn f() { xs = [[1], \"s\", 3]\n t = xs\n i = 0\n j = 0\n t = xs[i]\n xs[i] = xs[j]\n xs[j] = t\n k = 2\n t = xs\n t = xs[k]\n xs[k] = xs[i]\n xs[i] = t\n return [xs, t] }\nresult = f()",
+        "xs = [\"a\", [2], {b: 3}]\nt = xs\nfor k in 0..2 { t = xs[k]\n xs[k] = xs[k + 1]\n xs[k + 1] = t }\nys = xs\nt = ys[0]\nys[0] = ys[2]\nys[2] = t\nresult = [xs, ys, t]",
         "fs = [fn() 1, fn() 2]\ni = 0\nj = 1\nwhile i < 1 { t = fs[i]\n fs[i] = fs[j]\n fs[j] = t\n i = i + 1 }\nresult = [t(), fs[0](), fs[1]()]",
         "fn f() { xs = [1, 2, 3]\n ys = xs\n i = 0\n j = 2\n xs[i], xs[j] = xs[j], xs[i]\n xs[i + 1], xs[0] = xs[0], xs[i + 1]\n return [xs, ys] }\nresult = f()",
         "fn f() { xs = [1, 2, 3]\n i = 0\n j = 5\n xs[i], xs[j] = xs[j], xs[i] }\nresult = f()",
