@@ -1,11 +1,11 @@
-/// Calls of top-level functions with one to three arguments, specialized by the kinds of their
-/// arguments (every recursion, every helper called in a loop).
+/// Calls of functions named by variables with one to three arguments, specialized by the kinds
+/// of their arguments (every recursion, every helper called in a loop, every callback).
 ///
 /// `ArgumentRead` decides what an argument is (a local, a local plus a constant, any
 /// expression...) when the call runs: each argument of each call copies the read onto the
 /// native stack and jumps through a table on its kind, and the one call closure serves every
-/// call site. Here the kinds are types: a call site is compiled into a `PinnedCall` whose
-/// argument list type spells them, so the read of each argument is straight-line code (`n - 1`
+/// call site. Here the kinds are types: a call's closure is specialized by its argument
+/// list's type, so the read of each argument is straight-line code (`n - 1`
 /// is a load, a test, an add and a store) and each shape of call site has code of its own.
 /// Anything the specialized kinds do not cover reads through `ArgumentRead` as before.
 extension Compiler {
@@ -127,47 +127,106 @@ extension Compiler {
         return visitor.visit(OtherArgument(other: read))
     }
 
-    /// The closure of a pinned call, specialized by the kinds of its arguments.
-    static func pinnedCall(_ pinned: PinnedCall) -> Eval {
-        let r = pinned.reads
-        switch r.argc {
-        case 1: return specialize(r.a0, One(pinned: pinned)).eval
-        case 2: return specialize(r.a0, Two(pinned: pinned, b: r.a1)).eval
-        case 3: return specialize(r.a0, Three(pinned: pinned, b: r.a1, c: r.a2)).eval
-        default: return closure(pinned, SiteArguments(site: r)).eval
-        }
+    /// Makes a call's closure once its arguments' kinds are types.
+    protocol CallMaker {
+        func make<L: ArgumentList>(_ arguments: L) -> CompiledArgument
     }
 
-    /// The call's closure, in a struct: a closure returned through a generic result (the
-    /// visitors') is called through two conversion thunks.
-    private static func closure<L: ArgumentList>(_ pinned: PinnedCall, _ arguments: L) -> CompiledArgument {
+    /// The call of a pinned function.
+    struct PinnedMaker: CallMaker {
+        let pinned: PinnedCall
+        func make<L: ArgumentList>(_ arguments: L) -> CompiledArgument { pinnedClosure(pinned, arguments) }
+    }
+
+    private static func pinnedClosure<L: ArgumentList>(_ pinned: PinnedCall, _ arguments: L) -> CompiledArgument {
         CompiledArgument(eval: { rt in try pinned.call(arguments, rt) })
     }
 
-    private struct One: ArgumentVisitor {
-        let pinned: PinnedCall
-        func visit<A: ArgumentKind>(_ a: A) -> CompiledArgument { closure(pinned, OneArgument(a: a)) }
+    /// The call of a function in a local, captured variable or cell.
+    struct VariableMaker: CallMaker {
+        let site: VariableCall
+        func make<L: ArgumentList>(_ arguments: L) -> CompiledArgument { variableClosure(site, arguments) }
     }
 
-    private struct Two: ArgumentVisitor {
-        let pinned: PinnedCall, b: ArgumentRead
-        func visit<A: ArgumentKind>(_ a: A) -> CompiledArgument { specialize(b, Second(pinned: pinned, a: a)) }
-        struct Second<A: ArgumentKind>: ArgumentVisitor {
-            let pinned: PinnedCall, a: A
-            func visit<B: ArgumentKind>(_ b: B) -> CompiledArgument { closure(pinned, TwoArguments(a: a, b: b)) }
+    private static func variableClosure<L: ArgumentList>(_ site: VariableCall, _ arguments: L) -> CompiledArgument {
+        CompiledArgument(eval: { rt in try site.call(arguments, rt) })
+    }
+
+    /// The closure of a call, specialized by the kinds of its arguments. (Closures travel in a
+    /// struct: a closure returned through a generic result is called through two conversion
+    /// thunks.)
+    static func specializedCall<M: CallMaker>(_ r: CallReads, _ maker: M) -> Eval {
+        switch r.argc {
+        case 1: return specialize(r.a0, One(maker: maker)).eval
+        case 2: return specialize(r.a0, Two(maker: maker, b: r.a1)).eval
+        case 3: return specialize(r.a0, Three(maker: maker, b: r.a1, c: r.a2)).eval
+        default: return maker.make(SiteArguments(site: r)).eval
         }
     }
 
-    private struct Three: ArgumentVisitor {
-        let pinned: PinnedCall, b: ArgumentRead, c: ArgumentRead
-        func visit<A: ArgumentKind>(_ a: A) -> CompiledArgument { specialize(b, Second(pinned: pinned, a: a, c: c)) }
+    private struct One<M: CallMaker>: ArgumentVisitor {
+        let maker: M
+        func visit<A: ArgumentKind>(_ a: A) -> CompiledArgument { maker.make(OneArgument(a: a)) }
+    }
+
+    private struct Two<M: CallMaker>: ArgumentVisitor {
+        let maker: M, b: ArgumentRead
+        func visit<A: ArgumentKind>(_ a: A) -> CompiledArgument { specialize(b, Second(maker: maker, a: a)) }
         struct Second<A: ArgumentKind>: ArgumentVisitor {
-            let pinned: PinnedCall, a: A, c: ArgumentRead
-            func visit<B: ArgumentKind>(_ b: B) -> CompiledArgument { specialize(c, Third(pinned: pinned, a: a, b: b)) }
+            let maker: M, a: A
+            func visit<B: ArgumentKind>(_ b: B) -> CompiledArgument { maker.make(TwoArguments(a: a, b: b)) }
+        }
+    }
+
+    private struct Three<M: CallMaker>: ArgumentVisitor {
+        let maker: M, b: ArgumentRead, c: ArgumentRead
+        func visit<A: ArgumentKind>(_ a: A) -> CompiledArgument { specialize(b, Second(maker: maker, a: a, c: c)) }
+        struct Second<A: ArgumentKind>: ArgumentVisitor {
+            let maker: M, a: A, c: ArgumentRead
+            func visit<B: ArgumentKind>(_ b: B) -> CompiledArgument { specialize(c, Third(maker: maker, a: a, b: b)) }
         }
         struct Third<A: ArgumentKind, B: ArgumentKind>: ArgumentVisitor {
-            let pinned: PinnedCall, a: A, b: B
-            func visit<C: ArgumentKind>(_ c: C) -> CompiledArgument { closure(pinned, ThreeArguments(a: a, b: b, c: c)) }
+            let maker: M, a: A, b: B
+            func visit<C: ArgumentKind>(_ c: C) -> CompiledArgument { maker.make(ThreeArguments(a: a, b: b, c: c)) }
+        }
+    }
+
+    /// A call of a function in a local, a captured variable or a cell (a callback passed as a
+    /// parameter, `f(g(x))` inside `compose`): the function's reference is taken straight from
+    /// the variable (a retain) instead of copying the value through the variable's read, and
+    /// is held for the call, whatever the call does to the variable. Anything but a user
+    /// function takes `other`.
+    final class VariableCall {
+        enum Place { case local, upvalue, cell }
+        let place: Place
+        let index: Int
+        let anyCallee: Eval
+        let other: (Function, Runtime) throws -> Value
+        let location: SourceLocation
+
+        init(_ place: Place, _ index: Int, anyCallee: @escaping Eval, other: @escaping (Function, Runtime) throws -> Value, location: SourceLocation) {
+            self.place = place; self.index = index
+            self.anyCallee = anyCallee; self.other = other; self.location = location
+        }
+
+        @inline(__always)
+        func call<L: ArgumentList>(_ arguments: L, _ rt: Runtime) throws -> Value {
+            let fn: Function
+            switch place {
+            case .local:
+                guard case .some(.function(let f)) = rt.bp[index] else { return try anyCallee(rt) }
+                fn = f
+            case .upvalue:
+                guard case .some(.function(let f)) = rt.upvalues[index].value else { return try anyCallee(rt) }
+                fn = f
+            case .cell:
+                guard case .some(.function(let f)) = rt.cells[index].value else { return try anyCallee(rt) }
+                fn = f
+            }
+            guard fn.isUser else { return try other(fn, rt) }
+            do {
+                return try Compiler.enter(unsafeDowncast(fn, to: UserFunction.self), arguments, rt)
+            } catch { throw Compiler.trace(error, fn, location) }
         }
     }
 

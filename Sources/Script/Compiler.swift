@@ -820,32 +820,22 @@ final class Compiler {
             guard case .function(let fn) = v else { throw fail(v) }
             return try enter(fn, rt)
         }
+        guard case .name(let n, _) = callee, named.isEmpty else { return anyCallee }
         // A function in a local or a captured variable (`f(g(x))` inside `compose`, a callback
-        // passed as a parameter): its reference is taken straight from the variable (a retain)
-        // instead of copying the value through the variable's read, as general as before
-        // otherwise (the function is held for the call, whatever the call does to the variable).
-        if direct, named.isEmpty, case .name(let n, _) = callee {
-            switch resolve(n) {
-            case .local(let s):
-                return { rt in
-                    guard case .some(.function(let fn)) = rt.bp[s] else { return try anyCallee(rt) }
-                    return try enter(fn, rt)
-                }
-            case .upvalue(let u):
-                return { rt in
-                    guard case .some(.function(let fn)) = rt.upvalues[u].value else { return try anyCallee(rt) }
-                    return try enter(fn, rt)
-                }
-            case .cell(let c):
-                return { rt in
-                    guard case .some(.function(let fn)) = rt.cells[c].value else { return try anyCallee(rt) }
-                    return try enter(fn, rt)
-                }
-            case .global: break
-            }
+        // passed as a parameter): see `VariableCall`.
+        func variable(_ place: VariableCall.Place, _ index: Int) -> Eval {
+            guard direct else { return anyCallee }
+            let call = VariableCall(place, index, anyCallee: anyCallee, other: other, location: location)
+            return Compiler.specializedCall(site, VariableMaker(site: call))
         }
-        guard case .name(let n, _) = callee, case .global(let gn) = resolve(n), named.isEmpty else { return anyCallee }
-        return Compiler.pinnedCall(PinnedCall(slot: globals.slot(gn), reads: site, pos: pos, location: location, direct: direct, anyCallee: anyCallee))
+        switch resolve(n) {
+        case .local(let s): return variable(.local, s)
+        case .upvalue(let u): return variable(.upvalue, u)
+        case .cell(let c): return variable(.cell, c)
+        case .global(let gn):
+            let pinned = PinnedCall(slot: globals.slot(gn), reads: site, pos: pos, location: location, direct: direct, anyCallee: anyCallee)
+            return Compiler.specializedCall(site, PinnedMaker(pinned: pinned))
+        }
     }
 
     /// Expressions kept in an array as structs (an array of bare closures, or `map` over

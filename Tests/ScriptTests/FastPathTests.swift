@@ -524,11 +524,13 @@ final class FastPathTests: XCTestCase {
         "fn f(x) = (x - 1) * (x + \"a\")\nresult = grad(f)(2)",
     ]
 
-    /// Calls of top-level functions specialized by their arguments' kinds (CallSites.swift):
-    /// locals, locals plus constants, expressions and the rest in every position of one, two
-    /// and three arguments, with what each hands back to the general path (a local holding
-    /// something else than a number or nothing yet, an argument that fails midway, defaults,
-    /// too many arguments, a global that stops holding the function, a builtin).
+    /// Calls specialized by their arguments' kinds (CallSites.swift): locals, locals plus
+    /// constants, expressions and the rest in every position of one, two and three arguments,
+    /// with what each hands back to the general path (a local holding something else than a
+    /// number or nothing yet, an argument that fails midway, defaults, too many arguments, a
+    /// global that stops holding the function, a builtin); and callees in parameters, captured
+    /// variables and cells: functions, builtins, derivatives, non-functions, a function that
+    /// empties its own variable while it runs.
     static let argumentKindPrograms: [String] = [
         "fn t(x, y, z) {\n if y < x { return t(t(x - 1, y, z), t(y - 1, z, x), t(z - 1, x, y)) }\n return z }\nresult = [t(8, 4, 2), t(3, 2, 1.5)]",
         "fn f(a, b, c) = [a, b, c]\nfn g(x, s, r) = [f(x, s, r), f(x + 1, s, r.k), f(s, x - 2, x), f(r, r.k, s + \"!\"), f(1, x, \"c\")]\nresult = g(2, \"s\", {k: [1]})",
@@ -544,6 +546,14 @@ final class FastPathTests: XCTestCase {
         "fn d(n) { if n == 0 { return 0 }\n return 1 + d(n - 1) }\nresult = [d(50), d(500)]",
         "fn f(x) = x\nfn g(n) { xs = [n, n + 1]\n r = {a: n}\n return [f(xs), f(r), f(nil), f(n - -1), f(fn(y) y)(2)] }\nresult = g(4)",
         "fn f(a, b, c) = a - b * c\nn = 3\nfn g(k) = f(n, k, n - k) + f(k + 0.5, 2, n)\nt = 0\nfor i in 0..20 { t = t + g(i) + f(i, i - 1, i + 1) }\nresult = t",
+        "fn ap(f, a, b) = [f(a), f(a - 1), f(b)]\nfn ap2(f, a, b) = f(a, b - 1)\nfn ap3(f, a, b) = f(a, b, a + 1)\nresult = [ap(fn(x) x * 2, 3, \"s\"), ap2(fn(x, y) [x, y], 1, 2), ap3(fn(x, y, z) x + y + z, 1, 2), ap(abs, -3, 4), ap(str, 1, [2])]",
+        "fn ap(f, x) = f(x - 1)\nresult = [ap(sqrt, 10), ap(grad(fn(x) x * x), 3), ap(len, \"ab\")]",
+        "fn ap(f, x) = f(x)\nresult = ap(3, 1)",
+        "fn ap(f, x) = f(x, x)\nresult = ap(fn(a) a, 1)",
+        "fn make(f) = fn(x) f(x - 1, x)\nfn both(a, b) = a * b\nm = make(both)\nresult = [m(3), m(0.5), make(fn(a, b) a)(\"s\")]",
+        "fn outer() { g = fn(x) x + 1\n h = fn(y) g(y * 2)\n r1 = h(3)\n g = fn(x) x - 1\n r2 = h(3)\n g = 5\n return [r1, r2, h(3)] }\nresult = outer()",
+        "fn outer() { f = fn(x) { f = nil\n return x + 1 }\n return [f(1), f] }\nresult = outer()",
+        "fn outer(n) { fn step(i, acc) { if i > n { return acc }\n return step(i + 1, acc + i) }\n return step(1, 0) }\nfn deep(k) { fn rec(i) { if i == 0 { return 0 }\n return 1 + rec(i - 1) }\n return rec(k) }\nresult = [outer(30), deep(50), deep(500)]",
     ]
 
     func testCallsSpecializedByArgumentKindsRunTheSameWithAndWithoutFastPaths() {
