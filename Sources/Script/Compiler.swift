@@ -891,13 +891,12 @@ final class Compiler {
         }
     }
 
-    /// A call of a global holding a pinned function (a top-level `fn`, a builtin), in one
-    /// object: the call's closure captures only this reference (a closure that captures many
-    /// values unpacks them all on every call). A user function is called without retaining
-    /// it, a builtin with a direct entry gets its argument values as they are, and anything
-    /// else takes the general path.
-    /// The call's closure passes the site's arguments, their kinds spelled by their type
-    /// (CallSites.swift).
+    /// A call of a global holding a pinned function (a top-level `fn`, a builtin): what the
+    /// call needs besides its arguments, in one object (a closure that captures many values
+    /// unpacks them all on every call). The call's closure captures it and the arguments, their
+    /// kinds spelled by their type (CallSites.swift). A user function is called without
+    /// retaining it, a builtin with a direct entry gets its argument values as they are, and
+    /// anything else takes the general path.
     final class PinnedCall {
         let slot: Int
         let reads: CallReads
