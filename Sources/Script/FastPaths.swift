@@ -957,10 +957,6 @@ extension Compiler {
         return (place, index, variable(name, namePos), loc(pos))
     }
 
-    /// `xs[i] = v` where `xs` is a slot of the current frame (sieves, permutations, any loop
-    /// that fills a list): the list is moved out of its slot, changed in place and moved back,
-    /// with no closure between the statement and the slot. Other containers, other indices
-    /// and errors take the general path's rules, applied to the values already computed.
     /// `xs[i] = xs[i] + e` (and `-`, `*`, `/`) with the same list and position on both sides and
     /// a number expression `e` (row sums, histograms, counters in a list, tables of a dynamic
     /// program): `e` is computed, then the item is updated where it lies, finding the list and
@@ -996,6 +992,10 @@ extension Compiler {
         }
     }
 
+    /// `xs[i] = v` where `xs` is a slot of the current frame (sieves, permutations, any loop
+    /// that fills a list): the list is moved out of its slot, changed in place and moved back,
+    /// with no closure between the statement and the slot. Other containers, other indices
+    /// and errors take the general path's rules, applied to the values already computed.
     func localItemStore(_ target: Expr, _ value: Expr) -> Exec? {
         guard let (place, ie, variable, location) = localItem(target) else { return nil }
         let val = argumentRead(value), index = argumentRead(ie)
@@ -1632,10 +1632,6 @@ extension Compiler {
 
     // MARK: accumulation
 
-    /// `x = x + e`, `x = append(x, e)`: the statements that build a list or a string in a
-    /// loop. When `x` still holds the value read at the start, it is taken out of its slot
-    /// so its buffer is uniquely referenced and grows in place: amortised O(1) per step
-    /// instead of a copy of everything so far.
     /// `x = x + e` into a global (sums and counters in a notebook cell's loops) whose right side
     /// only reads, so it cannot change the global: a number is added where it lies, a list or
     /// string grows in place, anything else takes `general`. A global holding a number, list or
@@ -1667,6 +1663,10 @@ extension Compiler {
         }
     }
 
+    /// `x = x + e`, `x = append(x, e)`: the statements that build a list or a string in a
+    /// loop. When `x` still holds the value read at the start, it is taken out of its slot
+    /// so its buffer is uniquely referenced and grows in place: amortised O(1) per step
+    /// instead of a copy of everything so far.
     func accumulation(_ target: Expr, _ value: Expr) -> Exec? {
         guard case .name(let name, _) = target else { return nil }
         switch value {
